@@ -1,0 +1,45 @@
+#pragma once
+/// @file wire_bytes.hpp
+/// Little-endian field access and range clamping shared by the codecs. Callers check the
+/// frame length first; these helpers assume the bytes exist.
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <span>
+
+namespace bms::wire {
+
+[[nodiscard]] inline std::uint16_t u16(std::span<const std::uint8_t> d, std::size_t at) noexcept {
+  return static_cast<std::uint16_t>(d[at] | (d[at + 1] << 8));
+}
+[[nodiscard]] inline std::int16_t s16(std::span<const std::uint8_t> d, std::size_t at) noexcept {
+  return static_cast<std::int16_t>(u16(d, at));
+}
+[[nodiscard]] inline std::uint32_t u32(std::span<const std::uint8_t> d, std::size_t at) noexcept {
+  return static_cast<std::uint32_t>(d[at]) | (static_cast<std::uint32_t>(d[at + 1]) << 8) |
+         (static_cast<std::uint32_t>(d[at + 2]) << 16) | (static_cast<std::uint32_t>(d[at + 3]) << 24);
+}
+[[nodiscard]] inline std::int32_t s32(std::span<const std::uint8_t> d, std::size_t at) noexcept {
+  return static_cast<std::int32_t>(u32(d, at));
+}
+
+inline void put_u16(std::uint8_t* d, std::uint16_t v) noexcept {
+  d[0] = static_cast<std::uint8_t>(v & 0xFF);
+  d[1] = static_cast<std::uint8_t>(v >> 8);
+}
+
+/// Rounds value/scale to the nearest integer and clamps it into [lo, hi]. NaN becomes lo
+/// (for limits that is the safe side: zero current, lowest voltage).
+template <typename Int>
+[[nodiscard]] Int scaled_clamped(double value, double scale, Int lo = std::numeric_limits<Int>::min(),
+                                 Int hi = std::numeric_limits<Int>::max()) noexcept {
+  const double raw = std::round(value / scale);
+  if (std::isnan(raw)) return lo;
+  if (raw <= static_cast<double>(lo)) return lo;
+  if (raw >= static_cast<double>(hi)) return hi;
+  return static_cast<Int>(raw);
+}
+
+}  // namespace bms::wire

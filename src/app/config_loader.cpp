@@ -1,0 +1,387 @@
+#include "app/config_loader.hpp"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <toml++/toml.h>
+
+namespace bms {
+namespace {
+
+/// Reads one TOML table against a schema: each get_* marks its key as known, finish()
+/// reports the rest as unknown. Errors carry file, line and the dotted key.
+class TableReader {
+ public:
+  TableReader(const toml::table& table, std::string prefix, const std::string& origin, std::vector<std::string>& errors)
+      : table_(table), prefix_(std::move(prefix)), origin_(origin), errors_(errors) {}
+
+  void get_number(std::string_view key, double& out, double min, double max) {
+    const toml::node* node = take(key);
+    if (node == nullptr) return;
+    if (auto v = node->value<double>(); v && (node->is_floating_point() || node->is_integer())) {
+      if (*v < min || *v > max) {
+        error(*node, key, "out of range: " + format(*v) + " (allowed " + format(min) + " .. " + format(max) + ")");
+        return;
+      }
+      out = *v;
+      return;
+    }
+    error(*node, key, std::string("wrong type: expected a number, got ") + type_name(*node));
+  }
+
+  void get_int(std::string_view key, int& out, long long min, long long max) {
+    const toml::node* node = take(key);
+    if (node == nullptr) return;
+    if (!node->is_integer()) {
+      error(*node, key, std::string("wrong type: expected an integer, got ") + type_name(*node));
+      return;
+    }
+    const long long v = node->as_integer()->get();
+    if (v < min || v > max) {
+      error(*node, key,
+            "out of range: " + std::to_string(v) + " (allowed " + std::to_string(min) + " .. " + std::to_string(max) + ")");
+      return;
+    }
+    out = static_cast<int>(v);
+  }
+
+  void get_string(std::string_view key, std::string& out) {
+    const toml::node* node = take(key);
+    if (node == nullptr) return;
+    if (!node->is_string()) {
+      error(*node, key, std::string("wrong type: expected a string, got ") + type_name(*node));
+      return;
+    }
+    out = node->as_string()->get();
+  }
+
+  /// A string that must be one of `choices`; returns its index, or -1 when absent/invalid.
+  int get_choice(std::string_view key, std::initializer_list<std::string_view> choices) {
+    const toml::node* node = take(key);
+    if (node == nullptr) return -1;
+    if (!node->is_string()) {
+      error(*node, key, std::string("wrong type: expected a string, got ") + type_name(*node));
+      return -1;
+    }
+    const std::string& v = node->as_string()->get();
+    int i = 0;
+    std::string list;
+    for (std::string_view c : choices) {
+      if (c == v) return i;
+      list += (i ? ", " : "") + std::string(c);
+      ++i;
+    }
+    error(*node, key, "unknown value \"" + v + "\" (expected one of: " + list + ")");
+    return -1;
+  }
+
+  [[nodiscard]] bool has(std::string_view key) const { return table_.contains(key); }
+
+  /// Reports every key that no get_* asked for.
+  void finish() {
+    for (const auto& [k, node] : table_) {
+      if (known_.count(std::string(k.str())) == 0) {
+        if (node.is_table() || node.is_array_of_tables()) continue;  // sections are checked by the caller
+        error(node, k.str(), "unknown key");
+      }
+    }
+  }
+
+  void error(const toml::node& node, std::string_view key, const std::string& what) {
+    errors_.push_back(origin_ + ":" + std::to_string(node.source().begin.line) + ": " + prefix_ + std::string(key) + ": " + what);
+  }
+  void error_at(const toml::source_region& where, std::string_view key, const std::string& what) {
+    errors_.push_back(origin_ + ":" + std::to_string(where.begin.line) + ": " + prefix_ + std::string(key) + ": " + what);
+  }
+  [[nodiscard]] const toml::table& table() const noexcept { return table_; }
+
+ private:
+  const toml::node* take(std::string_view key) {
+    known_.insert(std::string(key));
+    return table_.get(key);
+  }
+  static const char* type_name(const toml::node& n) {
+    switch (n.type()) {
+      case toml::node_type::string: return "a string";
+      case toml::node_type::integer: return "an integer";
+      case toml::node_type::floating_point: return "a float";
+      case toml::node_type::boolean: return "a boolean";
+      case toml::node_type::array: return "an array";
+      case toml::node_type::table: return "a table";
+      default: return "a date/time";
+    }
+  }
+  static std::string format(double v) {
+    std::ostringstream s;
+    s << v;
+    return s.str();
+  }
+
+  const toml::table& table_;
+  std::string prefix_;
+  const std::string& origin_;
+  std::vector<std::string>& errors_;
+  std::set<std::string> known_;
+};
+
+void read_service(TableReader& r, ServiceSettings& s) {
+  r.get_int("device_instance", s.device_instance, 0, 999);
+  r.get_string("service_name", s.service_name);
+  r.get_string("product_name", s.product_name);
+  r.get_string("custom_name", s.custom_name);
+  r.get_string("dbus", s.dbus);
+  r.get_int("update_interval_ms", s.update_interval_ms, 100, 60000);
+  if (!s.service_name.starts_with("com.victronenergy.battery.")) {
+    r.error_at(r.table().source(), "service_name", "must start with com.victronenergy.battery. (Venus OS finds batteries by that prefix)");
+  }
+  r.finish();
+}
+
+void read_charge(TableReader& r, ChargeSettings& c) {
+  r.get_number("nominal_charge_current", c.nominal_charge_current, 0, 10000);
+  r.get_number("reduced_charge_current", c.reduced_charge_current, 0, 10000);
+  r.get_number("max_charge_voltage", c.max_charge_voltage, 1, 1000);
+  r.get_number("max_discharge_current", c.max_discharge_current, 0, 10000);
+  r.get_number("battery_low_voltage", c.battery_low_voltage, 0, 1000);
+  r.get_number("failsafe_discharge_current", c.failsafe_discharge_current, 0, 10000);
+  if (c.reduced_charge_current > c.nominal_charge_current) {
+    r.error_at(r.table().source(), "reduced_charge_current", "must not exceed nominal_charge_current");
+  }
+  if (c.battery_low_voltage >= c.max_charge_voltage) {
+    r.error_at(r.table().source(), "battery_low_voltage", "must be below max_charge_voltage");
+  }
+  if (c.failsafe_discharge_current > c.max_discharge_current) {
+    r.error_at(r.table().source(), "failsafe_discharge_current", "must not exceed max_discharge_current");
+  }
+  r.finish();
+}
+
+void read_imbalance(TableReader& r, ImbalanceSettings& i) {
+  r.get_number("minor_threshold", i.minor_threshold, 0, 100);
+  r.get_number("minor_factor", i.minor_factor, 0, 1);
+  r.get_number("warning_threshold", i.warning_threshold, 0, 100);
+  r.get_number("warning_factor", i.warning_factor, 0, 1);
+  r.get_number("alarm_threshold", i.alarm_threshold, 0, 100);
+  r.get_number("hysteresis", i.hysteresis, 0, 50);
+  if (!(i.minor_threshold < i.warning_threshold && i.warning_threshold < i.alarm_threshold)) {
+    r.error_at(r.table().source(), "warning_threshold",
+               "thresholds must rise: minor_threshold < warning_threshold < alarm_threshold");
+  }
+  if (i.warning_factor > i.minor_factor) {
+    r.error_at(r.table().source(), "warning_factor", "must not exceed minor_factor (a worse tier never allows more)");
+  }
+  if (i.hysteresis >= i.minor_threshold && i.hysteresis > 0) {
+    r.error_at(r.table().source(), "hysteresis", "must be below minor_threshold");
+  }
+  r.finish();
+}
+
+void read_battery(TableReader& r, BatterySettings& b) {
+  r.get_string("name", b.name);
+  r.get_string("interface", b.interface);
+  const int protocol = r.get_choice("protocol", {"pylontech", "canopen"});
+  if (protocol >= 0) b.protocol = static_cast<BatteryProtocol>(protocol);
+  r.get_int("node_id", b.node_id, 1, 127);
+  r.get_string("map", b.object_map);
+  r.get_number("capacity_ah", b.capacity_ah, 0, 100000);
+  r.get_int("stale_after_ms", b.stale_after_ms, 100, 600000);
+  r.get_number("voltage_scale", b.voltage_scale, 0.001, 1);
+  if (b.name.empty()) r.error_at(r.table().source(), "name", "missing (every battery needs a name)");
+  if (b.interface.empty()) r.error_at(r.table().source(), "interface", "missing (the CAN port this battery is on)");
+  if (b.interface.size() > 15) r.error_at(r.table().source(), "interface", "longer than 15 characters");
+  if (r.has("voltage_scale") && b.voltage_scale != 0.01 && b.voltage_scale != 0.1) {
+    r.error_at(r.table().get("voltage_scale")->source(), "voltage_scale", "must be 0.01 or 0.1 (volts per bit of 0x356)");
+  }
+  if (b.protocol == BatteryProtocol::Canopen && b.node_id == 0) {
+    r.error_at(r.table().source(), "node_id", "required for protocol \"canopen\"");
+  }
+  if (b.protocol == BatteryProtocol::Pylontech && r.has("node_id")) {
+    r.error_at(r.table().get("node_id")->source(), "node_id", "only valid with protocol \"canopen\"");
+  }
+  r.finish();
+}
+
+void read_output(TableReader& r, OutputSettings& o) {
+  o.enabled = true;
+  r.get_string("interface", o.interface);
+  const int profile = r.get_choice("profile", {"pylon", "sma", "victron"});
+  if (profile >= 0) o.profile = static_cast<OutputProfile>(profile);
+  r.get_string("manufacturer", o.manufacturer);
+  r.get_int("interval_ms", o.interval_ms, 200, 60000);
+  if (o.manufacturer.size() > 8) r.error_at(r.table().get("manufacturer")->source(), "manufacturer", "longer than 8 characters (0x35E holds 8)");
+  for (char c : o.manufacturer) {
+    if (c < 0x20 || c > 0x7E) {
+      r.error_at(r.table().get("manufacturer")->source(), "manufacturer", "must be printable ASCII");
+      break;
+    }
+  }
+  r.finish();
+}
+
+void read_log(TableReader& r, LogSettings& l) {
+  const int level = r.get_choice("level", {"trace", "debug", "info", "warn", "error", "critical", "off"});
+  static constexpr const char* kLevels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
+  if (level >= 0) l.level = kLevels[level];
+  r.finish();
+}
+
+/// Cross-battery rules: unique names; one protocol per interface; unique CANopen node ids
+/// per interface; one Pylontech battery per interface (its frames carry no address).
+void check_batteries(const toml::array* list, const std::vector<BatterySettings>& bats, const std::string& origin,
+                     std::vector<std::string>& errors) {
+  for (std::size_t i = 0; i < bats.size(); ++i) {
+    const auto line = [&](std::size_t k) { return std::to_string((*list)[k].source().begin.line); };
+    for (std::size_t j = 0; j < i; ++j) {
+      const auto& a = bats[j];
+      const auto& b = bats[i];
+      const std::string where = origin + ":" + line(i) + ": battery[" + std::to_string(i) + "].";
+      if (!b.name.empty() && a.name == b.name) {
+        errors.push_back(where + "name: duplicate battery name \"" + b.name + "\" (also battery[" + std::to_string(j) + "])");
+      }
+      if (b.interface.empty() || a.interface != b.interface) continue;
+      if (a.protocol != b.protocol) {
+        errors.push_back(where + "protocol: interface " + b.interface + " already carries " + to_string(a.protocol) +
+                         " (battery[" + std::to_string(j) + "]); one protocol per interface");
+      } else if (b.protocol == BatteryProtocol::Pylontech) {
+        errors.push_back(where + "interface: " + b.interface + " already has Pylontech battery \"" + a.name +
+                         "\"; Pylontech frames carry no address, so one battery per interface");
+      } else if (a.node_id == b.node_id) {
+        errors.push_back(where + "node_id: node " + std::to_string(b.node_id) + " on " + b.interface +
+                         " already used by battery \"" + a.name + "\"");
+      }
+    }
+  }
+}
+
+}  // namespace
+
+ConfigResult load_config_text(std::string_view text, const std::string& origin) {
+  ConfigResult result;
+  result.settings.source_path = origin;
+  toml::table root;
+  try {
+    root = toml::parse(text, origin);
+  } catch (const toml::parse_error& e) {
+    result.errors.push_back(origin + ":" + std::to_string(e.source().begin.line) + ": TOML syntax: " +
+                            std::string(e.description()));
+    return result;
+  }
+  auto& errors = result.errors;
+  Settings& s = result.settings;
+
+  const auto section = [&](std::string_view name, auto&& read) {
+    const toml::node* node = root.get(name);
+    if (node == nullptr) return;
+    if (!node->is_table()) {
+      errors.push_back(origin + ":" + std::to_string(node->source().begin.line) + ": " + std::string(name) + ": must be a table ([" +
+                       std::string(name) + "])");
+      return;
+    }
+    TableReader r(*node->as_table(), std::string(name) + ".", origin, errors);
+    read(r);
+  };
+  section("service", [&](TableReader& r) { read_service(r, s.service); });
+  section("charge", [&](TableReader& r) { read_charge(r, s.charge); });
+  section("imbalance", [&](TableReader& r) { read_imbalance(r, s.imbalance); });
+  section("output", [&](TableReader& r) { read_output(r, s.output); });
+  section("log", [&](TableReader& r) { read_log(r, s.log); });
+
+  const toml::array* batteries = nullptr;
+  if (const toml::node* node = root.get("battery")) {
+    batteries = node->as_array();
+    if (batteries == nullptr || !batteries->is_array_of_tables()) {
+      errors.push_back(origin + ":" + std::to_string(node->source().begin.line) + ": battery: must be a list of tables ([[battery]])");
+      batteries = nullptr;
+    }
+  }
+  if (batteries != nullptr) {
+    for (std::size_t i = 0; i < batteries->size(); ++i) {
+      BatterySettings b;
+      TableReader r(*(*batteries)[i].as_table(), "battery[" + std::to_string(i) + "].", origin, errors);
+      read_battery(r, b);
+      s.batteries.push_back(std::move(b));
+    }
+    check_batteries(batteries, s.batteries, origin, errors);
+  }
+  if (s.batteries.empty()) errors.push_back(origin + ":1: battery: at least one [[battery]] is required");
+  if (s.batteries.size() > 64) errors.push_back(origin + ":1: battery: at most 64 batteries are supported");
+  if (s.output.enabled) {
+    for (std::size_t i = 0; i < s.batteries.size(); ++i) {
+      if (s.batteries[i].interface == s.output.interface && s.batteries[i].protocol == BatteryProtocol::Pylontech) {
+        errors.push_back(origin + ":" + std::to_string(root.get("output")->source().begin.line) +
+                         ": output.interface: " + s.output.interface + " carries Pylontech battery \"" +
+                         s.batteries[i].name + "\"; the inverter frame set would collide with its frames");
+      }
+    }
+  }
+
+  static const std::set<std::string> kSections{"service", "charge", "imbalance", "output", "log", "battery"};
+  for (const auto& [k, node] : root) {
+    if (kSections.count(std::string(k.str())) == 0) {
+      errors.push_back(origin + ":" + std::to_string(node.source().begin.line) + ": " + std::string(k.str()) + ": unknown key");
+    }
+  }
+  return result;
+}
+
+ConfigResult load_config_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    ConfigResult r;
+    r.errors.push_back(path + ": cannot read the configuration file");
+    return r;
+  }
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return load_config_text(buf.str(), path);
+}
+
+std::string render_config(const Settings& s) {
+  toml::table root;
+  root.insert("service", toml::table{{"device_instance", s.service.device_instance},
+                                     {"service_name", s.service.service_name},
+                                     {"product_name", s.service.product_name},
+                                     {"custom_name", s.service.custom_name},
+                                     {"dbus", s.service.dbus},
+                                     {"update_interval_ms", s.service.update_interval_ms}});
+  root.insert("charge", toml::table{{"nominal_charge_current", s.charge.nominal_charge_current},
+                                    {"reduced_charge_current", s.charge.reduced_charge_current},
+                                    {"max_charge_voltage", s.charge.max_charge_voltage},
+                                    {"max_discharge_current", s.charge.max_discharge_current},
+                                    {"battery_low_voltage", s.charge.battery_low_voltage},
+                                    {"failsafe_discharge_current", s.charge.failsafe_discharge_current}});
+  root.insert("imbalance", toml::table{{"minor_threshold", s.imbalance.minor_threshold},
+                                       {"minor_factor", s.imbalance.minor_factor},
+                                       {"warning_threshold", s.imbalance.warning_threshold},
+                                       {"warning_factor", s.imbalance.warning_factor},
+                                       {"alarm_threshold", s.imbalance.alarm_threshold},
+                                       {"hysteresis", s.imbalance.hysteresis}});
+  toml::array batteries;
+  for (const auto& b : s.batteries) {
+    toml::table t{{"name", b.name},
+                  {"interface", b.interface},
+                  {"protocol", to_string(b.protocol)},
+                  {"capacity_ah", b.capacity_ah},
+                  {"stale_after_ms", b.stale_after_ms}};
+    if (b.protocol == BatteryProtocol::Canopen) {
+      t.insert("node_id", b.node_id);
+      if (!b.object_map.empty()) t.insert("map", b.object_map);
+    } else {
+      t.insert("voltage_scale", b.voltage_scale);
+    }
+    batteries.push_back(std::move(t));
+  }
+  root.insert("battery", std::move(batteries));
+  if (s.output.enabled) {
+    root.insert("output", toml::table{{"interface", s.output.interface},
+                                      {"profile", to_string(s.output.profile)},
+                                      {"manufacturer", s.output.manufacturer},
+                                      {"interval_ms", s.output.interval_ms}});
+  }
+  root.insert("log", toml::table{{"level", s.log.level}});
+  std::ostringstream out;
+  out << root << "\n";
+  return out.str();
+}
+
+}  // namespace bms

@@ -1,0 +1,191 @@
+#include "core/aggregator.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "core/imbalance_policy.hpp"
+
+namespace bms {
+
+/// Fresh values of one battery at one instant: a value is used only while it is younger
+/// than the battery's stale timeout, so nothing stale is ever shown as current.
+struct Aggregator::Fresh {
+  const BatteryState& state;
+  std::int64_t now_us;
+  std::int64_t stale_us;
+
+  [[nodiscard]] std::optional<double> get(SignalId id) const noexcept {
+    if (!state.value(id)) return std::nullopt;
+    if (now_us - state.updated_us(id) > stale_us) return std::nullopt;
+    return state.value(id);
+  }
+  [[nodiscard]] bool flag(SignalId id) const noexcept {
+    const auto v = get(id);
+    return v && *v != 0.0;
+  }
+  /// 2 when the protection flag is set, 1 for the warning flag, else 0.
+  [[nodiscard]] std::uint8_t level(SignalId protection, SignalId warning) const noexcept {
+    if (flag(protection)) return 2;
+    return flag(warning) ? 1 : 0;
+  }
+};
+
+Aggregator::Aggregator(const Settings& settings)
+    : battery_settings_(settings.batteries),
+      charge_(settings.charge),
+      imbalance_(settings.imbalance),
+      batteries_(settings.batteries.size()) {}
+
+void Aggregator::apply(const Reading& reading) noexcept {
+  if (reading.source < batteries_.size()) batteries_[reading.source].apply(reading);
+}
+
+namespace {
+void take_min(std::optional<double>& acc, double v) { acc = acc ? std::min(*acc, v) : v; }
+void take_max(std::optional<double>& acc, double v) { acc = acc ? std::max(*acc, v) : v; }
+
+void take_extreme(std::optional<CellExtreme>& acc, double v, const std::string& battery, std::string_view cell,
+                  bool want_max) {
+  if (acc && (want_max ? v <= acc->value : v >= acc->value)) return;
+  acc = CellExtreme{v, battery, cell.empty() ? battery : battery + ":" + std::string(cell)};
+}
+}  // namespace
+
+Snapshot Aggregator::evaluate(std::int64_t now_us) {
+  Snapshot s;
+  s.time_us = now_us;
+  s.discharge_voltage_limit_v = charge_.battery_low_voltage;
+
+  double weighted_soc = 0, soc_weight = 0, equal_soc_sum = 0;
+  int soc_count = 0;
+  bool all_capacities_known = true;
+  std::optional<double> soc_min, soc_max, min_ccl, min_dcl, min_cvl, voltage_sum_opt;
+  double voltage_sum = 0;
+  int voltage_count = 0;
+  double remaining_ah = 0;
+  bool remaining_known = true;
+  bool any_blocks_charge = false, any_blocks_discharge = false;
+
+  for (std::size_t i = 0; i < batteries_.size(); ++i) {
+    const BatterySettings& cfg = battery_settings_[i];
+    const BatteryState& st = batteries_[i];
+    const std::int64_t stale_us = static_cast<std::int64_t>(cfg.stale_after_ms) * 1000;
+    s.installed_capacity_ah += cfg.capacity_ah;
+
+    BatteryView view;
+    view.name = cfg.name;
+    view.online = st.online(now_us, stale_us);
+    if (!view.online) {
+      ++s.batteries_offline;
+      s.batteries.push_back(std::move(view));
+      continue;
+    }
+    ++s.batteries_online;
+    const Fresh f{st, now_us, stale_us};
+
+    // SOC: the high-resolution field when the BMS sends it, else the 1 % one.
+    view.soc_pct = f.get(SignalId::SocHiresPct) ? f.get(SignalId::SocHiresPct) : f.get(SignalId::SocPct);
+    view.voltage_v = f.get(SignalId::VoltageV);
+    view.current_a = f.get(SignalId::CurrentA);
+    view.charge_current_limit_a = f.get(SignalId::ChargeCurrentLimitA);
+    view.discharge_current_limit_a = f.get(SignalId::DischargeCurrentLimitA);
+
+    const auto charge_enable = f.get(SignalId::ChargeEnable);
+    const auto discharge_enable = f.get(SignalId::DischargeEnable);
+    view.blocks_charge = !view.charge_current_limit_a || *view.charge_current_limit_a <= 0.0 ||
+                         (charge_enable && *charge_enable == 0.0);
+    view.blocks_discharge = !view.discharge_current_limit_a || *view.discharge_current_limit_a <= 0.0 ||
+                            (discharge_enable && *discharge_enable == 0.0);
+    if (view.blocks_charge) ++s.blocking_charge;
+    if (view.blocks_discharge) ++s.blocking_discharge;
+    any_blocks_charge |= view.blocks_charge;
+    any_blocks_discharge |= view.blocks_discharge;
+    if (view.charge_current_limit_a) take_min(min_ccl, *view.charge_current_limit_a);
+    if (view.discharge_current_limit_a) take_min(min_dcl, *view.discharge_current_limit_a);
+    if (auto cvl = f.get(SignalId::ChargeVoltageLimitV)) take_min(min_cvl, *cvl);
+
+    if (view.soc_pct) {
+      const double soc = *view.soc_pct;
+      take_min(soc_min, soc);
+      take_max(soc_max, soc);
+      equal_soc_sum += soc;
+      ++soc_count;
+      if (cfg.capacity_ah > 0) {
+        weighted_soc += soc * cfg.capacity_ah;
+        soc_weight += cfg.capacity_ah;
+        remaining_ah += cfg.capacity_ah * soc / 100.0;
+      } else {
+        all_capacities_known = false;
+        remaining_known = false;
+      }
+    } else {
+      remaining_known = false;
+    }
+    if (view.voltage_v) {
+      voltage_sum += *view.voltage_v;
+      ++voltage_count;
+    }
+    if (view.current_a) s.current_a = s.current_a.value_or(0.0) + *view.current_a;
+    if (view.voltage_v && view.current_a) s.power_w = s.power_w.value_or(0.0) + *view.voltage_v * *view.current_a;
+    if (auto t = f.get(SignalId::TemperatureC)) {
+      take_max(s.temperature_c, *t);
+      take_min(s.min_temperature_c, *t);
+    }
+    if (auto soh = f.get(SignalId::SohPct)) take_min(s.soh_pct, *soh);
+
+    if (auto v = f.get(SignalId::MinCellVoltageV)) take_extreme(s.min_cell_voltage, *v, cfg.name, st.text(SignalId::MinCellVoltageId), false);
+    if (auto v = f.get(SignalId::MaxCellVoltageV)) take_extreme(s.max_cell_voltage, *v, cfg.name, st.text(SignalId::MaxCellVoltageId), true);
+    if (auto v = f.get(SignalId::MinCellTemperatureC))
+      take_extreme(s.min_cell_temperature, *v, cfg.name, st.text(SignalId::MinCellTemperatureId), false);
+    if (auto v = f.get(SignalId::MaxCellTemperatureC))
+      take_extreme(s.max_cell_temperature, *v, cfg.name, st.text(SignalId::MaxCellTemperatureId), true);
+
+    Alarms& a = s.alarms;
+    a.high_voltage = std::max(a.high_voltage, f.level(SignalId::ProtectionHighVoltage, SignalId::AlarmHighVoltage));
+    a.low_voltage = std::max(a.low_voltage, f.level(SignalId::ProtectionLowVoltage, SignalId::AlarmLowVoltage));
+    a.high_temperature =
+        std::max(a.high_temperature, f.level(SignalId::ProtectionHighTemperature, SignalId::AlarmHighTemperature));
+    a.low_temperature = std::max(a.low_temperature, f.level(SignalId::ProtectionLowTemperature, SignalId::AlarmLowTemperature));
+    a.high_discharge_current = std::max(
+        a.high_discharge_current, f.level(SignalId::ProtectionHighDischargeCurrent, SignalId::AlarmHighDischargeCurrent));
+    a.high_charge_current =
+        std::max(a.high_charge_current, f.level(SignalId::ProtectionHighChargeCurrent, SignalId::AlarmHighChargeCurrent));
+    a.internal_failure =
+        std::max(a.internal_failure, f.level(SignalId::ProtectionSystemError, SignalId::AlarmInternalCommunication));
+    if (f.flag(SignalId::AlarmCellImbalance)) a.cell_imbalance = std::max<std::uint8_t>(a.cell_imbalance, 1);
+
+    s.batteries.push_back(std::move(view));
+  }
+
+  if (soc_count > 0) {
+    // Capacity-weighted when every contributing capacity is known, else a plain mean.
+    s.soc_pct = (all_capacities_known && soc_weight > 0) ? weighted_soc / soc_weight : equal_soc_sum / soc_count;
+    s.soc_diff_pct = *soc_max - *soc_min;
+    tier_ = next_imbalance_tier(tier_, *s.soc_diff_pct, imbalance_);
+  }
+  if (remaining_known && soc_count > 0) s.capacity_ah = remaining_ah;
+  if (voltage_count > 0) s.voltage_v = voltage_sum / voltage_count;
+  s.tier = tier_;
+
+  const auto n = static_cast<double>(s.batteries_online);
+  s.charge_voltage_limit_v = min_cvl ? std::min(charge_.max_charge_voltage, *min_cvl) : charge_.max_charge_voltage;
+  s.failsafe = s.batteries_online == 0;
+  if (s.failsafe) {
+    s.charge_current_limit_a = 0.0;
+    s.discharge_current_limit_a = charge_.failsafe_discharge_current;
+  } else {
+    s.charge_current_limit_a =
+        any_blocks_charge ? 0.0 : std::min(tier_charge_current_a(tier_, charge_, imbalance_), n * min_ccl.value_or(0.0));
+    s.discharge_current_limit_a =
+        any_blocks_discharge ? 0.0 : std::min(charge_.max_discharge_current, n * min_dcl.value_or(0.0));
+  }
+  s.charge_allowed = s.charge_current_limit_a > 0.0;
+  s.discharge_allowed = s.discharge_current_limit_a > 0.0;
+
+  s.alarms.cell_imbalance = std::max(s.alarms.cell_imbalance, tier_alarm_level(tier_));
+  if (s.batteries_offline > 0) s.alarms.bms_cable = s.batteries_online == 0 ? 2 : 1;
+  return s;
+}
+
+}  // namespace bms

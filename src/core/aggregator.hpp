@@ -1,0 +1,44 @@
+#pragma once
+/// @file aggregator.hpp
+/// The pure aggregation engine: per-battery state in, one Snapshot out. No I/O, no clock:
+/// every call carries the time. Policy (docs/POLICY.md):
+///  - a battery is online when it sent a decodable frame within its stale_after_ms;
+///    offline batteries are excluded and counted, never shown with frozen values;
+///  - a value older than its battery's stale timeout is not used;
+///  - an online battery without a fresh charge (discharge) current limit blocks charging
+///    (discharging): limits are never guessed;
+///  - nothing online: fail-safe (no charging; discharge at failsafe_discharge_current).
+
+#include <cstdint>
+#include <vector>
+
+#include "core/battery_state.hpp"
+#include "core/settings.hpp"
+#include "core/snapshot.hpp"
+
+namespace bms {
+
+class Aggregator {
+ public:
+  explicit Aggregator(const Settings& settings);
+
+  /// Applies a reading; readings of unknown sources and clock ticks are ignored here.
+  void apply(const Reading& reading) noexcept;
+
+  /// Computes the aggregate at `now_us`. Updates the imbalance tier (hysteresis) and the
+  /// charge-current ramp, so call it with non-decreasing times.
+  [[nodiscard]] Snapshot evaluate(std::int64_t now_us);
+
+  [[nodiscard]] const BatteryState& battery(std::size_t i) const { return batteries_.at(i); }
+  [[nodiscard]] std::size_t battery_count() const noexcept { return batteries_.size(); }
+
+ private:
+  struct Fresh;  // helper to read fresh values of one battery
+  std::vector<BatterySettings> battery_settings_;
+  ChargeSettings charge_;
+  ImbalanceSettings imbalance_;
+  std::vector<BatteryState> batteries_;
+  ImbalanceTier tier_ = ImbalanceTier::Balanced;
+};
+
+}  // namespace bms

@@ -1,0 +1,36 @@
+#include "core/battery_state.hpp"
+
+#include <algorithm>
+
+namespace bms {
+
+void BatteryState::apply(const Reading& r) noexcept {
+  switch (r.kind) {
+    case ReadingKind::Signal: {
+      const auto i = static_cast<std::size_t>(r.signal);
+      if (i >= kSignalCount) return;
+      values_[i] = r.value;
+      texts_[i] = r.text;
+      updated_us_[i] = r.time_us;
+      return;
+    }
+    case ReadingKind::FrameSeen:
+      last_frame_us_ = r.time_us;
+      ++frames_;
+      return;
+    case ReadingKind::DecodeError:
+      // A frame that does not decode is not proof of a healthy BMS: it does not refresh liveness.
+      ++decode_errors_;
+      return;
+    default: return;
+  }
+}
+
+std::string_view BatteryState::text(SignalId id) const noexcept {
+  const auto i = static_cast<std::size_t>(id);
+  if (i >= kSignalCount || updated_us_[i] == kNever) return {};
+  const auto& t = texts_[i];
+  return {t.data(), static_cast<std::size_t>(std::find(t.begin(), t.end(), '\0') - t.begin())};
+}
+
+}  // namespace bms

@@ -1,0 +1,62 @@
+#pragma once
+/// @file battery_state.hpp
+/// What the aggregator knows about one battery: the latest value of every signal with the
+/// time it arrived, and when the battery last sent any frame. Values are never "frozen":
+/// a consumer asks for a value together with `now`, and a stale battery is simply offline.
+
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string_view>
+
+#include "core/reading.hpp"
+
+namespace bms {
+
+inline constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::min();
+
+class BatteryState {
+ public:
+  /// Applies one reading of this battery (Signal, FrameSeen or DecodeError).
+  void apply(const Reading& r) noexcept;
+
+  /// Fresh: a frame arrived within `stale_after_us` before `now_us`.
+  [[nodiscard]] bool online(std::int64_t now_us, std::int64_t stale_after_us) const noexcept {
+    return last_frame_us_ != kNever && now_us - last_frame_us_ <= stale_after_us;
+  }
+  /// Latest value of a numeric signal, or nullopt if it never arrived.
+  [[nodiscard]] std::optional<double> value(SignalId id) const noexcept {
+    const auto i = static_cast<std::size_t>(id);
+    if (updated_us_[i] == kNever) return std::nullopt;
+    return values_[i];
+  }
+  /// When the signal last arrived (kNever if never).
+  [[nodiscard]] std::int64_t updated_us(SignalId id) const noexcept { return updated_us_[static_cast<std::size_t>(id)]; }
+  /// Latest text of a text signal ("" if it never arrived).
+  [[nodiscard]] std::string_view text(SignalId id) const noexcept;
+  /// True when a boolean flag signal is known and set.
+  [[nodiscard]] bool flag(SignalId id) const noexcept {
+    const auto v = value(id);
+    return v && *v != 0.0;
+  }
+
+  [[nodiscard]] std::int64_t last_frame_us() const noexcept { return last_frame_us_; }
+  [[nodiscard]] std::uint64_t frames() const noexcept { return frames_; }
+  [[nodiscard]] std::uint64_t decode_errors() const noexcept { return decode_errors_; }
+
+ private:
+  std::array<double, kSignalCount> values_{};
+  std::array<std::int64_t, kSignalCount> updated_us_ = [] {
+    std::array<std::int64_t, kSignalCount> a{};
+    a.fill(kNever);
+    return a;
+  }();
+  // Text signals are few; keep them in a small side table indexed by signal.
+  std::array<std::array<char, 8>, kSignalCount> texts_{};
+  std::int64_t last_frame_us_ = kNever;
+  std::uint64_t frames_ = 0;
+  std::uint64_t decode_errors_ = 0;
+};
+
+}  // namespace bms

@@ -1,0 +1,80 @@
+#pragma once
+/// @file settings.hpp
+/// The validated configuration as plain values. The TOML loader (app/config_loader) fills
+/// it; core and outputs only read it. Defaults here are the documented defaults.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace bms {
+
+struct ServiceSettings {
+  int device_instance = 280;
+  std::string service_name = "com.victronenergy.battery.aggregator_di280";
+  std::string product_name = "BMS Aggregator";
+  std::string custom_name = "";
+  std::string dbus = "system";          ///< "system", "session" or a bus address
+  int update_interval_ms = 2000;        ///< D-Bus publishing cadence (the original's 2 s)
+};
+
+struct ChargeSettings {
+  double nominal_charge_current = 150.0;   ///< A, balanced bank
+  double reduced_charge_current = 50.0;    ///< A, severe imbalance
+  double max_charge_voltage = 14.2;        ///< V
+  double max_discharge_current = 150.0;    ///< A
+  double battery_low_voltage = 11.5;       ///< V, also sent as discharge voltage limit
+  /// When no battery is fresh: the discharge current still allowed (0 = none).
+  double failsafe_discharge_current = 0.0;
+};
+
+struct ImbalanceSettings {
+  double minor_threshold = 5.0;     ///< % soc_diff
+  double minor_factor = 0.85;
+  double warning_threshold = 15.0;  ///< % soc_diff, imbalance alarm 1
+  double warning_factor = 0.66;
+  double alarm_threshold = 20.0;    ///< % soc_diff, reduced_charge_current, imbalance alarm 2
+  double hysteresis = 2.0;          ///< % below a threshold before its tier is left
+};
+
+enum class BatteryProtocol : unsigned char { Pylontech, Canopen };
+
+struct BatterySettings {
+  std::string name;
+  std::string interface;
+  BatteryProtocol protocol = BatteryProtocol::Pylontech;
+  int node_id = 0;                ///< CANopen node id (1..127)
+  std::string object_map;         ///< CANopen object map file
+  double capacity_ah = 0.0;       ///< 0 = unknown (then SOC weights are equal)
+  int stale_after_ms = 5000;
+  double voltage_scale = 0.01;    ///< 0x356 volts per bit: 0.01 or 0.1
+};
+
+enum class OutputProfile : unsigned char { Pylon, Sma, Victron };
+
+struct OutputSettings {
+  bool enabled = false;
+  std::string interface = "can9";
+  OutputProfile profile = OutputProfile::Pylon;
+  std::string manufacturer = "PYLON";
+  int interval_ms = 1000;
+};
+
+struct LogSettings {
+  std::string level = "info";
+};
+
+struct Settings {
+  std::string source_path;  ///< the file it was loaded from
+  ServiceSettings service;
+  ChargeSettings charge;
+  ImbalanceSettings imbalance;
+  std::vector<BatterySettings> batteries;
+  OutputSettings output;
+  LogSettings log;
+};
+
+[[nodiscard]] const char* to_string(BatteryProtocol p) noexcept;
+[[nodiscard]] const char* to_string(OutputProfile p) noexcept;
+
+}  // namespace bms

@@ -1,0 +1,89 @@
+#pragma once
+/// @file snapshot.hpp
+/// The aggregate at one instant: what every output (D-Bus, BMS-CAN, status, report) shows.
+/// Immutable once made; optionals are "unknown" (an output shows them as invalid, never 0).
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace bms {
+
+/// Imbalance tier from soc_diff: Balanced, Minor (>5 %), Warning (>15 %), Alarm (>20 %).
+enum class ImbalanceTier : std::uint8_t { Balanced = 0, Minor = 1, Warning = 2, Alarm = 3 };
+[[nodiscard]] const char* to_string(ImbalanceTier t) noexcept;
+
+/// Victron alarm levels: 0 ok, 1 warning, 2 alarm.
+struct Alarms {
+  std::uint8_t low_voltage = 0;
+  std::uint8_t high_voltage = 0;
+  std::uint8_t low_temperature = 0;
+  std::uint8_t high_temperature = 0;
+  std::uint8_t high_charge_current = 0;
+  std::uint8_t high_discharge_current = 0;
+  std::uint8_t internal_failure = 0;
+  std::uint8_t cell_imbalance = 0;  ///< the aggregate's own imbalance alarm, worst-of with the BMSes'
+  std::uint8_t bms_cable = 0;       ///< batteries offline: 1 some, 2 all
+  [[nodiscard]] std::uint8_t worst() const noexcept;
+  bool operator==(const Alarms&) const = default;
+};
+
+/// An extreme cell value with where it is: battery name and the BMS's cell id.
+struct CellExtreme {
+  double value = 0;
+  std::string battery;
+  std::string cell_id;  ///< "A:12" style id shown on D-Bus: battery name, then the BMS's id if any
+};
+
+struct BatteryView {
+  std::string name;
+  bool online = false;
+  std::optional<double> soc_pct;
+  std::optional<double> voltage_v;
+  std::optional<double> current_a;
+  std::optional<double> charge_current_limit_a;
+  std::optional<double> discharge_current_limit_a;
+  bool blocks_charge = false;
+  bool blocks_discharge = false;
+};
+
+struct Snapshot {
+  std::int64_t time_us = 0;
+  bool failsafe = true;  ///< nothing fresh: no charging on unknown state
+
+  std::uint16_t batteries_online = 0;
+  std::uint16_t batteries_offline = 0;
+  std::uint16_t blocking_charge = 0;
+  std::uint16_t blocking_discharge = 0;
+
+  std::optional<double> soc_pct;
+  std::optional<double> soh_pct;
+  std::optional<double> voltage_v;
+  std::optional<double> current_a;
+  std::optional<double> power_w;
+  std::optional<double> temperature_c;      ///< max over batteries
+  std::optional<double> min_temperature_c;  ///< min over batteries
+  std::optional<double> soc_diff_pct;
+  double installed_capacity_ah = 0;
+  std::optional<double> capacity_ah;  ///< remaining Ah, where capacities and SOC are known
+
+  ImbalanceTier tier = ImbalanceTier::Balanced;
+  double charge_current_limit_a = 0;
+  double discharge_current_limit_a = 0;
+  double charge_voltage_limit_v = 0;
+  double discharge_voltage_limit_v = 0;  ///< battery_low_voltage
+  bool charge_allowed = false;
+  bool discharge_allowed = false;
+
+  Alarms alarms;
+  std::optional<CellExtreme> min_cell_voltage;
+  std::optional<CellExtreme> max_cell_voltage;
+  std::optional<CellExtreme> min_cell_temperature;
+  std::optional<CellExtreme> max_cell_temperature;
+
+  std::vector<BatteryView> batteries;
+};
+
+}  // namespace bms

@@ -1,0 +1,90 @@
+#include "io/candump_reader.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+namespace bms {
+namespace {
+constexpr std::size_t kChunk = 1 << 20;
+constexpr std::size_t kMaxLine = 4096;  // longer is not a candump line: report, do not grow forever
+}  // namespace
+
+std::unique_ptr<CandumpReader> CandumpReader::open(const std::string& path, bool skip_malformed) {
+  if (path == "-") return std::unique_ptr<CandumpReader>(new CandumpReader(STDIN_FILENO, "<stdin>", false, skip_malformed));
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw std::runtime_error(path + ": cannot open: " + std::strerror(errno));
+  return std::unique_ptr<CandumpReader>(new CandumpReader(fd, path, true, skip_malformed));
+}
+
+CandumpReader::CandumpReader(int fd, std::string path, bool owns_fd, bool skip_malformed)
+    : fd_(fd), path_(std::move(path)), owns_fd_(owns_fd), skip_malformed_(skip_malformed), buffer_(kChunk + kMaxLine) {}
+
+CandumpReader::~CandumpReader() {
+  if (owns_fd_) ::close(fd_);
+}
+
+bool CandumpReader::next_line(std::string_view& line) {
+  for (;;) {
+    const char* start = buffer_.data() + begin_;
+    const void* nl = std::memchr(start, '\n', end_ - begin_);
+    if (nl != nullptr) {
+      const auto len = static_cast<std::size_t>(static_cast<const char*>(nl) - start);
+      line = std::string_view(start, len);
+      begin_ += len + 1;
+      ++line_;
+      return true;
+    }
+    if (eof_) {
+      if (begin_ == end_) return false;
+      line = std::string_view(start, end_ - begin_);  // last line without a newline
+      begin_ = end_;
+      ++line_;
+      return true;
+    }
+    // Move the partial line to the front and read more.
+    const std::size_t partial = end_ - begin_;
+    if (partial >= kMaxLine) {
+      // Hand the over-long fragment to the parser as one line; it will be rejected there.
+      line = std::string_view(start, partial);
+      begin_ = end_;
+      ++line_;
+      return true;
+    }
+    std::memmove(buffer_.data(), start, partial);
+    begin_ = 0;
+    end_ = partial;
+    ssize_t n;
+    do {
+      n = ::read(fd_, buffer_.data() + end_, buffer_.size() - end_);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) throw std::runtime_error(path_ + ": read error: " + std::strerror(errno));
+    if (n == 0) eof_ = true;
+    end_ += static_cast<std::size_t>(n);
+  }
+}
+
+CandumpReader::Next CandumpReader::next(CanFrame& frame) {
+  std::string_view line;
+  while (next_line(line)) {
+    ParsedLine parsed = parse_candump_line(line);
+    if (parsed.status == LineStatus::Frame) {
+      frame = parsed.frame;
+      ++frames_;
+      return Next::Frame;
+    }
+    if (parsed.status == LineStatus::Skip) continue;
+    if (skip_malformed_) {
+      ++skipped_;
+      continue;
+    }
+    error_ = path_ + ":" + std::to_string(line_) + ": " + std::string(parsed.error);
+    return Next::Error;
+  }
+  return Next::End;
+}
+
+}  // namespace bms

@@ -1,0 +1,54 @@
+#pragma once
+/// @file candump_reader.hpp
+/// Reads a candump text file (or stdin) line by line with large buffered reads, and parses
+/// each line with parse_candump_line(). Malformed lines are errors naming file and line, or
+/// are skipped and counted when asked to.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "io/candump_format.hpp"
+
+namespace bms {
+
+class CandumpReader {
+ public:
+  enum class Next : unsigned char { Frame, End, Error };
+
+  /// Opens `path` ("-" is stdin). @throws std::runtime_error naming the file when it cannot be opened.
+  static std::unique_ptr<CandumpReader> open(const std::string& path, bool skip_malformed);
+  ~CandumpReader();
+  CandumpReader(const CandumpReader&) = delete;
+  CandumpReader& operator=(const CandumpReader&) = delete;
+
+  /// Advances to the next frame. On Error, error() says "FILE:LINE: what is wrong".
+  Next next(CanFrame& frame);
+
+  [[nodiscard]] const std::string& error() const noexcept { return error_; }
+  [[nodiscard]] std::uint64_t line_number() const noexcept { return line_; }
+  [[nodiscard]] std::uint64_t skipped_lines() const noexcept { return skipped_; }
+  [[nodiscard]] std::uint64_t frames() const noexcept { return frames_; }
+  [[nodiscard]] const std::string& path() const noexcept { return path_; }
+
+ private:
+  CandumpReader(int fd, std::string path, bool owns_fd, bool skip_malformed);
+  bool next_line(std::string_view& line);
+
+  int fd_;
+  std::string path_;
+  bool owns_fd_;
+  bool skip_malformed_;
+  std::vector<char> buffer_;
+  std::size_t begin_ = 0;  // first unread byte in buffer_
+  std::size_t end_ = 0;    // one past the last valid byte
+  bool eof_ = false;
+  std::uint64_t line_ = 0;
+  std::uint64_t skipped_ = 0;
+  std::uint64_t frames_ = 0;
+  std::string error_;
+};
+
+}  // namespace bms
