@@ -1,0 +1,37 @@
+#pragma once
+/// @file frame_source.hpp
+/// The one seam every received frame comes through: a candump log (replay), SocketCAN
+/// ports, or a test fake. A source runs on the reader thread and hands frames and clock
+/// ticks to a FrameHandler; it never decodes or aggregates.
+
+#include <cstdint>
+#include <stop_token>
+#include <string>
+
+#include "protocols/can_frame.hpp"
+
+namespace bms {
+
+class FrameHandler {
+ public:
+  virtual ~FrameHandler() = default;
+  /// One received frame, with its timestamp (log time or kernel time) in frame.time_us.
+  virtual void on_frame(const CanFrame& frame) = 0;
+  /// Time advanced to now_us with no frame (live sources tick so timers fire on quiet buses).
+  virtual void on_tick(std::int64_t now_us) = 0;
+};
+
+struct SourceResult {
+  bool ok = true;
+  std::string error;  ///< what went wrong when !ok ("FILE:LINE: ..." for logs)
+  std::int64_t end_time_us = 0;  ///< time of the last frame or tick
+};
+
+class FrameSource {
+ public:
+  virtual ~FrameSource() = default;
+  /// Delivers frames until the input ends (replay) or stop is requested (live).
+  virtual SourceResult run(FrameHandler& handler, std::stop_token stop) = 0;
+};
+
+}  // namespace bms
