@@ -11,14 +11,16 @@
 #include <system_error>
 
 #include "dbus/busitem_export.hpp"
+#include "dbus/interfaceless_calls.hpp"
 
 namespace bms::dbus {
 
-/// One live connection: the export is declared after the connection so it is destroyed first
-/// (objects unregister before their connection closes).
+/// One live connection. Members are destroyed in reverse order: the filter and the objects
+/// go before the connection they are registered on.
 struct VictronBatteryService::Session {
   std::unique_ptr<sdbus::IConnection> connection;
   std::unique_ptr<BusItemExport> exported;
+  std::unique_ptr<InterfacelessCalls> interfaceless;
 };
 
 namespace {
@@ -133,8 +135,9 @@ void VictronBatteryService::join_bus() {
   auto session = std::make_unique<Session>();
   session->connection = open_bus(target_);
   session_ = std::move(session);
-  session_->exported = std::make_unique<BusItemExport>(
-      *session_->connection, tree_, [this](const std::string& path, const BusValue& value) { return on_set_value(path, value); });
+  const auto on_set = [this](const std::string& path, const BusValue& value) { return on_set_value(path, value); };
+  session_->exported = std::make_unique<BusItemExport>(*session_->connection, tree_, on_set);
+  session_->interfaceless = std::make_unique<InterfacelessCalls>(*session_->connection, tree_, on_set);
   flush(true);  // the newest values are in place before anyone can see the name
   // Claimed last: Venus clients scan a service the moment its name appears.
   session_->connection->requestName(service_name());
