@@ -17,6 +17,9 @@
 #include "io/bms_can_output.hpp"
 #include "io/candump_writer.hpp"
 #include "io/replay_source.hpp"
+#if BMS_WITH_DBUS
+#include "dbus/victron_battery_service.hpp"
+#endif
 
 namespace bms {
 namespace {
@@ -44,6 +47,9 @@ struct Outputs {
   std::unique_ptr<ReplayReport> report;
   std::unique_ptr<EventLog> events;
   std::string report_path;
+#if BMS_WITH_DBUS
+  std::unique_ptr<dbus::VictronBatteryService> dbus;  ///< last: stops (leaves the bus) first
+#endif
 };
 
 /// Creates the outputs the settings and options ask for. @throws std::runtime_error naming
@@ -70,6 +76,17 @@ Outputs make_outputs(const Settings& settings, const Options& options, Engine& e
   }
   o.events = std::make_unique<EventLog>(settings.output.enabled);
   engine.add_publisher(*o.events, output_interval_us, kMinOutputGapUs);
+#if BMS_WITH_DBUS
+  if (!options.no_dbus) {
+    // The service joins the bus on its own thread (retrying until the bus is there) and
+    // coalesces to update_interval_ms of wall time, so a fast replay cannot flood the bus.
+    dbus::ServiceIdentity identity;
+    if (!options.replay_path.empty()) identity.connection = "Replay " + std::filesystem::path(options.replay_path).filename().string();
+    o.dbus = dbus::make_battery_service(settings, identity);
+    o.dbus->start();
+    engine.add_publisher(*o.dbus, static_cast<std::int64_t>(settings.service.update_interval_ms) * 1000, kMinOutputGapUs);
+  }
+#endif
   return o;
 }
 
@@ -97,10 +114,12 @@ int run_service(const Settings& configured, const Options& options, std::stop_to
     spdlog::error("live CAN input (SocketCAN) is not part of this build yet; use --replay LOG");
     return 1;
   }
+#if !BMS_WITH_DBUS
   if (!options.no_dbus) {
-    spdlog::error("the Victron D-Bus service is not part of this build yet; use --no-dbus");
+    spdlog::error("this build has no Victron D-Bus service (BMS_WITH_DBUS=OFF); use --no-dbus");
     return 1;
   }
+#endif
 
   Engine engine(settings);
   Outputs outputs;
