@@ -22,9 +22,10 @@ std::optional<double> extreme_value(const std::optional<CellExtreme>& e) {
   return e ? std::optional<double>(e->value) : std::nullopt;
 }
 
-/// Remaining Ah: valid once capacities and SOC are known.
+/// Installed minus remaining Ah: valid once capacities and SOC are known and every battery is
+/// online (an offline battery's charge is unknown, not consumed).
 std::optional<double> consumed_ah(const Snapshot& s) {
-  if (s.installed_capacity_ah <= 0 || !s.capacity_ah) return std::nullopt;
+  if (s.installed_capacity_ah <= 0 || !s.capacity_ah || s.batteries_offline > 0) return std::nullopt;
   return s.installed_capacity_ah - *s.capacity_ah;
 }
 
@@ -50,7 +51,7 @@ const NumberPath kNumberPaths[] = {
     {"/Capacity", "Remaining capacity", 1, "Ah", [](const Snapshot& s) { return s.capacity_ah; }},
     {"/InstalledCapacity", "Installed capacity of the configured batteries", 1, "Ah",
      [](const Snapshot& s) { return s.installed_capacity_ah > 0 ? std::optional<double>(s.installed_capacity_ah) : std::nullopt; }},
-    {"/ConsumedAmphours", "Installed minus remaining capacity", 1, "Ah", consumed_ah},
+    {"/ConsumedAmphours", "Installed minus remaining capacity (all batteries online)", 1, "Ah", consumed_ah},
     {"/TimeToGo", "Seconds until empty at the present discharge current", 0, "s", time_to_go_s},
     {"/Info/MaxChargeVoltage", "Charge voltage limit (CVL)", 2, "V",
      [](const Snapshot& s) { return std::optional<double>(s.charge_voltage_limit_v); }},

@@ -9,6 +9,7 @@
 #include <sdbus-c++/sdbus-c++.h>
 #include <spdlog/spdlog.h>
 #include <system_error>
+#include <utility>
 
 #include "dbus/busitem_export.hpp"
 #include "dbus/interfaceless_calls.hpp"
@@ -75,6 +76,7 @@ void VictronBatteryService::publish(const Snapshot& snapshot, PublishReason reas
     needs_wake = !pending_.has_value() || (reason != PublishReason::Periodic && !urgent_);
     pending_ = snapshot;
     if (reason != PublishReason::Periodic) urgent_ = true;
+    if (reason == PublishReason::Final) final_ = true;
   }
   if (needs_wake) wake();
 }
@@ -194,6 +196,7 @@ int VictronBatteryService::next_flush_timeout_ms() {
 
 bool VictronBatteryService::flush(bool force) {
   std::optional<Snapshot> snapshot;
+  bool final = false;
   const auto now = Clock::now();
   {
     std::lock_guard lock(pending_mutex_);
@@ -201,6 +204,7 @@ bool VictronBatteryService::flush(bool force) {
     snapshot = std::move(pending_);
     pending_.reset();
     urgent_ = false;
+    final = std::exchange(final_, false);
   }
   next_flush_ = now + std::chrono::milliseconds(settings_.service.update_interval_ms);
   apply_snapshot(tree_, *snapshot);
@@ -213,6 +217,10 @@ bool VictronBatteryService::flush(bool force) {
     if (settings_.service.properties_changed) {
       for (const std::string& path : changed) session_->exported->emit_properties_changed(path);
     }
+  }
+  if (final) {
+    // Scripts and tests wait for this line before reading the end state of a replay.
+    spdlog::info("D-Bus: final state published ({} items changed{})", changed.size(), registered_ ? "" : ", not on the bus yet");
   }
   std::lock_guard lock(stats_mutex_);
   ++stats_.flushes;

@@ -90,6 +90,7 @@ class VictronBatteryService final : public SnapshotPublisher {
   std::mutex pending_mutex_;
   std::optional<Snapshot> pending_;  ///< latest unpublished snapshot
   bool urgent_ = false;              ///< a Protective/Final snapshot is pending
+  bool final_ = false;               ///< the pending snapshot is the Final one (logged when out)
 
   int wake_fd_ = -1;
   std::atomic<bool> stopping_{false};

@@ -127,11 +127,13 @@ TEST_F(BatteryItems, InvalidatesWhatBecameUnknownAndCountsModules) {
   (void)tree.take_changes();
   apply_snapshot(tree, testing::one_offline_snapshot());
   EXPECT_EQ(tree.take_changes(),
-            (std::vector<std::string>{"/Alarms/BmsCable", "/Alarms/CellImbalance", "/Info/MaxChargeCurrent", "/Io/AllowToCharge",
-                                      "/Soc", "/System/MinCellTemperature", "/System/MinTemperatureCellId",
+            (std::vector<std::string>{"/Alarms/BmsCable", "/Alarms/CellImbalance", "/ConsumedAmphours", "/Info/MaxChargeCurrent",
+                                      "/Io/AllowToCharge", "/Soc", "/System/MinCellTemperature", "/System/MinTemperatureCellId",
                                       "/System/NrOfModulesBlockingCharge", "/System/NrOfModulesOffline",
                                       "/System/NrOfModulesOnline"}));
   EXPECT_EQ(at("/System/MinCellTemperature").text, "---");
+  EXPECT_FALSE(is_valid(at("/ConsumedAmphours").value)) << "an offline battery's charge is unknown, not consumed";
+  EXPECT_EQ(num("/Capacity"), 202.0);
   EXPECT_EQ(integer("/Alarms/BmsCable"), 1);
   EXPECT_EQ(integer("/System/NrOfModulesOffline"), 1);
   EXPECT_EQ(integer("/System/NrOfModulesBlockingCharge"), 1);

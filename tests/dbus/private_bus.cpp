@@ -143,4 +143,45 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
   return result;
 }
 
+BackgroundProcess::BackgroundProcess(const std::vector<std::string>& argv, const std::string& bus_address,
+                                     const std::filesystem::path& log)
+    : log_(log) {
+  const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw std::runtime_error("cannot create " + log.string());
+  pid_ = ::fork();
+  if (pid_ < 0) throw std::runtime_error("fork");
+  if (pid_ == 0) {
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    ::dup2(fd, 1);
+    ::dup2(fd, 2);
+    ::setenv("DBUS_SESSION_BUS_ADDRESS", bus_address.c_str(), 1);
+    ::setenv("DBUS_SYSTEM_BUS_ADDRESS", bus_address.c_str(), 1);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    ::execv(args[0], args.data());
+    ::_exit(127);
+  }
+  ::close(fd);
+}
+
+BackgroundProcess::~BackgroundProcess() { (void)terminate(); }
+
+std::string BackgroundProcess::output() const {
+  std::ifstream in(log_);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+int BackgroundProcess::terminate() {
+  if (pid_ <= 0) return -1;
+  ::kill(pid_, SIGTERM);
+  int status = 0;
+  if (!wait_until([&] { return ::waitpid(pid_, &status, WNOHANG) == pid_; }, std::chrono::seconds(10))) {
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, &status, 0);
+  }
+  pid_ = -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 }  // namespace bms::dbus::testing

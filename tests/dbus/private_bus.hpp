@@ -47,4 +47,23 @@ struct CommandResult {
 CommandResult run_command(const std::vector<std::string>& argv, const std::string& bus_address,
                           std::chrono::milliseconds timeout = std::chrono::seconds(20));
 
+/// A process running beside the test (the bms-aggregator binary), stdout and stderr to a
+/// file, with DBUS_SESSION_BUS_ADDRESS (and DBUS_SYSTEM_BUS_ADDRESS) set to the private bus.
+class BackgroundProcess {
+ public:
+  BackgroundProcess(const std::vector<std::string>& argv, const std::string& bus_address, const std::filesystem::path& log);
+  /// SIGTERM and reap, if still running.
+  ~BackgroundProcess();
+  BackgroundProcess(const BackgroundProcess&) = delete;
+  BackgroundProcess& operator=(const BackgroundProcess&) = delete;
+  /// Everything it printed so far.
+  [[nodiscard]] std::string output() const;
+  /// SIGTERM, wait up to 10 s. @return the exit code (128 + signal if killed by one).
+  int terminate();
+
+ private:
+  std::filesystem::path log_;
+  pid_t pid_ = -1;
+};
+
 }  // namespace bms::dbus::testing

@@ -21,7 +21,8 @@ TEST_F(ServiceOnPrivateBus, SendsOneItemsChangedWithOnlyTheChangedItems) {
   ASSERT_TRUE(wait_until([&] { return recorder.items_changed().size() == 2; }));
   const ItemsMap batch = recorder.items_changed()[1];
   EXPECT_EQ(keys_of(batch),
-            (std::vector<std::string>{"/Alarms/BmsCable", "/Alarms/CellImbalance", "/Info/MaxChargeCurrent", "/Io/AllowToCharge", "/Soc",
+            (std::vector<std::string>{"/Alarms/BmsCable", "/Alarms/CellImbalance", "/ConsumedAmphours", "/Info/MaxChargeCurrent",
+                                      "/Io/AllowToCharge", "/Soc",
                                       "/System/MinCellTemperature", "/System/MinTemperatureCellId",
                                       "/System/NrOfModulesBlockingCharge", "/System/NrOfModulesOffline",
                                       "/System/NrOfModulesOnline"}));
@@ -43,7 +44,7 @@ TEST_F(ServiceOnPrivateBus, SendsNothingWhenNothingChanged) {
   publish_and_wait(discharging_snapshot());
   publish_and_wait(one_offline_snapshot());  // a later signal proves the quiet one was processed
   ASSERT_TRUE(wait_until([&] { return recorder.items_changed().size() == 2; }));
-  EXPECT_EQ(recorder.items_changed()[1].size(), 10u);
+  EXPECT_EQ(recorder.items_changed()[1].size(), 11u);
 }
 
 TEST_F(ServiceOnPrivateBus, CoalescesPeriodicUpdatesAndSendsProtectiveOnesAtOnce) {
