@@ -154,6 +154,10 @@ void read_service(TableReader& r, ServiceSettings& s) {
   r.get_int("product_id", s.product_id, 1, 0xFFFF);
   r.get_string("state_file", s.state_file);
   r.get_bool("properties_changed", s.properties_changed);
+  if (const toml::node* node = r.table().get("dbus");
+      node != nullptr && s.dbus != "system" && s.dbus != "session" && s.dbus.find(':') == std::string::npos) {
+    r.error(*node, "dbus", "expected \"system\", \"session\" or a bus address such as unix:path=/run/dbus/system_bus_socket");
+  }
   if (const toml::node* node = r.table().get("product_id"); node != nullptr && is_reserved_product_id(s.product_id)) {
     r.error(*node, "product_id",
             "reserved: DVCC applies vendor quirks to this id or another driver uses it (choose another, e.g. 0xBA90)");
