@@ -402,6 +402,15 @@ ConfigResult load_config_file(const std::string& path) {
   return load_config_text(buf.str(), path);
 }
 
+namespace {
+/// Product ids are read in hex everywhere (Victron's lists, /ProductId's text): render them so.
+toml::value<std::int64_t> hex_value(int v) {
+  toml::value<std::int64_t> out(v);
+  out.flags(toml::value_flags::format_as_hexadecimal);
+  return out;
+}
+}  // namespace
+
 std::string render_config(const Settings& s) {
   toml::table root;
   root.insert("service", toml::table{{"device_instance", s.service.device_instance},
@@ -410,7 +419,7 @@ std::string render_config(const Settings& s) {
                                      {"custom_name", s.service.custom_name},
                                      {"dbus", s.service.dbus},
                                      {"update_interval_ms", s.service.update_interval_ms},
-                                     {"product_id", s.service.product_id},
+                                     {"product_id", hex_value(s.service.product_id)},
                                      {"state_file", s.service.state_file},
                                      {"properties_changed", s.service.properties_changed}});
   root.insert("charge", toml::table{{"nominal_charge_current", s.charge.nominal_charge_current},

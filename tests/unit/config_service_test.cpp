@@ -66,6 +66,7 @@ TEST(ServiceConfig, RendersTheNewKeysSoTheyLoadBack) {
   const ConfigResult a = load_config_text("[service]\nproduct_id = 0xBA92\nstate_file = \"/x/s.toml\"\n" + std::string(kBattery), "t.toml");
   ASSERT_TRUE(a.ok());
   const std::string text = render_config(a.settings);
+  EXPECT_NE(text.find("product_id = 0xBA92"), std::string::npos) << text;
   const ConfigResult b = load_config_text(text, "rendered");
   ASSERT_TRUE(b.ok()) << b.errors.front();
   EXPECT_EQ(b.settings.service.product_id, 0xBA92);
