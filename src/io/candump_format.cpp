@@ -257,13 +257,14 @@ ParsedLine parse_candump_line(std::string_view line) noexcept {
   const std::string_view body = skip_spaces(line);
   if (body.empty() || body.front() == '#') return ParsedLine{};
   if (body.front() == '(') {
-    // Log format unless the third token is a bare id followed by "[n]" (terminal with -t a).
+    // Log format unless a "[n]" length follows the id (terminal format with `-t a` time).
     std::string_view probe = body;
     const std::string_view ts = take_token(probe);
-    std::string_view after_ts = probe;
+    const std::string_view after_ts = probe;
     take_token(probe);
-    const std::string_view third = take_token(probe);
-    if (!third.empty() && third.find('#') == std::string_view::npos) {
+    take_token(probe);
+    const std::string_view length = take_token(probe);
+    if (!length.empty() && length.front() == '[') {
       std::int64_t us = 0;
       std::string_view why;
       if (!parse_timestamp(ts, us, why)) return fail(why);
@@ -274,7 +275,7 @@ ParsedLine parse_candump_line(std::string_view line) noexcept {
   return parse_terminal_line(body, 0);
 }
 
-std::size_t format_candump_log_line(const CanFrame& frame, char* out, std::string_view iface) noexcept {
+std::size_t write_candump_log_line(const CanFrame& frame, char* out, std::string_view iface) noexcept {
   static constexpr char kDigits[] = "0123456789ABCDEF";
   char* p = out;
   *p++ = '(';
@@ -325,7 +326,7 @@ std::size_t format_candump_log_line(const CanFrame& frame, char* out, std::strin
 
 std::string format_candump_log_line(const CanFrame& frame, std::string_view iface) {
   char buf[kCandumpLineMax];
-  const std::size_t n = format_candump_log_line(frame, buf, iface);
+  const std::size_t n = write_candump_log_line(frame, buf, iface);
   return std::string(buf, n);
 }
 
