@@ -6,7 +6,30 @@
 namespace bms {
 namespace {
 constexpr std::int64_t kNoTimer = std::numeric_limits<std::int64_t>::max();
+
+/// Signals that feed a protective decision (limits, enables, alarms, and SOC through the
+/// imbalance tier). Measurements and texts only matter at the next periodic publication,
+/// so a change of them does not trigger an evaluation of its own.
+constexpr bool is_decision_signal(SignalId id) noexcept {
+  switch (id) {
+    case SignalId::VoltageV:
+    case SignalId::CurrentA:
+    case SignalId::TemperatureC:
+    case SignalId::SohPct:
+    case SignalId::MinCellVoltageV:
+    case SignalId::MaxCellVoltageV:
+    case SignalId::MinCellTemperatureC:
+    case SignalId::MaxCellTemperatureC:
+    case SignalId::ChargedEnergyKwh:
+    case SignalId::DischargedEnergyKwh:
+    case SignalId::InstalledCapacityAh:
+    case SignalId::ModuleCount:
+      return false;
+    default:
+      return !signal_is_text(id);
+  }
 }
+}  // namespace
 
 Engine::Engine(const Settings& settings) : aggregator_(settings) {
   for (const auto& b : settings.batteries) {
@@ -93,8 +116,10 @@ void Engine::on_reading(const Reading& r) {
     // Only what can change a decision marks the aggregate dirty: a new value, or a
     // battery coming (back) online.
     if (r.kind == ReadingKind::Signal) {
-      const auto old = b.value(r.signal);
-      dirty_ |= !old || *old != r.value || signal_is_text(r.signal);
+      if (is_decision_signal(r.signal)) {
+        const auto old = b.value(r.signal);
+        dirty_ |= !old || *old != r.value;
+      }
     } else if (r.kind == ReadingKind::FrameSeen) {
       dirty_ |= !b.online(now_us_, stale_after_us_[r.source]);
     }

@@ -39,6 +39,7 @@ SourceResult ReplaySource::run(FrameHandler& handler, std::stop_token stop) {
     if (speed_ > 0) {
       const auto due = wall0 + std::chrono::microseconds(static_cast<std::int64_t>(
                                    static_cast<double>(frame.time_us - t0) / speed_));
+      handler.flush();
       std::unique_lock lock(m);
       if (cv.wait_until(lock, stop, due, [] { return false; }); stop.stop_requested()) break;
     }

@@ -28,7 +28,7 @@ int main(int argc, char** argv) {
   }
   char line[bms::kCandumpLineMax + 1];
   bms::sim::run_simulation(o, [&](const bms::CanFrame& f) {
-    const std::size_t n = bms::format_candump_log_line(f, line);
+    const std::size_t n = bms::write_candump_log_line(f, line);
     line[n] = '\n';
     std::fwrite(line, 1, n + 1, out);
   });
