@@ -9,7 +9,7 @@
 #include "app/cli.hpp"
 #include "app/config_loader.hpp"
 #include "app/run_service.hpp"
-#include "app/stop_signals.hpp"
+#include "app/service_control.hpp"
 #include "version.hpp"
 
 namespace {
@@ -56,9 +56,13 @@ int main(int argc, char** argv) {
   if (!settings) return 2;
   spdlog::set_level(spdlog::level::from_str(settings->log.level));
 
-  bms::StopSignals signals;
   try {
-    return bms::run_service(*settings, options, signals.token());
+    // First thread-related step: blocks SIGTERM/SIGINT/SIGHUP before any thread exists.
+    bms::ServiceControl control(options.config_path, *settings);
+    const int status = bms::run_service(*settings, options, control.stop_token(), control.hooks());
+    control.stopping(status == 0 ? "stopped" : "stopped with exit status " + std::to_string(status));
+    if (control.stop_signal() != 0) spdlog::info("stopped on request, exit status {}", status);
+    return status;
   } catch (const std::exception& e) {
     spdlog::critical("{}", e.what());
     return 1;
