@@ -1,5 +1,6 @@
 #include "app/config_reload.hpp"
 
+#include <charconv>
 #include <map>
 #include <sstream>
 #include <toml++/toml.h>
@@ -8,6 +9,22 @@
 
 namespace bms {
 namespace {
+
+/// A value as written in TOML, doubles in their shortest exact form ("55.2", not
+/// "55.200000000000003"), so a change line reads like the file.
+std::string format_value(const toml::node& node) {
+  if (const auto* d = node.as_floating_point()) {
+    char buf[64];
+    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d->get());
+    std::string text(buf, ec == std::errc() ? end : buf);
+    if (text.find_first_of(".eni") == std::string::npos) text += ".0";  // 150 -> 150.0; inf/nan stay
+    return text;
+  }
+  if (const auto* str = node.as_string()) return "\"" + str->get() + "\"";
+  std::ostringstream value;
+  node.visit([&value](const auto& v) { value << v; });
+  return value.str();
+}
 
 /// Flattens the rendered effective configuration into dotted keys and printed values, so a
 /// comparison needs no field-by-field code that would drift from the loader.
@@ -21,9 +38,7 @@ void flatten(const toml::node& node, const std::string& key, std::map<std::strin
       flatten(*array->get(i), key + "[" + std::to_string(i) + "]", out);
     }
   } else {
-    std::ostringstream value;
-    node.visit([&value](const auto& v) { value << v; });
-    out[key] = value.str();
+    out[key] = format_value(node);
   }
 }
 
