@@ -32,8 +32,9 @@ set(FIND_LIBRARY_USE_LIB64_PATHS OFF)
 set(ENV{PKG_CONFIG_LIBDIR} "/usr/lib/${BMS_ARMHF_TRIPLET}/pkgconfig:/usr/share/pkgconfig")
 set(ENV{PKG_CONFIG_PATH} "")
 
-# Running armhf programs at build time (try_run, test discovery) goes through qemu-user.
+# Running armhf programs at build time (try_run, test discovery) goes through qemu-user;
+# it finds the armhf loader and libraries in the multiarch directories of this machine.
 find_program(BMS_QEMU_ARM qemu-arm)
 if(BMS_QEMU_ARM)
-  set(CMAKE_CROSSCOMPILING_EMULATOR ${BMS_QEMU_ARM};-L;/usr/${BMS_ARMHF_TRIPLET})
+  set(CMAKE_CROSSCOMPILING_EMULATOR ${BMS_QEMU_ARM})
 endif()
