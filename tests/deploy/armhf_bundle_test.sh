@@ -63,4 +63,22 @@ for profile in pylon sma victron; do
   compare "demo-3batt-$profile" "$work/demo-$profile.toml" "$src/tests/data/demo-3batt.log"
 done
 compare "three-batteries-10s" "$src/config/demo.toml" "$src/tests/data/three-batteries-10s.log"
+
+# The way it reaches a Cerbo: the tarball, unpacked, its installer run (here into a fake root),
+# then the installed launcher from /data.
+tarball="$(dirname "$bundle")/bms-aggregator-armhf.tar.gz"
+mkdir -p "$work/unpacked" "$work/root/data" "$work/root/service" "$work/root/var/log"
+tar -xzf "$tarball" -C "$work/unpacked"
+expected_sum="$(awk '$2 == "./bin/bms-aggregator" {print $1}' "$bundle/MANIFEST")"
+[ -n "$expected_sum" ] || fail "the MANIFEST lists no ./bin/bms-aggregator"
+[ "$(sha256sum < "$work/unpacked/bms-aggregator-armhf/bin/bms-aggregator" | cut -d' ' -f1)" = "$expected_sum" ] \
+  || fail "the tarball's binary does not match the MANIFEST"
+"$work/unpacked/bms-aggregator-armhf/install-venus" --root "$work/root" > "$work/install.out" 2>&1 \
+  || { cat "$work/install.out" >&2; fail "install-venus from the tarball failed"; }
+if grep -q warning "$work/install.out"; then cat "$work/install.out" >&2; fail "install-venus warned"; fi
+installed="$work/root/data/bms-aggregator/bms-aggregator"
+"$installed" --config "$src/config/demo.toml" --replay "$src/tests/data/three-batteries-10s.log" --speed max \
+  --emit-log "$work/installed.armhf" --no-dbus 2>/dev/null || fail "the installed bundle's replay failed"
+cmp -s "$work/three-batteries-10s.native" "$work/installed.armhf" || fail "the installed bundle emitted other frames"
+echo "ok: tarball unpacked, installed into a fake root, the installed launcher replays identically"
 echo "PASS"
