@@ -7,16 +7,19 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "app/config_loader.hpp"
 #include "app/config_reload.hpp"
+#include "app/service_control.hpp"
 #include "app/service_signals.hpp"
 #include "app/systemd_notify.hpp"
 
@@ -225,6 +228,53 @@ TEST(WatchdogPacer, PingsAtOnceThenAtHalfTheWatchdogPeriod) {
   EXPECT_EQ(systemd.receive(), "WATCHDOG=1");
   EXPECT_FALSE(pacer.tick(t0 + 3999ms));
   EXPECT_EQ(systemd.receive(50ms), "");
+}
+
+/// Counts WATCHDOG=1 messages arriving within `window`.
+int count_pings(NotifySocket& systemd, std::chrono::milliseconds window) {
+  const auto end = std::chrono::steady_clock::now() + window;
+  int pings = 0;
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return pings;
+    if (systemd.receive(left) == "WATCHDOG=1") ++pings;
+  }
+}
+
+TEST(ServiceControlWatchdog, FeedsSystemdOnlyWhileTheAggregatorLoopBeatsOrIdlesOnPurpose) {
+  NotifySocket systemd;
+  ASSERT_TRUE(systemd.ok());
+  ScopedEnv socket("NOTIFY_SOCKET", systemd.path().c_str());
+  ScopedEnv watchdog("WATCHDOG_USEC", "100000");  // WatchdogSec=0.1 s: checks every 50 ms
+  ScopedEnv pid("WATCHDOG_PID", nullptr);
+  ServiceControl control("/nonexistent.toml", Settings{});
+  ServiceHooks hooks = control.hooks();
+  ASSERT_NE(hooks.heartbeat, nullptr);
+
+  // A loop that never beats (hung) gets no pings: systemd would kill it after WatchdogSec.
+  EXPECT_EQ(count_pings(systemd, 300ms), 0);
+
+  // A loop that beats is fed, at most once per half period.
+  std::atomic<bool> beating{true};
+  std::thread loop([&] {
+    while (beating.load()) {
+      hooks.heartbeat->fetch_add(1, std::memory_order_relaxed);
+      std::this_thread::sleep_for(5ms);
+    }
+  });
+  const int fed = count_pings(systemd, 500ms);
+  beating.store(false);
+  loop.join();
+  EXPECT_GE(fed, 4);
+  EXPECT_LE(fed, 11);
+
+  // It stops beating: the pings stop (one may still be in flight for the last beats).
+  (void)count_pings(systemd, 200ms);
+  EXPECT_EQ(count_pings(systemd, 300ms), 0);
+
+  // Idle on purpose (replay finished under --keep-running): fed without beats.
+  hooks.idle();
+  EXPECT_GE(count_pings(systemd, 500ms), 4);
 }
 
 #endif  // BMS_WITH_SYSTEMD
