@@ -2,6 +2,8 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <sys/prctl.h>
+
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -27,6 +29,9 @@ std::optional<bms::Settings> load_or_report(const std::string& path) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // The armhf bundle starts us through its own ld-linux-armhf.so.3, whose name the process
+  // would carry in top, ps -o comm, pidof and killall on the GX device.
+  prctl(PR_SET_NAME, "bms-aggregator", 0, 0, 0);
   // Logs go to stderr (runit's log/run and journald both collect it); stdout is for data.
   spdlog::set_default_logger(spdlog::stderr_color_mt("bms"));
   spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");

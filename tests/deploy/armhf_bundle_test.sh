@@ -64,6 +64,30 @@ for profile in pylon sma victron; do
 done
 compare "three-batteries-10s" "$src/config/demo.toml" "$src/tests/data/three-batteries-10s.log"
 
+# As a service: the process is called bms-aggregator (not ld-linux-armhf.so.3) for top, pidof
+# and killall; SIGHUP reloads, SIGTERM stops it with exit status 0.
+cp "$src/config/demo.toml" "$work/service.toml"
+"$bundle/bms-aggregator" --config "$work/service.toml" --replay "$src/tests/data/three-batteries-10s.log" --speed max \
+  --no-dbus --keep-running 2>"$work/service.err" &
+service_pid=$!
+wait_log() {  # text seconds
+  local deadline=$((SECONDS + $2))
+  until grep -qF -- "$1" "$work/service.err"; do
+    if [ $SECONDS -ge $deadline ]; then kill "$service_pid" 2>/dev/null || true; cat "$work/service.err" >&2; fail "timed out waiting for: $1"; fi
+    sleep 0.05
+  done
+}
+wait_log "serving the final state until SIGTERM/SIGINT" 30
+[ "$(cat "/proc/$service_pid/comm")" = "bms-aggregator" ] || fail "process name is '$(cat "/proc/$service_pid/comm")'"
+kill -HUP "$service_pid"
+wait_log "reload: $work/service.toml unchanged" 10
+kill -TERM "$service_pid"
+status=0
+wait "$service_pid" || status=$?
+[ "$status" -eq 0 ] || { cat "$work/service.err" >&2; fail "exit status $status after SIGTERM"; }
+grep -qF "stopped on request, exit status 0" "$work/service.err" || fail "no clean stop logged"
+echo "ok: as a service under qemu-arm: named bms-aggregator, SIGHUP reloads, SIGTERM exits 0"
+
 # The way it reaches a Cerbo: the tarball, unpacked, its installer run (here into a fake root),
 # then the installed launcher from /data.
 tarball="$(dirname "$bundle")/bms-aggregator-armhf.tar.gz"
