@@ -35,7 +35,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (parsed.status != bms::LineStatus::Frame) return 0;
   require(parsed.frame.dlc <= 8);
   char out[bms::kCandumpLineMax];
-  const std::size_t n = bms::format_candump_log_line(parsed.frame, out);
+  const std::size_t n = bms::write_candump_log_line(parsed.frame, out);
   require(n < bms::kCandumpLineMax);
   const bms::ParsedLine again = bms::parse_candump_line(std::string_view(out, n));
   require(again.status == bms::LineStatus::Frame);
