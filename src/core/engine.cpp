@@ -121,6 +121,8 @@ void Engine::on_reading(const Reading& r) {
       dirty_ |= !b.online(now_us_, stale_after_us_[r.source]);
     }
     aggregator_.apply(r);
+  } else if (r.source == kSourceInverter) {
+    aggregator_.apply(r);  // the keep-alive: shown at the next publication, never protective
   } else if (r.kind == ReadingKind::Tick) {
     settle();
   }
