@@ -10,6 +10,7 @@
 
 #include "app/cli.hpp"
 #include "app/config_loader.hpp"
+#include "app/decode_command.hpp"
 #include "app/run_service.hpp"
 #include "app/service_control.hpp"
 #include "version.hpp"
@@ -45,9 +46,12 @@ int main(int argc, char** argv) {
   switch (options.command) {
     case bms::Command::Help: std::fputs(bms::help_text(), stdout); return 0;
     case bms::Command::Version: std::printf("bms-aggregator %s\n", bms::kVersion); return 0;
-    case bms::Command::Decode:
-      std::fprintf(stderr, "bms-aggregator: decode is not part of this build yet\n");
-      return 1;
+    case bms::Command::Decode: {
+      std::vector<std::string> args = options.decode_args;
+      std::vector<char*> raw;
+      for (auto& a : args) raw.push_back(a.data());
+      return bms::run_decode_command(static_cast<int>(raw.size()), raw.data());
+    }
     case bms::Command::CheckConfig: {
       const auto settings = load_or_report(options.config_path);
       if (!settings) return 2;
