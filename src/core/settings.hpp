@@ -5,8 +5,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "protocols/canopen/object_map.hpp"
 
 namespace bms {
 
@@ -60,10 +63,17 @@ struct BatterySettings {
   std::string interface;
   BatteryProtocol protocol = BatteryProtocol::Pylontech;
   int node_id = 0;                ///< CANopen node id (1..127)
-  std::string object_map;         ///< CANopen object map file
+  std::string object_map;         ///< CANopen object map: a file, or a shipped map's name
+  /// The loaded map (CANopen only), shared: the router and the poller read it.
+  std::shared_ptr<const canopen::ObjectMap> canopen_map;
   double capacity_ah = 0.0;       ///< 0 = unknown (then SOC weights are equal)
   int stale_after_ms = 5000;
   double voltage_scale = 0.01;    ///< 0x356 volts per bit: 0.01 or 0.1
+  /// This battery's own current limits, for BMSes whose protocol does not send them (a
+  /// CANopen map without charge/discharge current limit objects). 0 = none: only the
+  /// bank's configured caps apply. Ignored when the BMS sends its limits.
+  double max_charge_current = 0.0;
+  double max_discharge_current = 0.0;
 };
 
 enum class OutputProfile : unsigned char { Pylon, Sma, Victron };
