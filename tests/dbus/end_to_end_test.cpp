@@ -8,6 +8,7 @@
 
 #include "private_bus.hpp"
 #include "service_fixture.hpp"
+#include "support/three_battery_bank.hpp"
 #include "version.hpp"
 
 namespace bms::dbus::testing {
@@ -25,29 +26,9 @@ class ReplayOnPrivateBus : public ::testing::Test {
   /// The replay test's bank (tests/replay) with the D-Bus service on `dbus`.
   std::string write_config(const std::string& dbus) {
     const fs::path path = bus.dir() / "bank.toml";
-    std::ofstream(path) << "[service]\ndbus = \"" << dbus << "\"\nstate_file = \"" << (bus.dir() / "state.toml").string() << R"("
-
-[charge]
-nominal_charge_current = 150.0
-max_charge_voltage = 55.2
-max_discharge_current = 200.0
-battery_low_voltage = 46.0
-
-[[battery]]
-name = "A"
-interface = "can0"
-capacity_ah = 100.0
-
-[[battery]]
-name = "B"
-interface = "can1"
-capacity_ah = 100.0
-
-[[battery]]
-name = "C"
-interface = "can2"
-capacity_ah = 50.0
-)";
+    std::ofstream(path) << "[service]\ndbus = \"" << dbus << "\"\nstate_file = \"" << (bus.dir() / "state.toml").string()
+                        << "\"\n\n"
+                        << bms::test::kThreeBatteryBank;
     return path.string();
   }
   /// Runs the replay and waits until its final state is on the bus.

@@ -9,6 +9,8 @@
 
 #include "io/candump_format.hpp"
 #include "process.hpp"
+#include "support/scratch_dir.hpp"
+#include "support/three_battery_bank.hpp"
 #include "protocols/pylon/pylon_codec.hpp"
 
 namespace bms {
@@ -23,41 +25,10 @@ const std::string kData = BMS_TEST_DATA_DIR;
 
 class ReplayProcess : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("bms-replay-" + std::to_string(::getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-  std::string write(const std::string& name, const std::string& text) const {
-    std::ofstream(path(name)) << text;
-    return path(name);
-  }
-  std::string three_battery_config() const {
-    return write("bank.toml", R"([charge]
-nominal_charge_current = 150.0
-max_charge_voltage = 55.2
-max_discharge_current = 200.0
-battery_low_voltage = 46.0
-
-[[battery]]
-name = "A"
-interface = "can0"
-capacity_ah = 100.0
-
-[[battery]]
-name = "B"
-interface = "can1"
-capacity_ah = 100.0
-
-[[battery]]
-name = "C"
-interface = "can2"
-capacity_ah = 50.0
-)");
-  }
-  fs::path dir_;
+  std::string path(const std::string& name) const { return scratch_.path(name); }
+  std::string write(const std::string& name, const std::string& text) const { return scratch_.write(name, text); }
+  std::string three_battery_config() const { return write("bank.toml", test::kThreeBatteryBank); }
+  test::ScratchDir scratch_{"bms-replay"};
 };
 
 std::vector<CanFrame> read_frames(const std::string& file) {

@@ -14,6 +14,7 @@
 
 #include "io/candump_format.hpp"
 #include "process.hpp"
+#include "support/scratch_dir.hpp"
 #include "protocols/pylon/pylon_codec.hpp"
 
 namespace bms {
@@ -92,11 +93,7 @@ Expected oracle(const std::vector<OracleBattery>& bats, std::int64_t now, double
 class Scenario : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("bms-scenario-" + std::to_string(::getpid()) + "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::create_directories(dir_);
-    config_ = (dir_ / "bank.toml").string();
-    std::ofstream(config_) << R"([charge]
+    config_ = scratch_.write("bank.toml", R"([charge]
 nominal_charge_current = 150.0
 reduced_charge_current = 50.0
 max_charge_voltage = 56.0
@@ -121,14 +118,13 @@ capacity_ah = 100.0
 [output]
 interface = "can9"
 profile = "pylon"
-)";
+)");
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   /// Simulates, replays, and returns (input frames, emitted frames).
   std::pair<std::vector<CanFrame>, std::vector<CanFrame>> run(const std::string& sim_args) {
-    const std::string in = (dir_ / "in.log").string();
-    const std::string out = (dir_ / "out.log").string();
+    const std::string in = scratch_.path("in.log");
+    const std::string out = scratch_.path("out.log");
     const auto sim = run_process(kSim + " --batteries 3 --capacity 100 " + sim_args + " --out " + in);
     EXPECT_EQ(sim.exit_code, 0) << sim.err;
     const auto r = run_process(kBinary + " --config " + config_ + " --replay " + in + " --speed max --no-dbus --emit-log " + out);
@@ -171,7 +167,7 @@ profile = "pylon"
     EXPECT_GT(checked, 50);
   }
 
-  fs::path dir_;
+  test::ScratchDir scratch_{"bms-scenario"};
   std::string config_;
 };
 
@@ -218,8 +214,8 @@ TEST_F(Scenario, BlockedChargeIsEmittedAtTheInputFrameTimestamp) {
 }
 
 TEST_F(Scenario, ImbalanceWalksThroughTheTiersWithHysteresis) {
-  const std::string in = (dir_ / "in.log").string();
-  const std::string report = (dir_ / "report.csv").string();
+  const std::string in = scratch_.path("in.log");
+  const std::string report = scratch_.path("report.csv");
   ASSERT_EQ(run_process(kSim + " --batteries 3 --capacity 100 --scenario imbalance --duration 330 --event-start 15 "
                                "--event-duration 300 --out " + in).exit_code, 0);
   const auto r = run_process(kBinary + " --config " + config_ + " --replay " + in + " --speed max --no-dbus --report " + report);
