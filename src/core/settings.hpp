@@ -48,6 +48,7 @@ struct BatterySettings {
   double capacity_ah = 0.0;       ///< 0 = unknown (then SOC weights are equal)
   int stale_after_ms = 5000;
   double voltage_scale = 0.01;    ///< 0x356 volts per bit: 0.01 or 0.1
+  std::uint32_t bitrate = 0;      ///< bit/s set on the interface at open; 0 = leave it alone
 };
 
 enum class OutputProfile : unsigned char { Pylon, Sma, Victron };
@@ -58,6 +59,7 @@ struct OutputSettings {
   OutputProfile profile = OutputProfile::Pylon;
   std::string manufacturer = "PYLON";
   int interval_ms = 1000;
+  std::uint32_t bitrate = 0;      ///< bit/s set on the interface at open; 0 = leave it alone
 };
 
 struct LogSettings {
