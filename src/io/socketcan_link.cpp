@@ -2,6 +2,7 @@
 
 #include <libsocketcan.h>
 #include <linux/can/netlink.h>
+#include <sys/stat.h>
 
 #include <cerrno>
 #include <cstring>
@@ -15,9 +16,18 @@ std::string errno_text(const char* what) {
   return std::string(what) + (errno != 0 ? std::string(": ") + std::strerror(errno) : std::string());
 }
 
+/// Only interfaces backed by a controller (a /sys/class/net/IF/device link: sun4i_can,
+/// mcp251x, gs_usb...) have bit timing and a bus-off state. libsocketcan would print its
+/// own complaints to stderr for virtual ones (vcan, vxcan), so they are not asked at all.
+bool has_controller(const std::string& iface) {
+  struct stat st{};
+  return ::stat(("/sys/class/net/" + iface + "/device").c_str(), &st) == 0;
+}
+
 }  // namespace
 
 LinkControlResult apply_bitrate(const std::string& iface, std::uint32_t bitrate_bps) {
+  if (!has_controller(iface)) return {false, "virtual interface: no bit timing; bitrate left alone"};
   can_bittiming bt{};
   errno = 0;
   if (can_get_bittiming(iface.c_str(), &bt) != 0) {
@@ -38,6 +48,7 @@ LinkControlResult apply_bitrate(const std::string& iface, std::uint32_t bitrate_
 }
 
 LinkControlResult restart_after_bus_off(const std::string& iface) {
+  if (!has_controller(iface)) return {false, "virtual interface: no controller to restart"};
   errno = 0;
   if (can_do_restart(iface.c_str()) != 0) return {false, errno_text("restart not supported or refused")};
   return {true, "controller restarted"};

@@ -26,6 +26,7 @@ struct SocketCanPorts::Port {
   std::atomic<LinkState> state{LinkState::Unknown};  ///< written by the reader, read by stats()
   int last_open_errno = 0;     ///< so a failing open is logged once, not every retry
   bool opened_before = false;
+  bool was_up = false;          ///< "up" the first time, "up again" after that
   bool bitrate_reported = false;
   std::uint32_t overflow_mark = 0;
   std::atomic<bool> check_requested{false};
@@ -220,7 +221,8 @@ bool SocketCanPorts::refresh(std::size_t index) {
     } else if (next == LinkState::Down) {
       spdlog::warn("can: {} is down; waiting for it to come up", name);
     } else {
-      spdlog::info("can: {} is up{}", name, previous == LinkState::Unknown ? "" : " again");
+      spdlog::info("can: {} is up{}", name, p.was_up ? " again" : "");
+      p.was_up = true;
     }
     if (previous != LinkState::Unknown && next != previous) {
       p.counters.state_changes.fetch_add(1, std::memory_order_relaxed);

@@ -241,7 +241,7 @@ class SocketCanSource final : public FrameSource {
     }
     if ((cf.can_id & CAN_ERR_BUSOFF) == 0) return;
     counters.bus_off.fetch_add(1, std::memory_order_relaxed);
-    if (!st.bus_off) spdlog::error("can: {}: bus-off", name);
+    if (!st.bus_off) spdlog::error("can: {} went bus-off", name);
     st.bus_off = true;
     if (mono_now_us_ - st.last_restart_us < options_.restart_interval_us && st.last_restart_us != 0) return;
     st.last_restart_us = mono_now_us_;
