@@ -62,7 +62,44 @@ namespace bms {
   X(AlarmHighChargeCurrent, "alarm_high_charge_current", false) \
   X(AlarmInternalCommunication, "alarm_internal_communication", false) \
   X(AlarmCellImbalance, "alarm_cell_imbalance", false)       \
-  X(InverterKeepAlive, "inverter_keep_alive", false)
+  X(InverterKeepAlive, "inverter_keep_alive", false)         \
+  /* 0x35A alarm pairs (level 2, like 0x359 protection) without a 0x359 counterpart */ \
+  X(ProtectionGeneral, "protection_general", false)          \
+  X(ProtectionHighChargeTemperature, "protection_high_charge_temperature", false) \
+  X(ProtectionLowChargeTemperature, "protection_low_charge_temperature", false)   \
+  X(ProtectionContactor, "protection_contactor", false)      \
+  X(ProtectionShortCircuit, "protection_short_circuit", false) \
+  X(ProtectionCellImbalance, "protection_cell_imbalance", false) \
+  /* 0x35A warning pairs (level 1, like 0x359 alarm) without a 0x359 counterpart */ \
+  X(AlarmGeneral, "alarm_general", false)                    \
+  X(AlarmHighChargeTemperature, "alarm_high_charge_temperature", false) \
+  X(AlarmLowChargeTemperature, "alarm_low_charge_temperature", false)   \
+  X(AlarmContactor, "alarm_contactor", false)                \
+  X(AlarmShortCircuit, "alarm_short_circuit", false)         \
+  /* 0x35F: SMA battery type / Victron product id, versions, capacity */ \
+  X(ProductId, "product_id", false)                          \
+  X(FirmwareVersion, "firmware_version", false)              \
+  X(AvailableCapacityAh, "available_capacity_ah", false)     \
+  X(HardwareVersion, "hardware_version", false)              \
+  /* 0x371 second half of the Victron 16-character BMS name; 0x380-0x382 ASCII */ \
+  X(BmsName2, "bms_name_2", true)                            \
+  X(SerialNumber, "serial_number", true)                     \
+  X(SerialNumber2, "serial_number_2", true)                  \
+  X(ProductName, "product_name", true)                       \
+  /* inverter side: SMA Sunny Island fills 0x305; a Victron GX signs with 0x307 */ \
+  X(InverterBatteryVoltageV, "inverter_battery_voltage_v", false) \
+  X(InverterBatteryCurrentA, "inverter_battery_current_a", false) \
+  X(InverterBatteryTemperatureC, "inverter_battery_temperature_c", false) \
+  X(InverterSocPct, "inverter_soc_pct", false)               \
+  X(InverterVictronGx, "inverter_victron_gx", false)         \
+  /* CANopen: heartbeat / EMCY / SDO */                      \
+  X(EmcyErrorRegister, "emcy_error_register", false)         \
+  X(ChargeAh, "charge_ah", false)                            \
+  X(DischargeAh, "discharge_ah", false)                      \
+  X(ChargeAhTotal, "charge_ah_total", false)                 \
+  X(DischargeAhTotal, "discharge_ah_total", false)           \
+  X(BatteryStatus, "battery_status", false)                  \
+  X(ChargeCurrentRequestA, "charge_current_request_a", false)
 
 enum class SignalId : std::uint16_t {
 #define BMS_SIGNAL_ENUM(id, name, text) id,

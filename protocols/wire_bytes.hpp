@@ -30,6 +30,11 @@ inline void put_u16(std::uint8_t* d, std::uint16_t v) noexcept {
   d[1] = static_cast<std::uint8_t>(v >> 8);
 }
 
+inline void put_s16(std::uint8_t* d, std::int16_t v) noexcept { put_u16(d, static_cast<std::uint16_t>(v)); }
+inline void put_u32(std::uint8_t* d, std::uint32_t v) noexcept {
+  for (int i = 0; i < 4; ++i) d[i] = static_cast<std::uint8_t>((v >> (8 * i)) & 0xFF);
+}
+
 /// Rounds value/scale to the nearest integer and clamps it into [lo, hi]. NaN becomes lo
 /// (for limits that is the safe side: zero current, lowest voltage).
 template <typename Int>

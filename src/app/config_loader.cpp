@@ -380,7 +380,8 @@ std::string render_config(const Settings& s) {
   }
   root.insert("log", toml::table{{"level", s.log.level}});
   std::ostringstream out;
-  out << root << "\n";
+  // Relaxed precision prints 55.2, not 55.200000000000003.
+  out << toml::toml_formatter{root, toml::toml_formatter::default_flags | toml::format_flags::relaxed_float_precision} << "\n";
   return out.str();
 }
 

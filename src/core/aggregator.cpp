@@ -55,6 +55,7 @@ void take_extreme(std::optional<CellExtreme>& acc, double v, const std::string& 
 Snapshot Aggregator::evaluate(std::int64_t now_us) {
   Snapshot s;
   s.time_us = now_us;
+  s.batteries.reserve(batteries_.size());
   s.discharge_voltage_limit_v = charge_.battery_low_voltage;
 
   double weighted_soc = 0, soc_weight = 0, equal_soc_sum = 0;

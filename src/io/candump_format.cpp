@@ -192,31 +192,6 @@ bool parse_log_payload(std::string_view p, CanFrame& frame, std::string_view& wh
   return true;
 }
 
-ParsedLine parse_log_line(std::string_view line) noexcept {
-  ParsedLine out;
-  std::string_view why;
-  std::string_view rest = line;
-  if (!parse_timestamp(take_token(rest), out.frame.time_us, why)) return fail(why);
-  const std::string_view iface = take_token(rest);
-  const std::string_view body = take_token(rest);
-  if (body.empty()) {
-    // Either "(t) IFACE" with no frame, or the terminal format with a time in front.
-    return fail("missing frame after interface (expected ID#DATA)");
-  }
-  const std::size_t hash = body.find('#');
-  if (hash == std::string_view::npos) return fail("missing '#' between identifier and data");
-  if (!parse_iface(iface, out.frame, why)) return fail(why);
-  if (!parse_id(body.substr(0, hash), out.frame, why)) return fail(why);
-  if (!parse_log_payload(body.substr(hash + 1), out.frame, why)) return fail(why);
-  // can-utils may append a direction flag (T/R) after the frame.
-  const std::string_view extra = take_token(rest);
-  if (!(extra.empty() || ((extra == "T" || extra == "R") && take_token(rest).empty()))) {
-    return fail("unexpected text after the frame");
-  }
-  out.status = LineStatus::Frame;
-  return out;
-}
-
 /// "  can0  351   [8]  3A 02 ..." (optionally preceded by "(SECONDS.MICROS)").
 ParsedLine parse_terminal_line(std::string_view line, std::int64_t time_us) noexcept {
   ParsedLine out;
@@ -250,31 +225,47 @@ ParsedLine parse_terminal_line(std::string_view line, std::int64_t time_us) noex
   return out;
 }
 
+/// "(SECONDS.MICROS) IFACE ID#DATA", or the terminal format with a time in front when a
+/// "[n]" length follows the id. One pass over the tokens: this is every replay's hot path.
+ParsedLine parse_timed_line(std::string_view line) noexcept {
+  ParsedLine out;
+  std::string_view why;
+  std::string_view rest = line;
+  if (!parse_timestamp(take_token(rest), out.frame.time_us, why)) return fail(why);
+  const std::string_view after_ts = rest;
+  const std::string_view iface = take_token(rest);
+  const std::string_view body = take_token(rest);
+  if (body.empty()) return fail("missing frame after interface (expected ID#DATA)");
+  const std::size_t hash = body.find('#');
+  if (hash == std::string_view::npos) {
+    std::string_view probe = rest;
+    const std::string_view length = take_token(probe);
+    if (!length.empty() && length.front() == '[') return parse_terminal_line(after_ts, out.frame.time_us);
+    return fail("missing '#' between identifier and data");
+  }
+  if (!parse_iface(iface, out.frame, why)) return fail(why);
+  if (!parse_id(body.substr(0, hash), out.frame, why)) return fail(why);
+  if (!parse_log_payload(body.substr(hash + 1), out.frame, why)) return fail(why);
+  // can-utils may append a direction flag (T/R) after the frame.
+  const std::string_view extra = take_token(rest);
+  if (!(extra.empty() || ((extra == "T" || extra == "R") && take_token(rest).empty()))) {
+    return fail("unexpected text after the frame");
+  }
+  out.status = LineStatus::Frame;
+  return out;
+}
+
 }  // namespace
 
 ParsedLine parse_candump_line(std::string_view line) noexcept {
   line = trim_right(line);
   const std::string_view body = skip_spaces(line);
   if (body.empty() || body.front() == '#') return ParsedLine{};
-  if (body.front() == '(') {
-    // Log format unless the third token is a bare id followed by "[n]" (terminal with -t a).
-    std::string_view probe = body;
-    const std::string_view ts = take_token(probe);
-    std::string_view after_ts = probe;
-    take_token(probe);
-    const std::string_view third = take_token(probe);
-    if (!third.empty() && third.find('#') == std::string_view::npos) {
-      std::int64_t us = 0;
-      std::string_view why;
-      if (!parse_timestamp(ts, us, why)) return fail(why);
-      return parse_terminal_line(after_ts, us);
-    }
-    return parse_log_line(body);
-  }
+  if (body.front() == '(') return parse_timed_line(body);
   return parse_terminal_line(body, 0);
 }
 
-std::size_t format_candump_log_line(const CanFrame& frame, char* out, std::string_view iface) noexcept {
+std::size_t write_candump_log_line(const CanFrame& frame, char* out, std::string_view iface) noexcept {
   static constexpr char kDigits[] = "0123456789ABCDEF";
   char* p = out;
   *p++ = '(';
@@ -325,7 +316,7 @@ std::size_t format_candump_log_line(const CanFrame& frame, char* out, std::strin
 
 std::string format_candump_log_line(const CanFrame& frame, std::string_view iface) {
   char buf[kCandumpLineMax];
-  const std::size_t n = format_candump_log_line(frame, buf, iface);
+  const std::size_t n = write_candump_log_line(frame, buf, iface);
   return std::string(buf, n);
 }
 

@@ -31,12 +31,12 @@ struct ParsedLine {
 /// Parses one line (without its newline) in the log or the terminal format.
 [[nodiscard]] ParsedLine parse_candump_line(std::string_view line) noexcept;
 
-/// Longest line format_candump_log_line() writes, including the NUL.
+/// Longest line write_candump_log_line() writes, including the NUL.
 inline constexpr std::size_t kCandumpLineMax = 64;
 
 /// Writes `frame` in the log format canplayer reads ("(SECONDS.MICROS) IFACE ID#HEX"), with
 /// `iface` instead of the frame's own name when not empty. @return characters written (no NUL).
-std::size_t format_candump_log_line(const CanFrame& frame, char* out, std::string_view iface = {}) noexcept;
+std::size_t write_candump_log_line(const CanFrame& frame, char* out, std::string_view iface = {}) noexcept;
 [[nodiscard]] std::string format_candump_log_line(const CanFrame& frame, std::string_view iface = {});
 
 }  // namespace bms

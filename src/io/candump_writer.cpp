@@ -19,7 +19,7 @@ CandumpWriter::~CandumpWriter() {
 
 SendResult CandumpWriter::send(const CanFrame& frame) noexcept {
   char line[kCandumpLineMax + 1];
-  std::size_t n = format_candump_log_line(frame, line, iface_);
+  std::size_t n = write_candump_log_line(frame, line, iface_);
   line[n++] = '\n';
   return std::fwrite(line, 1, n, file_) == n ? SendResult::Sent : SendResult::Failed;
 }

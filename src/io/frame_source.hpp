@@ -19,6 +19,9 @@ class FrameHandler {
   virtual void on_frame(const CanFrame& frame) = 0;
   /// Time advanced to now_us with no frame (live sources tick so timers fire on quiet buses).
   virtual void on_tick(std::int64_t now_us) = 0;
+  /// The source is about to wait (for the kernel, or for replay pacing): hand over what was
+  /// delivered so far. Between flushes a handler may batch its wake-ups of the consumer.
+  virtual void flush() {}
 };
 
 struct SourceResult {

@@ -1,0 +1,111 @@
+#include "app/cli.hpp"
+
+#include <charconv>
+
+namespace bms {
+namespace {
+
+bool parse_positive(const std::string& text, double& out) {
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, out);
+  return ec == std::errc() && ptr == end && out > 0;
+}
+
+}  // namespace
+
+const char* help_text() noexcept {
+  return R"(bms-aggregator: one battery for Venus OS and inverters from several BMSes on CAN
+
+Usage:
+  bms-aggregator --config FILE                     run as a service on the configured CAN ports
+  bms-aggregator --config FILE --replay LOG [--speed N|max] [--emit-log OUT] [--no-dbus]
+                 [--keep-running] [--skip-malformed] [--status-interval SECONDS]
+  bms-aggregator --check-config FILE               validate, print the effective config (exit 0/2)
+  bms-aggregator decode [--config FILE] [--protocol pylontech|canopen:MAP] LOG|-
+                                                   one JSON object per decoded frame
+  bms-aggregator --version | --help
+
+Options:
+  --config FILE            TOML configuration (see docs/CONFIGURATION.md)
+  --replay LOG             read frames from a candump log instead of CAN ports ("-" = stdin)
+  --speed N|max            replay pacing: 1 = real time (default), N = N times faster,
+                           max = as fast as possible
+  --emit-log OUT           write every frame the inverter output sends to OUT (candump log
+                           format, canplayer reads it); enables the output with defaults when
+                           the config has no [output]
+  --no-dbus                do not publish the Victron D-Bus service
+  --keep-running           after a replay ends, keep serving the final state until SIGTERM/SIGINT
+  --skip-malformed         skip and count malformed log lines instead of stopping at the first
+  --status-interval S      print a status line every S seconds of (log) time
+  --check-config FILE      validate FILE; exit 0 and print it, or exit 2 naming key and line
+  --version                print the version
+  --help                   this text
+
+Exit status: 0 ok, 2 bad usage, configuration or input (with file:line), 1 runtime failure.
+)";
+}
+
+CliResult parse_command_line(const std::vector<std::string>& args) {
+  Options o;
+  CliResult r;
+  const auto fail = [&](std::string why) {
+    r.error = std::move(why);
+    return r;
+  };
+  if (!args.empty() && args[0] == "decode") {
+    o.command = Command::Decode;
+    o.decode_args.assign(args.begin() + 1, args.end());
+    r.options = o;
+    return r;
+  }
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    const auto value = [&](std::string& out) -> bool {
+      if (i + 1 >= args.size()) return false;
+      out = args[++i];
+      return true;
+    };
+    std::string v;
+    if (a == "--help" || a == "-h") {
+      o.command = Command::Help;
+    } else if (a == "--version") {
+      o.command = Command::Version;
+    } else if (a == "--config") {
+      if (!value(o.config_path)) return fail("--config needs a FILE");
+    } else if (a == "--check-config") {
+      if (!value(o.config_path)) return fail("--check-config needs a FILE");
+      o.command = Command::CheckConfig;
+    } else if (a == "--replay") {
+      if (!value(o.replay_path)) return fail("--replay needs a LOG file");
+    } else if (a == "--speed") {
+      if (!value(v)) return fail("--speed needs a number or max");
+      if (v == "max") {
+        o.speed = 0;
+      } else if (!parse_positive(v, o.speed)) {
+        return fail("--speed: \"" + v + "\" is not a positive number or max");
+      }
+    } else if (a == "--emit-log") {
+      if (!value(o.emit_log_path)) return fail("--emit-log needs an OUT file");
+    } else if (a == "--status-interval") {
+      if (!value(v) || !parse_positive(v, o.status_interval_s)) return fail("--status-interval needs a positive number of seconds");
+    } else if (a == "--no-dbus") {
+      o.no_dbus = true;
+    } else if (a == "--keep-running") {
+      o.keep_running = true;
+    } else if (a == "--skip-malformed") {
+      o.skip_malformed = true;
+    } else {
+      return fail("unknown argument \"" + a + "\" (see --help)");
+    }
+  }
+  if (o.command == Command::Run) {
+    if (o.config_path.empty()) return fail("--config FILE is required (see --help)");
+    if (o.replay_path.empty() && (o.keep_running || o.skip_malformed)) {
+      return fail("--keep-running and --skip-malformed only apply with --replay");
+    }
+  }
+  r.options = o;
+  return r;
+}
+
+}  // namespace bms

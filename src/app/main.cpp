@@ -1,0 +1,66 @@
+// bms-aggregator entry point: parse the command line, load the configuration, run.
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "app/cli.hpp"
+#include "app/config_loader.hpp"
+#include "app/run_service.hpp"
+#include "app/stop_signals.hpp"
+#include "version.hpp"
+
+namespace {
+
+/// Loads the config or prints every error ("FILE:LINE: key: what") and returns nullopt.
+std::optional<bms::Settings> load_or_report(const std::string& path) {
+  bms::ConfigResult config = bms::load_config_file(path);
+  if (!config.ok()) {
+    for (const auto& e : config.errors) std::fprintf(stderr, "%s\n", e.c_str());
+    return std::nullopt;
+  }
+  return config.settings;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Logs go to stderr (runit's log/run and journald both collect it); stdout is for data.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("bms"));
+  spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
+
+  const bms::CliResult cli = bms::parse_command_line(std::vector<std::string>(argv + 1, argv + argc));
+  if (!cli.options) {
+    std::fprintf(stderr, "bms-aggregator: %s\n", cli.error.c_str());
+    return 2;
+  }
+  const bms::Options& options = *cli.options;
+  switch (options.command) {
+    case bms::Command::Help: std::fputs(bms::help_text(), stdout); return 0;
+    case bms::Command::Version: std::printf("bms-aggregator %s\n", bms::kVersion); return 0;
+    case bms::Command::Decode:
+      std::fprintf(stderr, "bms-aggregator: decode is not part of this build yet\n");
+      return 1;
+    case bms::Command::CheckConfig: {
+      const auto settings = load_or_report(options.config_path);
+      if (!settings) return 2;
+      std::fputs(bms::render_config(*settings).c_str(), stdout);
+      return 0;
+    }
+    case bms::Command::Run: break;
+  }
+
+  const auto settings = load_or_report(options.config_path);
+  if (!settings) return 2;
+  spdlog::set_level(spdlog::level::from_str(settings->log.level));
+
+  bms::StopSignals signals;
+  try {
+    return bms::run_service(*settings, options, signals.token());
+  } catch (const std::exception& e) {
+    spdlog::critical("{}", e.what());
+    return 1;
+  }
+}

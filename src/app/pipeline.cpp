@@ -1,0 +1,90 @@
+#include "app/pipeline.hpp"
+
+#include <thread>
+
+namespace bms {
+
+/// The reader-thread side: FrameHandler that decodes into the ring.
+class Pipeline::Producer final : public FrameHandler {
+ public:
+  explicit Producer(Pipeline& p) : p_(p) {}
+
+  void on_frame(const CanFrame& frame) override {
+    p_.router_.route(frame, [this](const Reading& r) { push(r); });
+    // Wake the aggregator once per batch, not per frame: a futex wake per frame costs more
+    // than decoding it. Sources flush() before they wait, so nothing is left waiting.
+    if (++unannounced_ >= kFramesPerWake) flush();
+  }
+  void on_tick(std::int64_t now_us) override {
+    Reading r;
+    r.time_us = now_us;
+    r.kind = ReadingKind::Tick;
+    push(r);
+    flush();
+  }
+  void flush() override {
+    unannounced_ = 0;
+    p_.doorbell_.ring();
+  }
+  void push(const Reading& r) {
+    ++pushed_;
+    while (!p_.ring_.try_push(r)) {
+        // The aggregator drains until EndOfInput, so this wait always ends.
+      ++full_waits_;
+      p_.doorbell_.ring();
+      std::this_thread::yield();
+    }
+  }
+  static constexpr unsigned kFramesPerWake = 64;
+  std::uint64_t pushed_ = 0;
+  std::uint64_t full_waits_ = 0;
+  unsigned unannounced_ = 0;
+
+ private:
+  Pipeline& p_;
+};
+
+Pipeline::Pipeline(const Settings& settings, Engine& engine, std::size_t ring_capacity)
+    : engine_(engine), router_(settings), ring_(ring_capacity) {}
+
+PipelineResult Pipeline::run(FrameSource& source, std::stop_token stop) {
+  PipelineResult result;
+  std::stop_source reader_stop;
+  // A stop from outside stops the reader too, and wakes the aggregator if it sleeps.
+  std::stop_callback forward(stop, [&] {
+    reader_stop.request_stop();
+    doorbell_.ring();
+  });
+  Producer producer(*this);
+
+  std::jthread reader([&] {
+    result.source = source.run(producer, reader_stop.get_token());
+    Reading end;
+    end.time_us = result.source.end_time_us;
+    end.kind = ReadingKind::EndOfInput;
+    producer.push(end);
+    producer.flush();
+  });
+
+  Reading r;
+  for (;;) {
+    if (!ring_.try_pop(r)) {
+      const std::uint32_t ticket = doorbell_.prepare_wait();
+      if (!ring_.try_pop(r)) {
+        doorbell_.wait(ticket);
+        continue;
+      }
+      doorbell_.cancel_wait();
+    }
+    ++result.readings;
+    engine_.on_reading(r);
+    // The reader always ends with EndOfInput, also when stopped, so this is the only exit.
+    if (r.kind == ReadingKind::EndOfInput) break;
+  }
+  reader.join();
+  result.router = router_.counters();
+  result.ring_full_waits = producer.full_waits_;
+  return result;
+}
+
+}  // namespace bms

@@ -1,0 +1,44 @@
+#pragma once
+/// @file pipeline.hpp
+/// The two-thread pipeline: a reader thread runs a FrameSource, routes and decodes every
+/// frame into Readings and pushes them into a lock-free SPSC ring; the calling thread is the
+/// aggregator thread, draining the ring into the Engine, which publishes to the outputs.
+
+#include <cstdint>
+#include <stop_token>
+
+#include "core/doorbell.hpp"
+#include "core/engine.hpp"
+#include "core/frame_router.hpp"
+#include "core/reading.hpp"
+#include "core/spsc_ring.hpp"
+#include "io/frame_source.hpp"
+
+namespace bms {
+
+struct PipelineResult {
+  SourceResult source;
+  RouterCounters router;
+  std::uint64_t readings = 0;
+  std::uint64_t ring_full_waits = 0;  ///< times the reader found the ring full and waited
+};
+
+class Pipeline {
+ public:
+  static constexpr std::size_t kDefaultRingCapacity = 1 << 14;
+
+  Pipeline(const Settings& settings, Engine& engine, std::size_t ring_capacity = kDefaultRingCapacity);
+
+  /// Runs until the source ends (then the engine gets EndOfInput and publishes the final
+  /// state) or `stop` is requested. Blocks the calling thread, which becomes the aggregator.
+  PipelineResult run(FrameSource& source, std::stop_token stop);
+
+ private:
+  class Producer;
+  Engine& engine_;
+  FrameRouter router_;
+  SpscRing<Reading> ring_;
+  Doorbell doorbell_;
+};
+
+}  // namespace bms

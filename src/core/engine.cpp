@@ -1,0 +1,150 @@
+#include "core/engine.hpp"
+
+#include <algorithm>
+#include <limits>
+
+namespace bms {
+namespace {
+constexpr std::int64_t kNoTimer = std::numeric_limits<std::int64_t>::max();
+
+/// Signals that feed a protective decision (limits, enables, alarms, and SOC through the
+/// imbalance tier). Measurements and texts only matter at the next periodic publication,
+/// so a change of them does not trigger an evaluation of its own.
+constexpr bool is_decision_signal(SignalId id) noexcept {
+  switch (id) {
+    case SignalId::VoltageV:
+    case SignalId::CurrentA:
+    case SignalId::TemperatureC:
+    case SignalId::SohPct:
+    case SignalId::MinCellVoltageV:
+    case SignalId::MaxCellVoltageV:
+    case SignalId::MinCellTemperatureC:
+    case SignalId::MaxCellTemperatureC:
+    case SignalId::ChargedEnergyKwh:
+    case SignalId::DischargedEnergyKwh:
+    case SignalId::InstalledCapacityAh:
+    case SignalId::ModuleCount:
+      return false;
+    default:
+      return !signal_is_text(id);
+  }
+}
+}  // namespace
+
+Engine::Engine(const Settings& settings) : aggregator_(settings) {
+  for (const auto& b : settings.batteries) {
+    stale_after_us_.push_back(static_cast<std::int64_t>(b.stale_after_ms) * 1000);
+    startup_grace_us_ = std::max(startup_grace_us_, stale_after_us_.back());
+  }
+}
+
+bool Engine::outputs_open() const {
+  if (outputs_open_) return true;
+  bool all_seen = true;
+  for (std::size_t i = 0; i < stale_after_us_.size(); ++i) {
+    const BatteryState& b = aggregator_.battery(i);
+    all_seen &= b.value(SignalId::SocPct) && b.value(SignalId::ChargeCurrentLimitA) && b.value(SignalId::DischargeCurrentLimitA);
+  }
+  outputs_open_ = all_seen || now_us_ >= first_us_ + startup_grace_us_;
+  return outputs_open_;
+}
+
+void Engine::add_publisher(SnapshotPublisher& publisher, std::int64_t interval_us, std::int64_t min_gap_us) {
+  slots_.push_back(Slot{&publisher, OutputSchedule(interval_us, min_gap_us)});
+}
+
+std::int64_t Engine::next_timer_us() const {
+  std::int64_t next = kNoTimer;
+  if (!outputs_open_ && started_) next = first_us_ + startup_grace_us_;
+  for (const auto& slot : slots_) {
+    if (auto due = slot.schedule.next_due_us(); due && *due < next) next = *due;
+  }
+  // A battery going stale is an event of its own: the first instant it is offline.
+  for (std::size_t i = 0; i < stale_after_us_.size(); ++i) {
+    const BatteryState& b = aggregator_.battery(i);
+    if (b.online(now_us_, stale_after_us_[i])) {
+      const std::int64_t goes_stale = b.last_frame_us() + stale_after_us_[i] + 1;
+      if (goes_stale < next) next = goes_stale;
+    }
+  }
+  return next;
+}
+
+void Engine::publish_due(const Snapshot& snapshot) {
+  if (!outputs_open()) return;
+  for (auto& slot : slots_) {
+    if (auto reason = slot.schedule.decide(now_us_, snapshot)) {
+      slot.publisher->publish(snapshot, *reason);
+      slot.schedule.published(now_us_, snapshot, *reason);
+    }
+  }
+}
+
+void Engine::advance_to(std::int64_t t) {
+  for (std::int64_t next = next_timer_us(); next < t; next = next_timer_us()) {
+    now_us_ = next;
+    ++evaluations_;
+    publish_due(aggregator_.evaluate(now_us_));
+  }
+  now_us_ = t;
+}
+
+void Engine::settle() {
+  const std::int64_t next = next_timer_us();
+  if (!dirty_ && next > now_us_) return;
+  dirty_ = false;
+  ++evaluations_;
+  publish_due(aggregator_.evaluate(now_us_));
+}
+
+void Engine::on_reading(const Reading& r) {
+  ++readings_;
+  if (r.kind == ReadingKind::EndOfInput) {
+    finish(r.time_us);
+    return;
+  }
+  if (!started_) {
+    started_ = true;
+    now_us_ = r.time_us;
+    first_us_ = r.time_us;
+  } else if (r.time_us > now_us_) {
+    settle();
+    advance_to(r.time_us);
+  }
+  if (r.source < stale_after_us_.size()) {
+    const BatteryState& b = aggregator_.battery(r.source);
+    // Only what can change a decision marks the aggregate dirty: a new value, or a
+    // battery coming (back) online.
+    if (r.kind == ReadingKind::Signal) {
+      if (is_decision_signal(r.signal)) {
+        const auto old = b.value(r.signal);
+        dirty_ |= !old || *old != r.value;
+      }
+    } else if (r.kind == ReadingKind::FrameSeen) {
+      dirty_ |= !b.online(now_us_, stale_after_us_[r.source]);
+    }
+    aggregator_.apply(r);
+  } else if (r.kind == ReadingKind::Tick) {
+    settle();
+  }
+}
+
+void Engine::finish(std::int64_t end_us) {
+  if (!started_) {
+    started_ = true;
+    now_us_ = end_us;
+  }
+  if (end_us > now_us_) {
+    settle();
+    advance_to(end_us);
+  }
+  settle();
+  ++evaluations_;
+  const Snapshot last = aggregator_.evaluate(now_us_);
+  for (auto& slot : slots_) {
+    slot.publisher->publish(last, PublishReason::Final);
+    slot.schedule.published(now_us_, last, PublishReason::Final);
+  }
+}
+
+}  // namespace bms

@@ -1,0 +1,69 @@
+#pragma once
+/// @file engine.hpp
+/// The aggregator thread's logic, free of threads and clocks: readings in (in time order),
+/// publications out. Time comes only from the readings, so a replay at any speed and a live
+/// run take exactly the same decisions.
+///
+/// Ordering at one instant t: timers due strictly before t fire first (each at its own time),
+/// then the readings stamped t are applied, then outputs due at t or protectively changed
+/// are published at t. So a protective change goes out at the input frame's timestamp.
+///
+/// Start-up: outputs stay quiet until every configured battery has sent its SOC and current
+/// limits, or until
+/// the longest stale timeout has passed since the first reading, so the first published
+/// aggregate is not that of whichever BMS happened to speak first.
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "core/aggregator.hpp"
+#include "core/output_schedule.hpp"
+#include "core/snapshot_publisher.hpp"
+
+namespace bms {
+
+class Engine {
+ public:
+  explicit Engine(const Settings& settings);
+
+  /// Registers an output (not owned). `min_gap_us` rate-limits protective publications.
+  void add_publisher(SnapshotPublisher& publisher, std::int64_t interval_us, std::int64_t min_gap_us);
+
+  /// Processes one reading. Readings must come in non-decreasing time order.
+  void on_reading(const Reading& reading);
+
+  /// The input ended at `end_us`: fire timers up to it, then give every output the final state.
+  void finish(std::int64_t end_us);
+
+  [[nodiscard]] const Aggregator& aggregator() const noexcept { return aggregator_; }
+  [[nodiscard]] std::int64_t now_us() const noexcept { return now_us_; }
+  [[nodiscard]] std::uint64_t evaluations() const noexcept { return evaluations_; }
+  [[nodiscard]] std::uint64_t readings() const noexcept { return readings_; }
+
+ private:
+  struct Slot {
+    SnapshotPublisher* publisher;
+    OutputSchedule schedule;
+  };
+  void advance_to(std::int64_t t);
+  void settle();
+  [[nodiscard]] std::int64_t next_timer_us() const;
+  void publish_due(const Snapshot& snapshot);
+
+  std::vector<std::int64_t> stale_after_us_;
+  Aggregator aggregator_;
+  std::vector<Slot> slots_;
+  [[nodiscard]] bool outputs_open() const;
+
+  std::int64_t now_us_ = 0;
+  std::int64_t first_us_ = 0;
+  std::int64_t startup_grace_us_ = 0;
+  bool started_ = false;
+  mutable bool outputs_open_ = false;
+  bool dirty_ = true;
+  std::uint64_t evaluations_ = 0;
+  std::uint64_t readings_ = 0;
+};
+
+}  // namespace bms

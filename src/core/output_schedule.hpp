@@ -1,0 +1,46 @@
+#pragma once
+/// @file output_schedule.hpp
+/// When an output publishes: on a fixed grid of `interval` from its first publication, and
+/// at once when a protective value changes, but never closer than `min_gap` to the previous
+/// publication (a protective change inside the gap goes out when the gap has passed). Pure.
+
+#include <cstdint>
+#include <optional>
+
+#include "core/snapshot.hpp"
+#include "core/snapshot_publisher.hpp"
+
+namespace bms {
+
+/// True when `now` is more protective than `before`: a current limit decreased, charging or
+/// discharging was disabled, the charge voltage limit dropped, or an alarm rose.
+[[nodiscard]] bool is_protective_change(const Snapshot& before, const Snapshot& now) noexcept;
+
+class OutputSchedule {
+ public:
+  OutputSchedule(std::int64_t interval_us, std::int64_t min_gap_us) noexcept
+      : interval_us_(interval_us), min_gap_us_(min_gap_us) {}
+
+  /// The next instant this output wants to publish if nothing changes (periodic tick or a
+  /// protective publication held back by min_gap); nullopt before the first publication.
+  [[nodiscard]] std::optional<std::int64_t> next_due_us() const noexcept;
+
+  /// Decides whether to publish at `now` given the snapshot; nullopt means not now.
+  [[nodiscard]] std::optional<PublishReason> decide(std::int64_t now_us, const Snapshot& snapshot) const noexcept;
+
+  /// Records a publication.
+  void published(std::int64_t now_us, const Snapshot& snapshot, PublishReason reason) noexcept;
+
+  /// A protective change was seen but held back by min_gap.
+  [[nodiscard]] bool protective_pending() const noexcept { return pending_protective_; }
+
+ private:
+  std::int64_t interval_us_;
+  std::int64_t min_gap_us_;
+  std::optional<std::int64_t> last_us_;
+  std::int64_t next_periodic_us_ = 0;
+  Snapshot last_published_;
+  mutable bool pending_protective_ = false;
+};
+
+}  // namespace bms

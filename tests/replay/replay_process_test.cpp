@@ -1,0 +1,172 @@
+// The binary as users and scripts call it: exit codes, messages, replay output.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include "io/candump_format.hpp"
+#include "process.hpp"
+#include "protocols/pylon/pylon_codec.hpp"
+
+namespace bms {
+namespace {
+
+namespace fs = std::filesystem;
+using test::read_file;
+using test::run_process;
+
+const std::string kBinary = BMS_BINARY_PATH;
+const std::string kData = BMS_TEST_DATA_DIR;
+
+class ReplayProcess : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("bms-replay-" + std::to_string(::getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+  std::string write(const std::string& name, const std::string& text) const {
+    std::ofstream(path(name)) << text;
+    return path(name);
+  }
+  std::string three_battery_config() const {
+    return write("bank.toml", R"([charge]
+nominal_charge_current = 150.0
+max_charge_voltage = 55.2
+max_discharge_current = 200.0
+battery_low_voltage = 46.0
+
+[[battery]]
+name = "A"
+interface = "can0"
+capacity_ah = 100.0
+
+[[battery]]
+name = "B"
+interface = "can1"
+capacity_ah = 100.0
+
+[[battery]]
+name = "C"
+interface = "can2"
+capacity_ah = 50.0
+)");
+  }
+  fs::path dir_;
+};
+
+std::vector<CanFrame> read_frames(const std::string& file) {
+  std::vector<CanFrame> frames;
+  std::istringstream in(read_file(file));
+  std::string line;
+  while (std::getline(in, line)) {
+    const ParsedLine p = parse_candump_line(line);
+    EXPECT_EQ(p.status, LineStatus::Frame) << line;
+    frames.push_back(p.frame);
+  }
+  return frames;
+}
+
+TEST_F(ReplayProcess, MisspeltConfigKeyExitsTwoNamingKeyAndLine) {
+  const std::string cfg = write("bad.toml", "[charge]\nnominal_charge_curent = 100.0\n[[battery]]\nname = \"A\"\ninterface = \"can0\"\n");
+  const auto r = run_process(kBinary + " --check-config " + cfg);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, cfg + ":2: charge.nominal_charge_curent: unknown key\n");
+  EXPECT_EQ(r.out, "");
+}
+
+TEST_F(ReplayProcess, CheckConfigPrintsTheEffectiveConfiguration) {
+  const auto r = run_process(kBinary + " --check-config " + three_battery_config());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("nominal_charge_current = 150.0"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("alarm_threshold = 20.0"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("stale_after_ms = 5000"), std::string::npos) << r.out;
+}
+
+TEST_F(ReplayProcess, ReplayOfThreeBatteriesEmitsTheAggregateEverySecond) {
+  const std::string out = path("emitted.log");
+  const auto r = run_process(kBinary + " --config " + three_battery_config() + " --replay " + kData +
+                             "/three-batteries-10s.log --speed max --emit-log " + out + " --no-dbus");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::vector<CanFrame> frames = read_frames(out);
+  // Outputs open at 20.2 ms (when C has reported), then 9 periodic sets, then the final set.
+  ASSERT_EQ(frames.size(), 11U * 3U);
+  EXPECT_EQ(format_candump_log_line(frames[0]), "(1700000000.020200) can9 351#1202FB04D007");
+  EXPECT_EQ(format_candump_log_line(frames[3]), "(1700000001.020200) can9 351#1202FB04D007");
+  for (std::size_t i = 0; i < frames.size(); i += 3) {
+    const DecodedFrame limits = pylon::decode(frames[i]);
+    ASSERT_EQ(limits.status, DecodeStatus::Ok);
+    EXPECT_DOUBLE_EQ(limits.signals[0].value, 53.0);   // min CVL of the packs
+    EXPECT_DOUBLE_EQ(limits.signals[1].value, 127.5);  // soc_diff 10 %: 0.85 x 150
+    EXPECT_DOUBLE_EQ(limits.signals[2].value, 200.0);  // 3 x 140 capped at 200
+    const DecodedFrame soc = pylon::decode(frames[i + 1]);
+    EXPECT_DOUBLE_EQ(soc.signals[0].value, 91.0);  // (95*100 + 90*100 + 85*50) / 250
+  }
+  EXPECT_NE(r.err.find("180 frames"), std::string::npos) << r.err;
+}
+
+TEST_F(ReplayProcess, EmittedLogIsReadByCanUtils) {
+  const std::string out = path("emitted.log");
+  ASSERT_EQ(run_process(kBinary + " --config " + three_battery_config() + " --replay " + kData +
+                        "/three-batteries-10s.log --speed max --emit-log " + out + " --no-dbus")
+                .exit_code,
+            0);
+  // log2asc parses logs with canplayer's parser; it rejects what canplayer would reject.
+  const auto r = run_process("log2asc -I " + out + " can9");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("1  351             Rx   d 6 12 02 FB 04 D0 07"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("1  355             Rx   d 4 5B 00 63 00"), std::string::npos) << r.out;
+}
+
+TEST_F(ReplayProcess, MalformedLogLineStopsWithFileAndLine) {
+  const std::string log = write("broken.log", "(1700000000.000000) can0 351#14025002C805\n(1700000000.1) can0 355#5F00\n");
+  const auto r = run_process(kBinary + " --config " + three_battery_config() + " --replay " + log + " --speed max --no-dbus");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(log + ":2: timestamp fraction must have 6 or 9 digits"), std::string::npos) << r.err;
+}
+
+TEST_F(ReplayProcess, SkipMalformedCountsAndContinues) {
+  const std::string log = write("broken.log", "(1700000000.000000) can0 351#14025002C805\nnot a frame\n(1700000000.000200) can0 355#5F006300\n");
+  const auto r = run_process(kBinary + " --config " + three_battery_config() + " --replay " + log +
+                             " --speed max --no-dbus --skip-malformed");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("2 frames"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("skipped lines 1"), std::string::npos) << r.err;
+}
+
+TEST_F(ReplayProcess, MissingReplayFileIsABadInput) {
+  const auto r = run_process(kBinary + " --config " + three_battery_config() + " --replay " + path("nope.log") + " --no-dbus");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("nope.log: cannot open: No such file or directory"), std::string::npos) << r.err;
+}
+
+TEST_F(ReplayProcess, UsageErrorsExitTwo) {
+  const auto r = run_process(kBinary + " --bogus");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "bms-aggregator: unknown argument \"--bogus\" (see --help)\n");
+}
+
+TEST_F(ReplayProcess, HelpDescribesEveryOptionTheParserKnows) {
+  const auto r = run_process(kBinary + " --help");
+  EXPECT_EQ(r.exit_code, 0);
+  for (const char* option : {"--config", "--replay", "--speed", "--emit-log", "--no-dbus", "--keep-running",
+                             "--skip-malformed", "--status-interval", "--check-config", "--version", "decode"}) {
+    EXPECT_NE(r.out.find(option), std::string::npos) << option;
+  }
+}
+
+TEST_F(ReplayProcess, StatusIntervalPrintsCompactLines) {
+  const auto r = run_process(kBinary + " --config " + three_battery_config() + " --replay " + kData +
+                             "/three-batteries-10s.log --speed max --no-dbus --status-interval 5");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("22:13:20 SOC  91.0% d10.0% minor"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("online 3/3 | A:95% B:90% C:85%"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace bms

@@ -1,0 +1,250 @@
+#include "core/aggregator.hpp"
+
+#include <gtest/gtest.h>
+
+#include "test_readings.hpp"
+
+namespace bms {
+namespace {
+
+using test::battery_set;
+using test::frame;
+using test::kSecond;
+
+Settings bank(std::initializer_list<double> capacities) {
+  Settings s;
+  s.charge.nominal_charge_current = 300.0;
+  s.charge.reduced_charge_current = 50.0;
+  s.charge.max_charge_voltage = 57.0;
+  s.charge.max_discharge_current = 250.0;
+  s.charge.battery_low_voltage = 46.0;
+  char name = 'A';
+  int i = 0;
+  for (double c : capacities) {
+    BatterySettings b;
+    b.name = std::string(1, name++);
+    b.interface = "can" + std::to_string(i++);
+    b.capacity_ah = c;
+    b.stale_after_ms = 5000;
+    s.batteries.push_back(b);
+  }
+  return s;
+}
+
+void feed(Aggregator& a, const std::vector<Reading>& readings) {
+  for (const auto& r : readings) a.apply(r);
+}
+
+TEST(Aggregator, SocIsCapacityWeighted) {
+  Aggregator a(bank({100, 300}));
+  feed(a, battery_set(0, 0, 80));
+  feed(a, battery_set(0, 1, 40));
+  const Snapshot s = a.evaluate(kSecond);
+  ASSERT_TRUE(s.soc_pct);
+  EXPECT_DOUBLE_EQ(*s.soc_pct, 50.0);  // (80*100 + 40*300) / 400
+  EXPECT_DOUBLE_EQ(*s.soc_diff_pct, 40.0);
+  EXPECT_DOUBLE_EQ(*s.capacity_ah, 200.0);  // 80 + 120 Ah remaining
+  EXPECT_DOUBLE_EQ(s.installed_capacity_ah, 400.0);
+}
+
+TEST(Aggregator, SocIsAPlainMeanWhenACapacityIsUnknown) {
+  Aggregator a(bank({100, 0}));
+  feed(a, battery_set(0, 0, 80));
+  feed(a, battery_set(0, 1, 40));
+  const Snapshot s = a.evaluate(kSecond);
+  EXPECT_DOUBLE_EQ(*s.soc_pct, 60.0);
+  EXPECT_FALSE(s.capacity_ah);
+}
+
+TEST(Aggregator, VoltageIsMeanCurrentAndPowerAreSums) {
+  Aggregator a(bank({100, 100}));
+  feed(a, frame(0, 0, {{SignalId::VoltageV, 52.0}, {SignalId::CurrentA, 10.0}, {SignalId::TemperatureC, 20}}));
+  feed(a, frame(0, 1, {{SignalId::VoltageV, 53.0}, {SignalId::CurrentA, -4.0}, {SignalId::TemperatureC, 31}}));
+  const Snapshot s = a.evaluate(kSecond);
+  EXPECT_DOUBLE_EQ(*s.voltage_v, 52.5);
+  EXPECT_DOUBLE_EQ(*s.current_a, 6.0);
+  EXPECT_DOUBLE_EQ(*s.power_w, 52.0 * 10.0 - 53.0 * 4.0);
+  EXPECT_DOUBLE_EQ(*s.temperature_c, 31.0);
+  EXPECT_DOUBLE_EQ(*s.min_temperature_c, 20.0);
+}
+
+TEST(Aggregator, ChargeLimitIsOnlineCountTimesTheSmallestLimit) {
+  Aggregator a(bank({100, 100, 100}));
+  feed(a, battery_set(0, 0, 50, 80, 120, 56.5));
+  feed(a, battery_set(0, 1, 50, 60, 90, 55.9));
+  feed(a, battery_set(0, 2, 50, 70, 100, 56.0));
+  const Snapshot s = a.evaluate(kSecond);
+  EXPECT_DOUBLE_EQ(s.charge_current_limit_a, 180.0);     // 3 x 60, under nominal 300
+  EXPECT_DOUBLE_EQ(s.discharge_current_limit_a, 250.0);  // 3 x 90 = 270, capped at 250
+  EXPECT_DOUBLE_EQ(s.charge_voltage_limit_v, 55.9);      // min(57, min CVL)
+  EXPECT_DOUBLE_EQ(s.discharge_voltage_limit_v, 46.0);
+  EXPECT_TRUE(s.charge_allowed);
+  EXPECT_TRUE(s.discharge_allowed);
+}
+
+TEST(Aggregator, ConfiguredChargeVoltageCapsTheBank) {
+  Aggregator a(bank({100}));
+  feed(a, battery_set(0, 0, 50, 80, 120, 58.4));
+  EXPECT_DOUBLE_EQ(a.evaluate(kSecond).charge_voltage_limit_v, 57.0);
+}
+
+TEST(Aggregator, ABatteryThatBlocksChargingBlocksTheBank) {
+  Aggregator a(bank({100, 100}));
+  feed(a, battery_set(0, 0, 50));
+  feed(a, battery_set(0, 1, 50));
+  feed(a, frame(0, 1, {{SignalId::ChargeEnable, 0}}));
+  const Snapshot s = a.evaluate(kSecond);
+  EXPECT_DOUBLE_EQ(s.charge_current_limit_a, 0.0);
+  EXPECT_FALSE(s.charge_allowed);
+  EXPECT_EQ(s.blocking_charge, 1);
+  EXPECT_DOUBLE_EQ(s.discharge_current_limit_a, 200.0);
+  EXPECT_EQ(s.blocking_discharge, 0);
+}
+
+TEST(Aggregator, AZeroDischargeLimitBlocksDischarging) {
+  Aggregator a(bank({100, 100}));
+  feed(a, battery_set(0, 0, 50));
+  feed(a, battery_set(0, 1, 50, 100, 0));
+  const Snapshot s = a.evaluate(kSecond);
+  EXPECT_DOUBLE_EQ(s.discharge_current_limit_a, 0.0);
+  EXPECT_FALSE(s.discharge_allowed);
+  EXPECT_EQ(s.blocking_discharge, 1);
+  EXPECT_DOUBLE_EQ(s.charge_current_limit_a, 200.0);
+}
+
+TEST(Aggregator, AnOnlineBatteryWithoutLimitsBlocksBothDirections) {
+  Aggregator a(bank({100, 100}));
+  feed(a, battery_set(0, 0, 50));
+  feed(a, frame(0, 1, {{SignalId::SocPct, 50}}));
+  const Snapshot s = a.evaluate(kSecond);
+  EXPECT_EQ(s.batteries_online, 2);
+  EXPECT_DOUBLE_EQ(s.charge_current_limit_a, 0.0);
+  EXPECT_DOUBLE_EQ(s.discharge_current_limit_a, 0.0);
+}
+
+TEST(Aggregator, StaleBatteryIsExcludedCountedAndRaisesTheCableAlarm) {
+  Aggregator a(bank({100, 100}));
+  feed(a, battery_set(0, 0, 80));
+  feed(a, battery_set(0, 1, 60));
+  feed(a, battery_set(4 * kSecond, 0, 80));
+  // Battery 1 last spoke at 0; its stale timeout is 5 s.
+  const Snapshot fresh = a.evaluate(5 * kSecond);
+  EXPECT_EQ(fresh.batteries_online, 2);
+  const Snapshot s = a.evaluate(5 * kSecond + 1);
+  EXPECT_EQ(s.batteries_online, 1);
+  EXPECT_EQ(s.batteries_offline, 1);
+  EXPECT_DOUBLE_EQ(*s.soc_pct, 80.0);  // not 70: the stale battery's value is not used
+  EXPECT_DOUBLE_EQ(*s.soc_diff_pct, 0.0);
+  EXPECT_DOUBLE_EQ(s.charge_current_limit_a, 100.0);  // 1 x 100
+  EXPECT_EQ(s.alarms.bms_cable, 1);
+  EXPECT_FALSE(s.batteries[1].online);
+  EXPECT_FALSE(s.batteries[1].soc_pct);
+}
+
+TEST(Aggregator, BatteryComingBackIsCountedAgain) {
+  Aggregator a(bank({100, 100}));
+  feed(a, battery_set(0, 0, 80));
+  feed(a, battery_set(0, 1, 60));
+  feed(a, battery_set(10 * kSecond, 0, 80));
+  EXPECT_EQ(a.evaluate(10 * kSecond).batteries_online, 1);
+  feed(a, battery_set(11 * kSecond, 1, 62));
+  const Snapshot s = a.evaluate(11 * kSecond);
+  EXPECT_EQ(s.batteries_online, 2);
+  EXPECT_EQ(s.alarms.bms_cable, 0);
+  EXPECT_DOUBLE_EQ(*s.soc_pct, 71.0);
+}
+
+TEST(Aggregator, NothingFreshIsFailSafe) {
+  Settings cfg = bank({100, 100});
+  cfg.charge.failsafe_discharge_current = 20.0;
+  Aggregator a(cfg);
+  const Snapshot before = a.evaluate(0);
+  EXPECT_TRUE(before.failsafe);
+  EXPECT_DOUBLE_EQ(before.charge_current_limit_a, 0.0);
+  feed(a, battery_set(0, 0, 80));
+  feed(a, battery_set(0, 1, 60));
+  EXPECT_FALSE(a.evaluate(kSecond).failsafe);
+  const Snapshot s = a.evaluate(6 * kSecond);
+  EXPECT_TRUE(s.failsafe);
+  EXPECT_EQ(s.batteries_online, 0);
+  EXPECT_DOUBLE_EQ(s.charge_current_limit_a, 0.0);
+  EXPECT_FALSE(s.charge_allowed);
+  EXPECT_DOUBLE_EQ(s.discharge_current_limit_a, 20.0);
+  EXPECT_FALSE(s.soc_pct);
+  EXPECT_FALSE(s.voltage_v);
+  EXPECT_EQ(s.alarms.bms_cable, 2);
+}
+
+TEST(Aggregator, ImbalanceTiersLimitChargeAndRaiseTheImbalanceAlarm) {
+  Aggregator a(bank({100, 100}));
+  feed(a, battery_set(0, 0, 50, 200));
+  feed(a, battery_set(0, 1, 44, 200));
+  Snapshot s = a.evaluate(kSecond);
+  EXPECT_EQ(s.tier, ImbalanceTier::Minor);
+  EXPECT_DOUBLE_EQ(s.charge_current_limit_a, 255.0);  // 0.85 x 300
+  feed(a, battery_set(2 * kSecond, 1, 34, 200));
+  s = a.evaluate(2 * kSecond);
+  EXPECT_EQ(s.tier, ImbalanceTier::Warning);
+  EXPECT_DOUBLE_EQ(s.charge_current_limit_a, 198.0);  // 0.66 x 300
+  EXPECT_EQ(s.alarms.cell_imbalance, 1);
+  feed(a, battery_set(3 * kSecond, 1, 29, 200));
+  s = a.evaluate(3 * kSecond);
+  EXPECT_EQ(s.tier, ImbalanceTier::Alarm);
+  EXPECT_DOUBLE_EQ(s.charge_current_limit_a, 50.0);
+  EXPECT_EQ(s.alarms.cell_imbalance, 2);
+  // 19 %: still inside the alarm tier's hysteresis band (leave below 18 %).
+  feed(a, battery_set(4 * kSecond, 1, 31, 200));
+  EXPECT_EQ(a.evaluate(4 * kSecond).tier, ImbalanceTier::Alarm);
+  feed(a, battery_set(5 * kSecond, 1, 32.5, 200));
+  EXPECT_EQ(a.evaluate(5 * kSecond).tier, ImbalanceTier::Warning);
+}
+
+TEST(Aggregator, AlarmsAreWorstOfAllBatteries) {
+  Aggregator a(bank({100, 100}));
+  feed(a, battery_set(0, 0, 50));
+  feed(a, battery_set(0, 1, 50));
+  feed(a, frame(0, 0, {{SignalId::AlarmHighTemperature, 1}, {SignalId::ProtectionLowVoltage, 0}}));
+  feed(a, frame(0, 1, {{SignalId::ProtectionHighTemperature, 1}, {SignalId::AlarmLowVoltage, 1}}));
+  const Snapshot s = a.evaluate(kSecond);
+  EXPECT_EQ(s.alarms.high_temperature, 2);
+  EXPECT_EQ(s.alarms.low_voltage, 1);
+  EXPECT_EQ(s.alarms.high_voltage, 0);
+  EXPECT_EQ(s.alarms.worst(), 2);
+}
+
+TEST(Aggregator, CellExtremesNameTheirBatteryAndCell) {
+  Aggregator a(bank({100, 100}));
+  feed(a, battery_set(0, 0, 50));
+  feed(a, battery_set(0, 1, 50));
+  feed(a, frame(0, 0, {{SignalId::MinCellVoltageV, 3.21}, {SignalId::MaxCellVoltageV, 3.40}}));
+  feed(a, frame(0, 1, {{SignalId::MinCellVoltageV, 3.18}, {SignalId::MaxCellVoltageV, 3.35}}));
+  const Snapshot s = a.evaluate(kSecond);
+  ASSERT_TRUE(s.min_cell_voltage);
+  EXPECT_DOUBLE_EQ(s.min_cell_voltage->value, 3.18);
+  EXPECT_EQ(s.min_cell_voltage->battery, "B");
+  EXPECT_DOUBLE_EQ(s.max_cell_voltage->value, 3.40);
+  EXPECT_EQ(s.max_cell_voltage->battery, "A");
+  EXPECT_EQ(s.max_cell_voltage->cell_id, "A");
+}
+
+TEST(Aggregator, ValuesOlderThanTheStaleTimeoutAreNotUsed) {
+  Aggregator a(bank({100}));
+  feed(a, battery_set(0, 0, 50));
+  // Only measurements keep coming; the limits frame stopped 6 s ago.
+  feed(a, frame(6 * kSecond, 0, {{SignalId::VoltageV, 52.1}}));
+  const Snapshot s = a.evaluate(6 * kSecond);
+  EXPECT_EQ(s.batteries_online, 1);
+  EXPECT_FALSE(s.soc_pct);
+  EXPECT_DOUBLE_EQ(s.charge_current_limit_a, 0.0);
+  EXPECT_DOUBLE_EQ(*s.voltage_v, 52.1);
+}
+
+TEST(Aggregator, HighResolutionSocIsPreferred) {
+  Aggregator a(bank({100}));
+  feed(a, battery_set(0, 0, 50));
+  feed(a, frame(0, 0, {{SignalId::SocHiresPct, 50.37}}));
+  EXPECT_DOUBLE_EQ(*a.evaluate(kSecond).soc_pct, 50.37);
+}
+
+}  // namespace
+}  // namespace bms
