@@ -8,6 +8,7 @@
 #include <mutex>
 #include <vector>
 
+#include "app/live_service.hpp"
 #include "app/pipeline.hpp"
 #include "app/status_line.hpp"
 #include "io/bms_can_output.hpp"
@@ -32,14 +33,11 @@ int run_service(const Settings& configured, const Options& options, std::stop_to
   Settings settings = configured;
   if (!options.emit_log_path.empty()) settings.output.enabled = true;
 
-  if (options.replay_path.empty()) {
-    spdlog::error("live CAN input (SocketCAN) is not part of this build yet; use --replay LOG");
-    return 1;
-  }
   if (!options.no_dbus) {
     spdlog::error("the Victron D-Bus service is not part of this build yet; use --no-dbus");
     return 1;
   }
+  if (options.replay_path.empty()) return run_live_service(settings, options, stop);
 
   std::unique_ptr<CandumpReader> reader;
   try {

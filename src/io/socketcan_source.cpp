@@ -99,6 +99,8 @@ class SocketCanSource final : public FrameSource {
       for (std::size_t i = 0; i < ports_->size(); ++i) {
         if (ports_->take_check_request(i)) refresh(i);
       }
+      // About to wait in epoll_wait: hand over what this round delivered.
+      handler.flush();
     }
     epoll_fd_ = -1;
     return {true, {}, last_time_us_};

@@ -1,0 +1,18 @@
+#pragma once
+/// @file live_service.hpp
+/// Live mode: the pipeline on the configured SocketCAN ports (batteries' interfaces and
+/// [output].interface), with the inverter frame set sent on the output port.
+
+#include <stop_token>
+
+#include "app/cli.hpp"
+#include "core/settings.hpp"
+
+namespace bms {
+
+/// Runs until `stop`. Missing or down interfaces do not end it (they are retried).
+/// @return 0 after a stop, 2 for an impossible port set (one interface, two bitrates),
+/// 1 when the event loop cannot run.
+int run_live_service(const Settings& settings, const Options& options, std::stop_token stop);
+
+}  // namespace bms
