@@ -71,27 +71,40 @@ class SocketCanSource final : public FrameSource {
       [[maybe_unused]] const ssize_t n = ::write(wake_fd, &one, sizeof one);
     });
 
-    std::int64_t next_link_check = clock_us(CLOCK_MONOTONIC) + options_.link_check_interval_us;
+    sample_clocks();
+    std::int64_t next_link_check = mono_now_us_ + options_.link_check_interval_us;
     std::array<epoll_event, 16> events{};
     while (!stop.stop_requested()) {
-      const int n = ::epoll_wait(epoll.get(), events.data(), static_cast<int>(events.size()), -1);
+      const int timeout_ms = delivered_since_flush_ ? options_.flush_delay_ms : -1;
+      const int n = ::epoll_wait(epoll.get(), events.data(), static_cast<int>(events.size()), timeout_ms);
+      if (n == 0) {
+        // Nothing more arrived within the flush delay: hand the burst over.
+        handler.flush();
+        delivered_since_flush_ = false;
+        continue;
+      }
       if (n < 0) {
         if (errno == EINTR) continue;
         return {false, std::string("socketcan: epoll_wait failed: ") + std::strerror(errno), last_time_us_};
       }
-      sample_clocks();
       for (int e = 0; e < n; ++e) {
         const std::uint64_t tag = events[static_cast<std::size_t>(e)].data.u64;
         if (tag == kWakeTag) continue;  // the loop condition sees the stop
         if (tag == kTimerTag) {
           std::uint64_t expirations = 0;
           [[maybe_unused]] const ssize_t r = ::read(timer.get(), &expirations, sizeof expirations);
+          // Clocks are read here only, not per frame: on some hosts (a VM without a stable
+          // TSC) each read is a system call. The realtime-to-monotonic offset used for the
+          // frames' kernel timestamps is thus at most one tick old.
+          sample_clocks();
           if (mono_now_us_ >= next_link_check) {
             next_link_check = mono_now_us_ + options_.link_check_interval_us;
             for (std::size_t i = 0; i < ports_->size(); ++i) refresh(i);
           }
           last_time_us_ = now_us();
           handler.on_tick(last_time_us_);
+          handler.flush();
+          delivered_since_flush_ = false;
           continue;
         }
         drain(static_cast<std::size_t>(tag), handler);
@@ -99,8 +112,10 @@ class SocketCanSource final : public FrameSource {
       for (std::size_t i = 0; i < ports_->size(); ++i) {
         if (ports_->take_check_request(i)) refresh(i);
       }
-      // About to wait in epoll_wait: hand over what this round delivered.
-      handler.flush();
+      if (delivered_since_flush_ && options_.flush_delay_ms <= 0) {
+        handler.flush();
+        delivered_since_flush_ = false;
+      }
     }
     epoll_fd_ = -1;
     return {true, {}, last_time_us_};
@@ -219,6 +234,7 @@ class SocketCanSource final : public FrameSource {
       }
     }
     handler.on_frame(frame);
+    delivered_since_flush_ = true;
   }
 
   void on_error_frame(std::size_t port, const can_frame& cf, CanPortCounters& counters) {
@@ -262,6 +278,7 @@ class SocketCanSource final : public FrameSource {
   std::int64_t mono_now_us_ = 0;
   std::int64_t real_now_us_ = 0;
   std::int64_t last_time_us_ = 0;
+  bool delivered_since_flush_ = false;
   std::array<can_frame, kBatch> frames_{};
   std::array<iovec, kBatch> iov_{};
   std::array<mmsghdr, kBatch> msgs_{};

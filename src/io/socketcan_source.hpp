@@ -28,6 +28,11 @@ struct SocketCanSourceOptions {
   /// Hand error frames (CanFrame::error) to the handler too. Off: the source counts and
   /// logs them itself, and decoders never see an error class where they expect an id.
   bool deliver_error_frames = false;
+  /// How long delivered frames may wait for more before the handler is flushed (its
+  /// consumer woken), in ms; 0 = flush before every wait. A BMS sends its frame set as a
+  /// burst, so a short delay turns one consumer wake-up per frame into one per burst. The
+  /// tick flushes too, so a delivered frame never waits longer than min(this, a tick).
+  int flush_delay_ms = 2;
 };
 
 /// A FrameSource over `ports`. run() returns ok when stop is requested; !ok only when the

@@ -3,12 +3,13 @@
 fail() { echo "FAIL: $*"; exit 1; }
 
 # wait_until SECONDS COMMAND...: polls COMMAND every 50 ms until it succeeds or time is up.
+# (Variables are prefixed: busybox sh functions share the caller's variables.)
 wait_until() {
-  limit=$(( $1 * 20 )); shift
-  n=0
+  _wu_limit=$(( $1 * 20 )); shift
+  _wu_n=0
   while ! "$@" >/dev/null 2>&1; do
-    n=$((n + 1))
-    [ "$n" -ge "$limit" ] && return 1
+    _wu_n=$((_wu_n + 1))
+    [ "$_wu_n" -ge "$_wu_limit" ] && return 1
     usleep 50000
   done
   return 0
