@@ -1,5 +1,6 @@
 #include "app/config_loader.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -176,6 +177,21 @@ void read_imbalance(TableReader& r, ImbalanceSettings& i) {
   r.finish();
 }
 
+/// Optional `bitrate`: a standard CAN rate set on the interface at start; absent = the
+/// interface is left as the system configured it.
+void read_bitrate(TableReader& r, std::uint32_t& out) {
+  int bitrate = 0;
+  r.get_int("bitrate", bitrate, 10000, 1000000);
+  if (bitrate == 0) return;
+  static constexpr int kRates[] = {10000, 20000, 50000, 100000, 125000, 250000, 500000, 800000, 1000000};
+  if (std::find(std::begin(kRates), std::end(kRates), bitrate) == std::end(kRates)) {
+    r.error_at(r.table().get("bitrate")->source(), "bitrate",
+               "not a standard CAN bitrate (10000, 20000, 50000, 100000, 125000, 250000, 500000, 800000, 1000000)");
+    return;
+  }
+  out = static_cast<std::uint32_t>(bitrate);
+}
+
 void read_battery(TableReader& r, BatterySettings& b) {
   r.get_string("name", b.name);
   r.get_string("interface", b.interface);
@@ -186,6 +202,7 @@ void read_battery(TableReader& r, BatterySettings& b) {
   r.get_number("capacity_ah", b.capacity_ah, 0, 100000);
   r.get_int("stale_after_ms", b.stale_after_ms, 100, 600000);
   r.get_number("voltage_scale", b.voltage_scale, 0.001, 1);
+  read_bitrate(r, b.bitrate);
   if (b.name.empty()) r.error_at(r.table().source(), "name", "missing (every battery needs a name)");
   if (b.interface.empty()) r.error_at(r.table().source(), "interface", "missing (the CAN port this battery is on)");
   if (b.interface.size() > 15) r.error_at(r.table().source(), "interface", "longer than 15 characters");
@@ -208,6 +225,7 @@ void read_output(TableReader& r, OutputSettings& o) {
   if (profile >= 0) o.profile = static_cast<OutputProfile>(profile);
   r.get_string("manufacturer", o.manufacturer);
   r.get_int("interval_ms", o.interval_ms, 200, 60000);
+  read_bitrate(r, o.bitrate);
   if (o.manufacturer.size() > 8) r.error_at(r.table().get("manufacturer")->source(), "manufacturer", "longer than 8 characters (0x35E holds 8)");
   for (char c : o.manufacturer) {
     if (c < 0x20 || c > 0x7E) {
@@ -315,6 +333,26 @@ ConfigResult load_config_text(std::string_view text, const std::string& origin) 
     }
   }
 
+  // One interface, one bitrate: entries sharing an interface must not ask for two.
+  for (std::size_t i = 0; i < s.batteries.size(); ++i) {
+    const BatterySettings& b = s.batteries[i];
+    const auto line = [&](const toml::node& n) { return std::to_string(n.source().begin.line); };
+    for (std::size_t j = 0; j < i; ++j) {
+      const BatterySettings& a = s.batteries[j];
+      if (a.interface == b.interface && a.bitrate != 0 && b.bitrate != 0 && a.bitrate != b.bitrate) {
+        errors.push_back(origin + ":" + line((*batteries)[i]) + ": battery[" + std::to_string(i) + "].bitrate: " +
+                         std::to_string(b.bitrate) + " differs from battery[" + std::to_string(j) + "]'s " +
+                         std::to_string(a.bitrate) + " on the same interface " + b.interface);
+      }
+    }
+    if (s.output.enabled && s.output.interface == b.interface && s.output.bitrate != 0 && b.bitrate != 0 &&
+        s.output.bitrate != b.bitrate) {
+      errors.push_back(origin + ":" + line(*root.get("output")) + ": output.bitrate: " + std::to_string(s.output.bitrate) +
+                       " differs from battery[" + std::to_string(i) + "]'s " + std::to_string(b.bitrate) +
+                       " on the same interface " + b.interface);
+    }
+  }
+
   static const std::set<std::string> kSections{"service", "charge", "imbalance", "output", "log", "battery"};
   for (const auto& [k, node] : root) {
     if (kSections.count(std::string(k.str())) == 0) {
@@ -369,6 +407,7 @@ std::string render_config(const Settings& s) {
     } else {
       t.insert("voltage_scale", b.voltage_scale);
     }
+    if (b.bitrate != 0) t.insert("bitrate", static_cast<std::int64_t>(b.bitrate));
     batteries.push_back(std::move(t));
   }
   root.insert("battery", std::move(batteries));
@@ -377,6 +416,7 @@ std::string render_config(const Settings& s) {
                                       {"profile", to_string(s.output.profile)},
                                       {"manufacturer", s.output.manufacturer},
                                       {"interval_ms", s.output.interval_ms}});
+    if (s.output.bitrate != 0) root["output"].as_table()->insert("bitrate", static_cast<std::int64_t>(s.output.bitrate));
   }
   root.insert("log", toml::table{{"level", s.log.level}});
   std::ostringstream out;
