@@ -35,6 +35,18 @@ inline void put_u32(std::uint8_t* d, std::uint32_t v) noexcept {
   for (int i = 0; i < 4; ++i) d[i] = static_cast<std::uint8_t>((v >> (8 * i)) & 0xFF);
 }
 
+/// raw x scale, computed as raw / (1/scale) when 1/scale is a whole number (0.1, 0.01,
+/// 0.001...). Division by an exact integer gives the double nearest the decimal result, so
+/// 532 x 0.1 is exactly the literal 53.2 and prints as "53.2", not 53.200000000000003.
+[[nodiscard]] inline double scaled(double raw, double scale) noexcept {
+  if (scale > 0 && scale < 1) {
+    const double inverse = 1.0 / scale;
+    const double whole = std::round(inverse);
+    if (std::abs(inverse - whole) < 1e-9 * whole) return raw / whole;
+  }
+  return raw * scale;
+}
+
 /// Rounds value/scale to the nearest integer and clamps it into [lo, hi]. NaN becomes lo
 /// (for limits that is the safe side: zero current, lowest voltage).
 template <typename Int>

@@ -15,7 +15,8 @@ using wire::s16;
 using wire::u16;
 using wire::u32;
 
-constexpr double kKelvinOffset = 273.15;
+/// Whole Kelvin to degC in hundredths first, so 298 K is exactly the literal 24.85.
+double kelvin_to_celsius(std::uint16_t kelvin) noexcept { return (kelvin * 100.0 - 27315.0) / 100.0; }
 
 DecodedFrame ok() noexcept {
   DecodedFrame out;
@@ -30,11 +31,11 @@ double either_bit(std::uint8_t byte, int a, int b) noexcept { return (bit(byte, 
 DecodedFrame decode_limits(Bytes d) noexcept {
   if (d.size() < 6) return too_short("0x351 needs at least 6 bytes");
   DecodedFrame out = ok();
-  out.add(SignalId::ChargeVoltageLimitV, u16(d, 0) * 0.1);
-  out.add(SignalId::ChargeCurrentLimitA, s16(d, 2) * 0.1);
-  out.add(SignalId::DischargeCurrentLimitA, s16(d, 4) * 0.1);
+  out.add(SignalId::ChargeVoltageLimitV, wire::scaled(u16(d, 0), 0.1));
+  out.add(SignalId::ChargeCurrentLimitA, wire::scaled(s16(d, 2), 0.1));
+  out.add(SignalId::DischargeCurrentLimitA, wire::scaled(s16(d, 4), 0.1));
   // Pylontech V1.2 sends DLC 6 without the discharge voltage limit; SMA-style emitters send 8.
-  if (d.size() >= 8) out.add(SignalId::DischargeVoltageLimitV, u16(d, 6) * 0.1);
+  if (d.size() >= 8) out.add(SignalId::DischargeVoltageLimitV, wire::scaled(u16(d, 6), 0.1));
   return out;
 }
 
@@ -43,16 +44,16 @@ DecodedFrame decode_soc_soh(Bytes d) noexcept {
   DecodedFrame out = ok();
   out.add(SignalId::SocPct, u16(d, 0));
   out.add(SignalId::SohPct, u16(d, 2));
-  if (d.size() >= 6) out.add(SignalId::SocHiresPct, u16(d, 4) * 0.01);
+  if (d.size() >= 6) out.add(SignalId::SocHiresPct, wire::scaled(u16(d, 4), 0.01));
   return out;
 }
 
 DecodedFrame decode_measurements(Bytes d, const DecodeOptions& o) noexcept {
   if (d.size() < 6) return too_short("0x356 needs at least 6 bytes");
   DecodedFrame out = ok();
-  out.add(SignalId::VoltageV, s16(d, 0) * o.voltage_scale_v);
-  out.add(SignalId::CurrentA, s16(d, 2) * 0.1);
-  out.add(SignalId::TemperatureC, s16(d, 4) * 0.1);
+  out.add(SignalId::VoltageV, wire::scaled(s16(d, 0), o.voltage_scale_v));
+  out.add(SignalId::CurrentA, wire::scaled(s16(d, 2), 0.1));
+  out.add(SignalId::TemperatureC, wire::scaled(s16(d, 4), 0.1));
   return out;
 }
 
@@ -186,10 +187,10 @@ DecodedFrame decode_name_or_extremes(Bytes d, bool second, const DecodeOptions& 
   if (d.size() < 8) return too_short(second ? "0x371 numeric needs 8 bytes" : "0x370 numeric needs 8 bytes");
   DecodedFrame out = ok();
   if (!second) {
-    out.add(SignalId::MaxCellTemperatureC, s16(d, 0) * 0.1);
-    out.add(SignalId::MinCellTemperatureC, s16(d, 2) * 0.1);
-    out.add(SignalId::MaxCellVoltageV, u16(d, 4) * o.extremes_cell_scale_v);
-    out.add(SignalId::MinCellVoltageV, u16(d, 6) * o.extremes_cell_scale_v);
+    out.add(SignalId::MaxCellTemperatureC, wire::scaled(s16(d, 0), 0.1));
+    out.add(SignalId::MinCellTemperatureC, wire::scaled(s16(d, 2), 0.1));
+    out.add(SignalId::MaxCellVoltageV, wire::scaled(u16(d, 4), o.extremes_cell_scale_v));
+    out.add(SignalId::MinCellVoltageV, wire::scaled(u16(d, 6), o.extremes_cell_scale_v));
   } else {
     add_index(out, SignalId::MaxCellTemperatureId, u16(d, 0));
     add_index(out, SignalId::MinCellTemperatureId, u16(d, 2));
@@ -212,18 +213,18 @@ DecodedFrame decode_module_status(Bytes d) noexcept {
 DecodedFrame decode_cell_extremes(Bytes d) noexcept {
   if (d.size() < 8) return too_short("0x373 needs 8 bytes");
   DecodedFrame out = ok();
-  out.add(SignalId::MinCellVoltageV, u16(d, 0) * 0.001);
-  out.add(SignalId::MaxCellVoltageV, u16(d, 2) * 0.001);
-  out.add(SignalId::MinCellTemperatureC, u16(d, 4) - kKelvinOffset);
-  out.add(SignalId::MaxCellTemperatureC, u16(d, 6) - kKelvinOffset);
+  out.add(SignalId::MinCellVoltageV, wire::scaled(u16(d, 0), 0.001));
+  out.add(SignalId::MaxCellVoltageV, wire::scaled(u16(d, 2), 0.001));
+  out.add(SignalId::MinCellTemperatureC, kelvin_to_celsius(u16(d, 4)));
+  out.add(SignalId::MaxCellTemperatureC, kelvin_to_celsius(u16(d, 6)));
   return out;
 }
 
 DecodedFrame decode_energy(Bytes d, const DecodeOptions& o) noexcept {
   if (d.size() < 8) return too_short("0x378 needs 8 bytes");
   DecodedFrame out = ok();
-  out.add(SignalId::ChargedEnergyKwh, u32(d, 0) * o.energy_scale_kwh);
-  out.add(SignalId::DischargedEnergyKwh, u32(d, 4) * o.energy_scale_kwh);
+  out.add(SignalId::ChargedEnergyKwh, wire::scaled(u32(d, 0), o.energy_scale_kwh));
+  out.add(SignalId::DischargedEnergyKwh, wire::scaled(u32(d, 4), o.energy_scale_kwh));
   return out;
 }
 
@@ -242,9 +243,9 @@ DecodedFrame decode_inverter_keep_alive(Bytes d) noexcept {
   bool filled = false;
   for (const std::uint8_t b : d) filled = filled || b != 0;
   if (filled && d.size() >= 8) {
-    out.add(SignalId::InverterBatteryVoltageV, u16(d, 0) * 0.1);
-    out.add(SignalId::InverterBatteryCurrentA, s16(d, 2) * 0.1);
-    out.add(SignalId::InverterBatteryTemperatureC, s16(d, 4) * 0.1);
+    out.add(SignalId::InverterBatteryVoltageV, wire::scaled(u16(d, 0), 0.1));
+    out.add(SignalId::InverterBatteryCurrentA, wire::scaled(s16(d, 2), 0.1));
+    out.add(SignalId::InverterBatteryTemperatureC, wire::scaled(s16(d, 4), 0.1));
     out.add(SignalId::InverterSocPct, u16(d, 6));
   }
   return out;

@@ -20,6 +20,7 @@ Usage:
   bms-aggregator --config FILE                     run as a service on the configured CAN ports
   bms-aggregator --config FILE --replay LOG [--speed N|max] [--emit-log OUT] [--no-dbus]
                  [--keep-running] [--skip-malformed] [--status-interval SECONDS]
+                 [--report FILE.csv] [--plot FILE.png]
   bms-aggregator --check-config FILE               validate, print the effective config (exit 0/2)
   bms-aggregator decode [--config FILE] [--protocol pylontech|canopen:MAP] LOG|-
                                                    one JSON object per decoded frame
@@ -37,6 +38,10 @@ Options:
   --keep-running           after a replay ends, keep serving the final state until SIGTERM/SIGINT
   --skip-malformed         skip and count malformed log lines instead of stopping at the first
   --status-interval S      print a status line every S seconds of (log) time
+  --report FILE.csv        replay: one CSV row per output tick (time, each battery's SOC and
+                           online state, soc_diff, tier, current and voltage limits)
+  --plot FILE.png          replay: draw SOCs, soc_diff against the thresholds, and the limits
+                           (gnuplot)
   --check-config FILE      validate FILE; exit 0 and print it, or exit 2 naming key and line
   --version                print the version
   --help                   this text
@@ -86,6 +91,10 @@ CliResult parse_command_line(const std::vector<std::string>& args) {
       }
     } else if (a == "--emit-log") {
       if (!value(o.emit_log_path)) return fail("--emit-log needs an OUT file");
+    } else if (a == "--report") {
+      if (!value(o.report_path)) return fail("--report needs a FILE.csv");
+    } else if (a == "--plot") {
+      if (!value(o.plot_path)) return fail("--plot needs a FILE.png");
     } else if (a == "--status-interval") {
       if (!value(v) || !parse_positive(v, o.status_interval_s)) return fail("--status-interval needs a positive number of seconds");
     } else if (a == "--no-dbus") {
@@ -100,8 +109,8 @@ CliResult parse_command_line(const std::vector<std::string>& args) {
   }
   if (o.command == Command::Run) {
     if (o.config_path.empty()) return fail("--config FILE is required (see --help)");
-    if (o.replay_path.empty() && (o.keep_running || o.skip_malformed)) {
-      return fail("--keep-running and --skip-malformed only apply with --replay");
+    if (o.replay_path.empty() && (o.keep_running || o.skip_malformed || !o.report_path.empty() || !o.plot_path.empty())) {
+      return fail("--keep-running, --skip-malformed, --report and --plot only apply with --replay");
     }
   }
   r.options = o;

@@ -16,6 +16,8 @@ struct Options {
   std::string replay_path;
   double speed = 1.0;  ///< replay pacing: 1 real time, N faster, 0 = max
   std::string emit_log_path;
+  std::string report_path;  ///< --report FILE.csv
+  std::string plot_path;    ///< --plot FILE.png
   bool no_dbus = false;
   bool keep_running = false;
   bool skip_malformed = false;

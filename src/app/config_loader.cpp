@@ -145,6 +145,7 @@ void read_charge(TableReader& r, ChargeSettings& c) {
   r.get_number("max_discharge_current", c.max_discharge_current, 0, 10000);
   r.get_number("battery_low_voltage", c.battery_low_voltage, 0, 1000);
   r.get_number("failsafe_discharge_current", c.failsafe_discharge_current, 0, 10000);
+  r.get_number("charge_current_ramp_a_per_s", c.charge_current_ramp_a_per_s, 0, 10000);
   if (c.reduced_charge_current > c.nominal_charge_current) {
     r.error_at(r.table().source(), "reduced_charge_current", "must not exceed nominal_charge_current");
   }
@@ -157,7 +158,25 @@ void read_charge(TableReader& r, ChargeSettings& c) {
   r.finish();
 }
 
+/// The original guide's two threshold sets. Explicit keys in [imbalance] override them.
+void apply_preset(ImbalanceSettings& i, int preset) {
+  i.minor_threshold = 5.0;
+  i.minor_factor = 0.85;
+  i.warning_factor = 0.66;
+  i.hysteresis = 2.0;
+  if (preset == 0) {  // conservative: v1.0.0 thresholds, reduce early
+    i.preset = "conservative";
+    i.warning_threshold = 10.0;
+    i.alarm_threshold = 15.0;
+  } else {  // aggressive: v1.1.0 thresholds, fewer nuisance alarms on packs of different age
+    i.preset = "aggressive";
+    i.warning_threshold = 15.0;
+    i.alarm_threshold = 20.0;
+  }
+}
+
 void read_imbalance(TableReader& r, ImbalanceSettings& i) {
+  if (const int preset = r.get_choice("preset", {"conservative", "aggressive"}); preset >= 0) apply_preset(i, preset);
   r.get_number("minor_threshold", i.minor_threshold, 0, 100);
   r.get_number("minor_factor", i.minor_factor, 0, 1);
   r.get_number("warning_threshold", i.warning_threshold, 0, 100);
@@ -224,8 +243,11 @@ void read_output(TableReader& r, OutputSettings& o) {
   const int profile = r.get_choice("profile", {"pylon", "sma", "victron"});
   if (profile >= 0) o.profile = static_cast<OutputProfile>(profile);
   r.get_string("manufacturer", o.manufacturer);
+  r.get_string("bms_name", o.bms_name);
   r.get_int("interval_ms", o.interval_ms, 200, 60000);
+  r.get_int("keepalive_timeout_ms", o.keepalive_timeout_ms, 500, 600000);
   read_bitrate(r, o.bitrate);
+  if (o.bms_name.size() > 16) r.error_at(r.table().get("bms_name")->source(), "bms_name", "longer than 16 characters (0x370/0x371 hold 16)");
   if (o.manufacturer.size() > 8) r.error_at(r.table().get("manufacturer")->source(), "manufacturer", "longer than 8 characters (0x35E holds 8)");
   for (char c : o.manufacturer) {
     if (c < 0x20 || c > 0x7E) {
@@ -321,6 +343,16 @@ ConfigResult load_config_text(std::string_view text, const std::string& origin) 
     }
     check_batteries(batteries, s.batteries, origin, errors);
   }
+  // A preset also sets the reduced charge current, as the guide recommends it: 1 x (conservative)
+  // or 2 x (aggressive) one battery's share of the nominal current, unless given explicitly.
+  if (!s.imbalance.preset.empty() && !s.batteries.empty()) {
+    const toml::node* charge = root.get("charge");
+    const bool explicit_reduced = charge != nullptr && charge->is_table() && charge->as_table()->contains("reduced_charge_current");
+    if (!explicit_reduced) {
+      const double share = s.charge.nominal_charge_current / static_cast<double>(s.batteries.size());
+      s.charge.reduced_charge_current = std::min(s.charge.nominal_charge_current, (s.imbalance.preset == "conservative" ? 1.0 : 2.0) * share);
+    }
+  }
   if (s.batteries.empty()) errors.push_back(origin + ":1: battery: at least one [[battery]] is required");
   if (s.batteries.size() > 64) errors.push_back(origin + ":1: battery: at most 64 batteries are supported");
   if (s.output.enabled) {
@@ -387,13 +419,16 @@ std::string render_config(const Settings& s) {
                                     {"max_charge_voltage", s.charge.max_charge_voltage},
                                     {"max_discharge_current", s.charge.max_discharge_current},
                                     {"battery_low_voltage", s.charge.battery_low_voltage},
-                                    {"failsafe_discharge_current", s.charge.failsafe_discharge_current}});
-  root.insert("imbalance", toml::table{{"minor_threshold", s.imbalance.minor_threshold},
+                                    {"failsafe_discharge_current", s.charge.failsafe_discharge_current},
+                                    {"charge_current_ramp_a_per_s", s.charge.charge_current_ramp_a_per_s}});
+  toml::table imbalance{{"minor_threshold", s.imbalance.minor_threshold},
                                        {"minor_factor", s.imbalance.minor_factor},
                                        {"warning_threshold", s.imbalance.warning_threshold},
                                        {"warning_factor", s.imbalance.warning_factor},
                                        {"alarm_threshold", s.imbalance.alarm_threshold},
-                                       {"hysteresis", s.imbalance.hysteresis}});
+                       {"hysteresis", s.imbalance.hysteresis}};
+  if (!s.imbalance.preset.empty()) imbalance.insert("preset", s.imbalance.preset);
+  root.insert("imbalance", std::move(imbalance));
   toml::array batteries;
   for (const auto& b : s.batteries) {
     toml::table t{{"name", b.name},
@@ -415,7 +450,9 @@ std::string render_config(const Settings& s) {
     root.insert("output", toml::table{{"interface", s.output.interface},
                                       {"profile", to_string(s.output.profile)},
                                       {"manufacturer", s.output.manufacturer},
-                                      {"interval_ms", s.output.interval_ms}});
+                                      {"bms_name", s.output.bms_name},
+                                      {"interval_ms", s.output.interval_ms},
+                                      {"keepalive_timeout_ms", s.output.keepalive_timeout_ms}});
     if (s.output.bitrate != 0) root["output"].as_table()->insert("bitrate", static_cast<std::int64_t>(s.output.bitrate));
   }
   root.insert("log", toml::table{{"level", s.log.level}});

@@ -4,12 +4,16 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <vector>
 
+#include "app/event_log.hpp"
 #include "app/live_service.hpp"
 #include "app/pipeline.hpp"
+#include "app/replay_plot.hpp"
+#include "app/replay_report.hpp"
 #include "app/status_line.hpp"
 #include "io/bms_can_output.hpp"
 #include "io/candump_writer.hpp"
@@ -27,6 +31,63 @@ void wait_for_stop(std::stop_token stop) {
   cv.wait(lock, stop, [] { return false; });
 }
 
+std::vector<std::string> battery_names(const Settings& s) {
+  std::vector<std::string> names;
+  for (const auto& b : s.batteries) names.push_back(b.name);
+  return names;
+}
+
+/// Every output of one run, owned together; registered with the engine in one place.
+struct Outputs {
+  std::unique_ptr<CandumpWriter> emit_log;
+  std::unique_ptr<BmsCanOutput> can;
+  std::unique_ptr<StatusLine> status;
+  std::unique_ptr<ReplayReport> report;
+  std::unique_ptr<EventLog> events;
+  std::string report_path;
+};
+
+/// Creates the outputs the settings and options ask for. @throws std::runtime_error naming
+/// a file that cannot be written.
+Outputs make_outputs(const Settings& settings, const Options& options, Engine& engine) {
+  Outputs o;
+  const auto output_interval_us = static_cast<std::int64_t>(settings.output.interval_ms) * 1000;
+  if (!options.emit_log_path.empty()) {
+    o.emit_log = std::make_unique<CandumpWriter>(options.emit_log_path, settings.output.interface);
+    o.can = std::make_unique<BmsCanOutput>(*o.emit_log, settings.output);
+    engine.add_publisher(*o.can, output_interval_us, kMinOutputGapUs);
+  }
+  if (options.status_interval_s > 0) {
+    const auto interval_us = static_cast<std::int64_t>(options.status_interval_s * 1e6);
+    o.status = std::make_unique<StatusLine>(stdout);
+    engine.add_publisher(*o.status, interval_us, interval_us);
+  }
+  // The plot is drawn from the report; without --report it goes to a file beside the PNG.
+  o.report_path = options.report_path;
+  if (o.report_path.empty() && !options.plot_path.empty()) o.report_path = options.plot_path + ".csv";
+  if (!o.report_path.empty()) {
+    o.report = std::make_unique<ReplayReport>(o.report_path, battery_names(settings));
+    engine.add_publisher(*o.report, output_interval_us, kMinOutputGapUs);
+  }
+  o.events = std::make_unique<EventLog>(settings.output.enabled);
+  engine.add_publisher(*o.events, output_interval_us, kMinOutputGapUs);
+  return o;
+}
+
+void log_summary(const CandumpReader& rd, const PipelineResult& result, double wall_s, const Outputs& out,
+                 const Options& options) {
+  spdlog::info("replay {}: {} lines, {} frames in {:.3f} s ({:.0f} lines/s); decoded {}, decode errors {}, "
+               "other ids {}, unknown interfaces {}, skipped lines {}",
+               rd.path(), rd.line_number(), rd.frames(), wall_s,
+               wall_s > 0 ? static_cast<double>(rd.line_number()) / wall_s : 0.0, result.router.decoded,
+               result.router.decode_errors, result.router.foreign, result.router.unknown_source, rd.skipped_lines());
+  if (out.can) {
+    spdlog::info("emitted {} frames in {} frame sets to {}", out.can->frames_sent(), out.can->frame_sets(),
+                 options.emit_log_path);
+  }
+  if (out.report) spdlog::info("report: {} rows in {}", out.report->rows(), out.report_path);
+}
+
 }  // namespace
 
 int run_service(const Settings& configured, const Options& options, std::stop_token stop) {
@@ -39,54 +100,38 @@ int run_service(const Settings& configured, const Options& options, std::stop_to
   }
   if (options.replay_path.empty()) return run_live_service(settings, options, stop);
 
+  Engine engine(settings);
+  Outputs outputs;
   std::unique_ptr<CandumpReader> reader;
   try {
     reader = CandumpReader::open(options.replay_path, options.skip_malformed);
+    outputs = make_outputs(settings, options, engine);
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
     return 2;
   }
   ReplaySource source(std::move(reader), options.speed);
 
-  Engine engine(settings);
-  std::unique_ptr<CandumpWriter> emit_log;
-  std::unique_ptr<BmsCanOutput> can_output;
-  if (!options.emit_log_path.empty()) {
-    try {
-      emit_log = std::make_unique<CandumpWriter>(options.emit_log_path, settings.output.interface);
-    } catch (const std::exception& e) {
-      spdlog::error("{}", e.what());
-      return 2;
-    }
-    can_output = std::make_unique<BmsCanOutput>(*emit_log, settings.output);
-    engine.add_publisher(*can_output, static_cast<std::int64_t>(settings.output.interval_ms) * 1000, kMinOutputGapUs);
-  }
-  std::unique_ptr<StatusLine> status;
-  if (options.status_interval_s > 0) {
-    const auto interval_us = static_cast<std::int64_t>(options.status_interval_s * 1e6);
-    status = std::make_unique<StatusLine>(stdout);
-    engine.add_publisher(*status, interval_us, interval_us);
-  }
-
   Pipeline pipeline(settings, engine);
   const auto wall0 = std::chrono::steady_clock::now();
   const PipelineResult result = pipeline.run(source, stop);
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
-  if (emit_log) emit_log->flush();
+  if (outputs.emit_log) outputs.emit_log->flush();
+  if (outputs.report) outputs.report->flush();
+  log_summary(source.reader(), result, wall_s, outputs, options);
 
-  const auto& rd = source.reader();
-  spdlog::info("replay {}: {} lines, {} frames in {:.3f} s ({:.0f} lines/s); decoded {}, decode errors {}, "
-               "other ids {}, unknown interfaces {}, skipped lines {}",
-               rd.path(), rd.line_number(), rd.frames(), wall_s, wall_s > 0 ? static_cast<double>(rd.line_number()) / wall_s : 0.0,
-               result.router.decoded, result.router.decode_errors, result.router.foreign, result.router.unknown_source,
-               rd.skipped_lines());
-  if (can_output) {
-    spdlog::info("emitted {} frames in {} frame sets to {}", can_output->frames_sent(), can_output->frame_sets(),
-                 options.emit_log_path);
-  }
   if (!result.source.ok) {
     spdlog::error("{}", result.source.error);
     return 2;
+  }
+  if (!options.plot_path.empty()) {
+    const std::string error =
+        render_replay_plot(outputs.report_path, options.plot_path, battery_names(settings), settings.imbalance);
+    if (!error.empty()) {
+      spdlog::error("--plot {}: {}", options.plot_path, error);
+      return 1;
+    }
+    spdlog::info("plot: {}", options.plot_path);
   }
   if (options.keep_running && !stop.stop_requested()) {
     spdlog::info("replay finished; serving the final state until SIGTERM/SIGINT (--keep-running)");

@@ -35,10 +35,30 @@ Aggregator::Aggregator(const Settings& settings)
     : battery_settings_(settings.batteries),
       charge_(settings.charge),
       imbalance_(settings.imbalance),
-      batteries_(settings.batteries.size()) {}
+      batteries_(settings.batteries.size()),
+      keepalive_timeout_us_(static_cast<std::int64_t>(settings.output.keepalive_timeout_ms) * 1000) {}
 
 void Aggregator::apply(const Reading& reading) noexcept {
-  if (reading.source < batteries_.size()) batteries_[reading.source].apply(reading);
+  if (reading.source < batteries_.size()) {
+    batteries_[reading.source].apply(reading);
+  } else if (reading.source == kSourceInverter && reading.kind == ReadingKind::Signal &&
+             reading.signal == SignalId::InverterKeepAlive) {
+    last_keepalive_us_ = reading.time_us;
+  }
+}
+
+double Aggregator::ramp_charge_current(double target_a, std::int64_t now_us) noexcept {
+  const double rate = charge_.charge_current_ramp_a_per_s;
+  double out = target_a;
+  // Only increases are ramped, and only from a limit that was in force: from zero (start,
+  // fail-safe, a blocking BMS) the ramp starts at zero too, which is the gentle choice.
+  if (rate > 0.0 && ramped_at_us_ != kNever && target_a > ramped_ccl_a_) {
+    const double dt_s = static_cast<double>(now_us - ramped_at_us_) / 1e6;
+    out = std::min(target_a, ramped_ccl_a_ + rate * dt_s);
+  }
+  ramped_ccl_a_ = out;
+  ramped_at_us_ = now_us;
+  return out;
 }
 
 namespace {
@@ -181,7 +201,9 @@ Snapshot Aggregator::evaluate(std::int64_t now_us) {
     s.discharge_current_limit_a =
         any_blocks_discharge ? 0.0 : std::min(charge_.max_discharge_current, n * min_dcl.value_or(0.0));
   }
+  s.charge_current_limit_a = ramp_charge_current(s.charge_current_limit_a, now_us);
   s.charge_allowed = s.charge_current_limit_a > 0.0;
+  s.inverter_present = last_keepalive_us_ != kNever && now_us - last_keepalive_us_ <= keepalive_timeout_us_;
   s.discharge_allowed = s.discharge_current_limit_a > 0.0;
 
   s.alarms.cell_imbalance = std::max(s.alarms.cell_imbalance, tier_alarm_level(tier_));

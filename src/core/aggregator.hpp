@@ -7,7 +7,8 @@
 ///  - a value older than its battery's stale timeout is not used;
 ///  - an online battery without a fresh charge (discharge) current limit blocks charging
 ///    (discharging): limits are never guessed;
-///  - nothing online: fail-safe (no charging; discharge at failsafe_discharge_current).
+///  - nothing online: fail-safe (no charging; discharge at failsafe_discharge_current);
+///  - increases of the charge current limit may be ramped; decreases are immediate.
 
 #include <cstdint>
 #include <vector>
@@ -38,7 +39,14 @@ class Aggregator {
   ChargeSettings charge_;
   ImbalanceSettings imbalance_;
   std::vector<BatteryState> batteries_;
+  [[nodiscard]] double ramp_charge_current(double target_a, std::int64_t now_us) noexcept;
+
   ImbalanceTier tier_ = ImbalanceTier::Balanced;
+  std::int64_t keepalive_timeout_us_;
+  std::int64_t last_keepalive_us_ = kNever;
+  // Ramp state: the limit published last and when it was computed.
+  double ramped_ccl_a_ = 0.0;
+  std::int64_t ramped_at_us_ = kNever;
 };
 
 }  // namespace bms

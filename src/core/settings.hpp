@@ -26,9 +26,13 @@ struct ChargeSettings {
   double battery_low_voltage = 11.5;       ///< V, also sent as discharge voltage limit
   /// When no battery is fresh: the discharge current still allowed (0 = none).
   double failsafe_discharge_current = 0.0;
+  /// Increases of the charge current limit are ramped at this rate (A/s); 0 = at once.
+  /// Decreases always apply at once.
+  double charge_current_ramp_a_per_s = 0.0;
 };
 
 struct ImbalanceSettings {
+  std::string preset = "";          ///< "", "conservative" or "aggressive" (see config loader)
   double minor_threshold = 5.0;     ///< % soc_diff
   double minor_factor = 0.85;
   double warning_threshold = 15.0;  ///< % soc_diff, imbalance alarm 1
@@ -58,7 +62,10 @@ struct OutputSettings {
   std::string interface = "can9";
   OutputProfile profile = OutputProfile::Pylon;
   std::string manufacturer = "PYLON";
+  std::string bms_name = "BMS Aggregator";  ///< victron profile: 16-character name in 0x370/0x371
   int interval_ms = 1000;
+  /// The inverter's 0x305 keep-alive counts as present for this long after the last one.
+  int keepalive_timeout_ms = 5000;
   std::uint32_t bitrate = 0;      ///< bit/s set on the interface at open; 0 = leave it alone
 };
 

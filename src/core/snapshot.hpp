@@ -78,6 +78,8 @@ struct Snapshot {
   bool discharge_allowed = false;
 
   Alarms alarms;
+  /// The inverter's 0x305 keep-alive arrived within keepalive_timeout_ms.
+  bool inverter_present = false;
   std::optional<CellExtreme> min_cell_voltage;
   std::optional<CellExtreme> max_cell_voltage;
   std::optional<CellExtreme> min_cell_temperature;

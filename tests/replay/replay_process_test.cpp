@@ -94,11 +94,22 @@ TEST_F(ReplayProcess, ReplayOfThreeBatteriesEmitsTheAggregateEverySecond) {
                              "/three-batteries-10s.log --speed max --emit-log " + out + " --no-dbus");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::vector<CanFrame> frames = read_frames(out);
-  // Outputs open at 20.2 ms (when C has reported), then 9 periodic sets, then the final set.
-  ASSERT_EQ(frames.size(), 11U * 3U);
+  // Outputs open at 20.2 ms (when C has reported), then 9 periodic sets, then the final set;
+  // profile pylon: 351 (DLC 6), 355 (4), 356 (6), 359 (7), 35C (2), 35E (8).
+  ASSERT_EQ(frames.size(), 11U * 6U);
   EXPECT_EQ(format_candump_log_line(frames[0]), "(1700000000.020200) can9 351#1202FB04D007");
-  EXPECT_EQ(format_candump_log_line(frames[3]), "(1700000001.020200) can9 351#1202FB04D007");
-  for (std::size_t i = 0; i < frames.size(); i += 3) {
+  EXPECT_EQ(format_candump_log_line(frames[3]), "(1700000000.020200) can9 359#0000000003504E");
+  EXPECT_EQ(format_candump_log_line(frames[4]), "(1700000000.020200) can9 35C#C000");
+  EXPECT_EQ(format_candump_log_line(frames[5]), "(1700000000.020200) can9 35E#50594C4F4E202020");
+  EXPECT_EQ(format_candump_log_line(frames[6]), "(1700000001.020200) can9 351#1202FB04D007");
+  const std::uint32_t ids[] = {0x351, 0x355, 0x356, 0x359, 0x35C, 0x35E};
+  const std::uint8_t dlcs[] = {6, 4, 6, 7, 2, 8};
+  for (std::size_t i = 0; i < frames.size(); i += 6) {
+    for (std::size_t k = 0; k < 6; ++k) {
+      EXPECT_EQ(frames[i + k].id, ids[k]);
+      EXPECT_EQ(frames[i + k].dlc, dlcs[k]);
+      EXPECT_EQ(frames[i + k].time_us, frames[i].time_us);
+    }
     const DecodedFrame limits = pylon::decode(frames[i]);
     ASSERT_EQ(limits.status, DecodeStatus::Ok);
     EXPECT_DOUBLE_EQ(limits.signals[0].value, 53.0);   // min CVL of the packs

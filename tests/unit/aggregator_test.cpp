@@ -248,3 +248,53 @@ TEST(Aggregator, HighResolutionSocIsPreferred) {
 
 }  // namespace
 }  // namespace bms
+
+namespace bms {
+namespace {
+
+TEST(AggregatorRamp, IncreasesAreRampedDecreasesAreImmediate) {
+  Settings cfg = bank({100, 100});
+  cfg.charge.charge_current_ramp_a_per_s = 10.0;
+  Aggregator a(cfg);
+  feed(a, battery_set(0, 0, 50, 20));
+  feed(a, battery_set(0, 1, 50, 20));
+  EXPECT_DOUBLE_EQ(a.evaluate(0).charge_current_limit_a, 40.0);  // the first limit is taken as is
+  feed(a, battery_set(kSecond, 0, 50, 100));
+  feed(a, battery_set(kSecond, 1, 50, 100));
+  EXPECT_DOUBLE_EQ(a.evaluate(kSecond).charge_current_limit_a, 50.0);      // +10 A in 1 s
+  EXPECT_DOUBLE_EQ(a.evaluate(3 * kSecond).charge_current_limit_a, 70.0);  // +20 A in 2 more
+  feed(a, battery_set(3 * kSecond, 0, 50, 15));
+  EXPECT_DOUBLE_EQ(a.evaluate(3 * kSecond).charge_current_limit_a, 30.0);  // down at once
+  feed(a, battery_set(4 * kSecond, 0, 50, 100));
+  EXPECT_DOUBLE_EQ(a.evaluate(4 * kSecond).charge_current_limit_a, 40.0);
+}
+
+TEST(AggregatorRamp, OffByDefault) {
+  Aggregator a(bank({100, 100}));
+  feed(a, battery_set(0, 0, 50, 20));
+  feed(a, battery_set(0, 1, 50, 20));
+  EXPECT_DOUBLE_EQ(a.evaluate(0).charge_current_limit_a, 40.0);
+  feed(a, battery_set(kSecond, 0, 50, 100));
+  feed(a, battery_set(kSecond, 1, 50, 100));
+  EXPECT_DOUBLE_EQ(a.evaluate(kSecond).charge_current_limit_a, 200.0);
+}
+
+TEST(AggregatorInverter, KeepAliveIsPresentUntilItsTimeout) {
+  Settings cfg = bank({100});
+  cfg.output.keepalive_timeout_ms = 3000;
+  Aggregator a(cfg);
+  EXPECT_FALSE(a.evaluate(0).inverter_present);
+  Reading r;
+  r.time_us = kSecond;
+  r.source = kSourceInverter;
+  r.kind = ReadingKind::Signal;
+  r.signal = SignalId::InverterKeepAlive;
+  r.value = 1;
+  a.apply(r);
+  EXPECT_TRUE(a.evaluate(kSecond).inverter_present);
+  EXPECT_TRUE(a.evaluate(4 * kSecond).inverter_present);
+  EXPECT_FALSE(a.evaluate(4 * kSecond + 1).inverter_present);
+}
+
+}  // namespace
+}  // namespace bms

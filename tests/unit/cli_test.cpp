@@ -34,7 +34,8 @@ TEST(CommandLine, RejectsBadValuesWithAReason) {
   EXPECT_EQ(parse({"--config"}).error, "--config needs a FILE");
   EXPECT_EQ(parse({"--replay", "x"}).error, "--config FILE is required (see --help)");
   EXPECT_EQ(parse({"--config", "c", "--frobnicate"}).error, "unknown argument \"--frobnicate\" (see --help)");
-  EXPECT_EQ(parse({"--config", "c", "--keep-running"}).error, "--keep-running and --skip-malformed only apply with --replay");
+  EXPECT_EQ(parse({"--config", "c", "--keep-running"}).error,
+            "--keep-running, --skip-malformed, --report and --plot only apply with --replay");
 }
 
 TEST(CommandLine, CheckConfigVersionHelpAndDecode) {

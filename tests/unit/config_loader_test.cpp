@@ -152,3 +152,45 @@ TEST(ConfigLoader, UnreadableFileIsAnError) {
 
 }  // namespace
 }  // namespace bms
+
+namespace bms {
+namespace {
+
+TEST(ConfigPresets, ConservativeUsesTheOriginalThresholdsAndOneBatteryShare) {
+  const ConfigResult r = load_config_text(
+      "[charge]\nnominal_charge_current = 100.0\n[imbalance]\npreset = \"conservative\"\n" + std::string(kMinimal) +
+          "[[battery]]\nname = \"B\"\ninterface = \"can1\"\n",
+      "t.toml");
+  ASSERT_TRUE(r.ok()) << r.errors.front();
+  EXPECT_EQ(r.settings.imbalance.warning_threshold, 10.0);
+  EXPECT_EQ(r.settings.imbalance.alarm_threshold, 15.0);
+  EXPECT_EQ(r.settings.charge.reduced_charge_current, 50.0);  // 1 x 100 A / 2 batteries
+}
+
+TEST(ConfigPresets, AggressiveAllowsTwoBatterySharesAndExplicitKeysWin) {
+  const ConfigResult r = load_config_text(
+      "[charge]\nnominal_charge_current = 400.0\n[imbalance]\npreset = \"aggressive\"\nalarm_threshold = 25.0\n" +
+          std::string(kMinimal) + "[[battery]]\nname = \"B\"\ninterface = \"can1\"\n[[battery]]\nname = \"C\"\n"
+          "interface = \"can2\"\n[[battery]]\nname = \"D\"\ninterface = \"can3\"\n",
+      "t.toml");
+  ASSERT_TRUE(r.ok()) << r.errors.front();
+  EXPECT_EQ(r.settings.imbalance.warning_threshold, 15.0);
+  EXPECT_EQ(r.settings.imbalance.alarm_threshold, 25.0);
+  EXPECT_EQ(r.settings.charge.reduced_charge_current, 200.0);  // 2 x 400 A / 4 batteries
+}
+
+TEST(ConfigPresets, ExplicitReducedChargeCurrentIsKept) {
+  const ConfigResult r = load_config_text(
+      "[charge]\nreduced_charge_current = 30.0\n[imbalance]\npreset = \"aggressive\"\n" + std::string(kMinimal), "t.toml");
+  ASSERT_TRUE(r.ok()) << r.errors.front();
+  EXPECT_EQ(r.settings.charge.reduced_charge_current, 30.0);
+}
+
+TEST(ConfigPresets, UnknownPresetIsAnError) {
+  const auto e = errors_of("[imbalance]\npreset = \"yolo\"\n" + std::string(kMinimal));
+  ASSERT_EQ(e.size(), 1U);
+  EXPECT_EQ(e[0], "t.toml:2: imbalance.preset: unknown value \"yolo\" (expected one of: conservative, aggressive)");
+}
+
+}  // namespace
+}  // namespace bms

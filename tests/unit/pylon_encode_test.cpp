@@ -5,17 +5,13 @@
 #include <cmath>
 #include <string>
 
-#include "io/candump_format.hpp"
+#include "frame_test_helpers.hpp"
 #include "protocols/pylon/pylon_codec.hpp"
 
 namespace bms::pylon {
 namespace {
 
-/// "351#14025002C805" form of a frame, for byte-exact comparisons with captures.
-std::string wire(const CanFrame& f) {
-  std::string line = format_candump_log_line(f, std::string_view("can0"));
-  return line.substr(line.find(' ', line.find(' ') + 1) + 1);
-}
+using test::wire;
 
 TEST(PylonEncodeLimits, WritesTheUs2000CaptureBytesWithDlc6) {
   Limits l{53.2, 59.2, 148.0, 0, 6};

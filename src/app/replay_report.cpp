@@ -1,0 +1,50 @@
+#include "app/replay_report.hpp"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+namespace bms {
+namespace {
+const char* reason_name(PublishReason r) {
+  switch (r) {
+    case PublishReason::Periodic: return "periodic";
+    case PublishReason::Protective: return "protective";
+    case PublishReason::Final: return "final";
+  }
+  return "?";
+}
+std::string opt(const std::optional<double>& v) { return v ? fmt::format("{:.2f}", *v) : std::string(); }
+}  // namespace
+
+std::string replay_report_header(const std::vector<std::string>& names) {
+  std::string h = "time_s";
+  for (const auto& n : names) h += fmt::format(",{}_soc_pct,{}_online", n, n);
+  h += ",soc_pct,soc_diff_pct,tier,charge_current_limit_a,discharge_current_limit_a,charge_voltage_limit_v,"
+       "batteries_online,reason";
+  return h;
+}
+
+ReplayReport::ReplayReport(const std::string& path, const std::vector<std::string>& battery_names)
+    : file_(std::fopen(path.c_str(), "we")) {
+  if (file_ == nullptr) throw std::runtime_error(path + ": cannot write: " + std::strerror(errno));
+  std::fprintf(file_, "%s\n", replay_report_header(battery_names).c_str());
+}
+
+ReplayReport::~ReplayReport() { std::fclose(file_); }
+
+void ReplayReport::publish(const Snapshot& s, PublishReason reason) {
+  std::string row = fmt::format("{}.{:06}", s.time_us / 1'000'000, s.time_us % 1'000'000);
+  for (const auto& b : s.batteries) row += fmt::format(",{},{}", b.online ? opt(b.soc_pct) : std::string(), b.online ? 1 : 0);
+  row += fmt::format(",{},{},{},{:.1f},{:.1f},{:.2f},{},{}\n", opt(s.soc_pct), opt(s.soc_diff_pct), static_cast<int>(s.tier),
+                     s.charge_current_limit_a, s.discharge_current_limit_a, s.charge_voltage_limit_v,
+                     s.batteries_online, reason_name(reason));
+  std::fputs(row.c_str(), file_);
+  ++rows_;
+}
+
+void ReplayReport::flush() { std::fflush(file_); }
+
+}  // namespace bms

@@ -1,0 +1,35 @@
+#pragma once
+/// @file replay_report.hpp
+/// `--report FILE.csv`: one row per output publication (each periodic tick, each protective
+/// change, and the final state): time, each battery's SOC and online state, soc_diff, the
+/// imbalance tier and the limits sent. What a user looks at to choose thresholds.
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "core/snapshot_publisher.hpp"
+
+namespace bms {
+
+class ReplayReport final : public SnapshotPublisher {
+ public:
+  /// Creates (truncates) `path` and writes the header. @throws std::runtime_error naming the file.
+  ReplayReport(const std::string& path, const std::vector<std::string>& battery_names);
+  ~ReplayReport() override;
+  ReplayReport(const ReplayReport&) = delete;
+  ReplayReport& operator=(const ReplayReport&) = delete;
+
+  void publish(const Snapshot& snapshot, PublishReason reason) override;
+  void flush();
+  [[nodiscard]] std::size_t rows() const noexcept { return rows_; }
+
+ private:
+  std::FILE* file_;
+  std::size_t rows_ = 0;
+};
+
+/// The CSV header for these batteries (also what the plot script refers to by column).
+[[nodiscard]] std::string replay_report_header(const std::vector<std::string>& battery_names);
+
+}  // namespace bms

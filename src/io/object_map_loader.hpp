@@ -1,0 +1,30 @@
+#pragma once
+/// @file object_map_loader.hpp
+/// Loads a CANopen object map (protocols/canopen/maps/*.toml) into canopen::ObjectMap.
+/// Strict like the configuration: unknown keys, wrong types, out-of-range values and
+/// unknown signal names are errors naming the file, the line and the key.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "protocols/canopen/object_map.hpp"
+
+namespace bms {
+
+struct ObjectMapResult {
+  canopen::ObjectMap map;
+  std::vector<std::string> errors;  ///< "FILE:LINE: key: what is wrong"; empty means valid
+  [[nodiscard]] bool ok() const noexcept { return errors.empty(); }
+};
+
+/// Parses map TOML text; `origin` names the file in messages. Never throws.
+[[nodiscard]] ObjectMapResult load_object_map_text(std::string_view toml_text, const std::string& origin);
+/// Reads and parses a file; an unreadable file is an error in the result.
+[[nodiscard]] ObjectMapResult load_object_map_file(const std::string& path);
+
+/// Resolves a map argument: a path as given when it names a file, otherwise a shipped map
+/// by name ("superb_epsilon_v2" -> <maps dir>/superb_epsilon_v2.toml). Empty if not found.
+[[nodiscard]] std::string resolve_object_map_path(const std::string& name_or_path);
+
+}  // namespace bms
