@@ -2,12 +2,15 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cmath>
 #include <memory>
 #include <stdexcept>
 
+#include "app/event_log.hpp"
 #include "app/pipeline.hpp"
 #include "app/status_line.hpp"
 #include "io/bms_can_output.hpp"
+#include "io/sdo_polling_source.hpp"
 #include "io/socketcan_ports.hpp"
 #include "io/socketcan_sink.hpp"
 #include "io/socketcan_source.hpp"
@@ -15,27 +18,62 @@
 namespace bms {
 
 namespace {
+
 constexpr std::int64_t kMinOutputGapUs = 200'000;  // SMA: no more than one frame set per 200 ms
+
+void log_port_stats(const SocketCanPorts& ports) {
+  for (std::size_t i = 0; i < ports.size(); ++i) {
+    const CanPortStats s = ports.stats(i);
+    spdlog::info("can: {} {}: received {}, kernel drops {}, error frames {} (bus-off {}), reopens {}, sent {}, "
+                 "send busy {}, send failed {}",
+                 s.iface, to_string(s.state), s.frames_received, s.frames_dropped, s.error_frames, s.bus_off,
+                 s.reopens, s.frames_sent, s.send_busy, s.send_failed);
+  }
+}
+
+void log_sdo_stats(const std::vector<SdoPolledNode>& nodes) {
+  for (const SdoPolledNode& n : nodes) {
+    std::string values;
+    for (std::size_t i = 0; i < n.map.sdo_objects.size(); ++i) {
+      values += fmt::format(" {}={}", signal_name(n.map.sdo_objects[i].signal),
+                            std::isnan(n.last_values[i]) ? std::string("-") : fmt::format("{:g}", n.last_values[i]));
+    }
+    spdlog::info("sdo: battery {} (node {} on {}): requests {}, values {}, aborts {}, timeouts {}, send failures {};"
+                 " last{}",
+                 n.battery, n.poller.node(), n.iface, n.requests, n.values, n.aborts, n.timeouts, n.send_failures, values);
+  }
+}
+
 }  // namespace
 
 int run_live_service(const Settings& settings, const Options& options, std::stop_token stop) {
   std::vector<CanPortSpec> specs;
+  std::vector<SdoPolledNode> polled;
   try {
     specs = socketcan_ports_for(settings);
-  } catch (const std::invalid_argument& e) {
+    polled = sdo_polled_nodes_for(settings);
+  } catch (const std::exception& e) {
     spdlog::error("{}: {}", settings.source_path, e.what());
     return 2;
   }
   const std::shared_ptr<SocketCanPorts> ports = SocketCanPorts::open(std::move(specs));
-  const std::unique_ptr<FrameSource> source = make_socketcan_source(ports);
+  // Every transmit (inverter frame set, SDO requests) goes through this one sink, on the
+  // ports' own sockets, so none of it is read back by the source.
+  const std::unique_ptr<FrameSink> sink = make_socketcan_sink(ports, settings.output.interface);
+  std::unique_ptr<FrameSource> source = make_socketcan_source(ports);
+  const SdoPollingSource* polling = nullptr;
+  if (!polled.empty()) {
+    auto wrapped = std::make_unique<SdoPollingSource>(std::move(source), *sink, std::move(polled));
+    polling = wrapped.get();
+    source = std::move(wrapped);
+  }
 
   Engine engine(settings);
-  std::unique_ptr<FrameSink> sink;
+  const auto output_interval_us = static_cast<std::int64_t>(settings.output.interval_ms) * 1000;
   std::unique_ptr<BmsCanOutput> can_output;
   if (settings.output.enabled) {
-    sink = make_socketcan_sink(ports, settings.output.interface);
     can_output = std::make_unique<BmsCanOutput>(*sink, settings.output);
-    engine.add_publisher(*can_output, static_cast<std::int64_t>(settings.output.interval_ms) * 1000, kMinOutputGapUs);
+    engine.add_publisher(*can_output, output_interval_us, kMinOutputGapUs);
   }
   std::unique_ptr<StatusLine> status;
   if (options.status_interval_s > 0) {
@@ -43,17 +81,14 @@ int run_live_service(const Settings& settings, const Options& options, std::stop
     status = std::make_unique<StatusLine>(stdout);
     engine.add_publisher(*status, interval_us, interval_us);
   }
+  EventLog events(settings.output.enabled);
+  engine.add_publisher(events, output_interval_us, kMinOutputGapUs);
 
   Pipeline pipeline(settings, engine);
   const PipelineResult result = pipeline.run(*source, stop);
 
-  for (std::size_t i = 0; i < ports->size(); ++i) {
-    const CanPortStats s = ports->stats(i);
-    spdlog::info("can: {} {}: received {}, kernel drops {}, error frames {} (bus-off {}), reopens {}, sent {}, "
-                 "send busy {}, send failed {}",
-                 s.iface, to_string(s.state), s.frames_received, s.frames_dropped, s.error_frames, s.bus_off,
-                 s.reopens, s.frames_sent, s.send_busy, s.send_failed);
-  }
+  log_port_stats(*ports);
+  if (polling != nullptr) log_sdo_stats(polling->nodes());
   spdlog::info("decoded {}, decode errors {}, other ids {}, unknown interfaces {}", result.router.decoded,
                result.router.decode_errors, result.router.foreign, result.router.unknown_source);
   if (can_output) {
