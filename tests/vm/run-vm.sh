@@ -95,7 +95,7 @@ timeout --kill-after=5 "$timeout_s" qemu-system-x86_64 -accel tcg -m "$mem" -nog
 qrc=$?
 set -e
 tr -d '\r' < "$out/console.log" > "$out/console.txt"
-echo "run-vm: VM ran $(echo "$(date +%s.%N) - $start" | bc) s (qemu exit $qrc)" >&2
+echo "run-vm: VM ran $(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s (qemu exit $qrc)" >&2
 
 result="$(sed -n 's/^BMS-VM-RESULT rc=\([0-9]*\)$/\1/p' "$out/console.txt" | tail -n1)"
 if [ -z "$result" ]; then

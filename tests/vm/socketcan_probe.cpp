@@ -4,9 +4,10 @@
 //
 //   socketcan_probe --port IFACE=SPEC[+SPEC...] ... [--count N] [--timeout-ms T]
 //                   [--stall-ms S] [--send IFACE:ID#DATA]... [--ready FILE] [--quiet]
+//                   [--until "IFACE ID#DATA"] [--reading FILE]
 //
 // SPEC: pylon | canopen:NODE | inverter | all | none. --count: stop after N data frames;
-// --timeout-ms: stop then anyway (exit 1 if --count was not reached). --stall-ms: open the
+// --timeout-ms: stop then anyway (exit 1 if --count or --until was not reached). --stall-ms: open the
 // ports, touch --ready, and only start reading after S ms (to overflow the socket queue).
 // --send: sent through the sink once the source runs. --quiet: count only (benchmarks).
 #include <sys/resource.h>
@@ -82,6 +83,10 @@ class Recorder final : public FrameHandler {
     if (!quiet_) frames_.reserve(1 << 16);
   }
   void on_frame(const CanFrame& frame) override {
+    if (!until_.empty()) {
+      const std::string line = format_candump_log_line(frame);
+      if (line.substr(line.find(' ') + 1) == until_) stop_.request_stop();
+    }
     if (frame.time_us < last_time_us_) time_order_ok_ = false;
     last_time_us_ = frame.time_us;
     if (first_us_ == 0) first_us_ = mono_us();
@@ -96,6 +101,7 @@ class Recorder final : public FrameHandler {
     last_tick_us_ = now_us;
   }
   std::int64_t count_;
+  std::string until_;  ///< "IFACE ID#DATA": stop once this frame arrives
   bool quiet_;
   std::stop_source& stop_;
   std::vector<CanFrame> frames_;
@@ -112,6 +118,7 @@ int main(int argc, char** argv) {
   std::string ready;
   std::string reading;
   bool quiet = false;
+  std::string until;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto next = [&]() -> std::string {
@@ -130,6 +137,7 @@ int main(int argc, char** argv) {
     } else if (a == "--ready") { ready = next();
     } else if (a == "--reading") { reading = next();
     } else if (a == "--quiet") { quiet = true;
+    } else if (a == "--until") { until = next();
     } else { std::fprintf(stderr, "socketcan_probe: unknown argument %s\n", a.c_str()); return 2; }
   }
 
@@ -143,6 +151,7 @@ int main(int argc, char** argv) {
   auto sink = make_socketcan_sink(ports);
   std::stop_source stop;
   Recorder recorder(count, quiet, stop);
+  recorder.until_ = until;
 
   if (!ready.empty()) std::ofstream(ready) << "ready\n";
   if (stall_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(stall_ms));
@@ -199,5 +208,5 @@ int main(int argc, char** argv) {
   std::printf("RESULT frames=%lld cpu_s=%.6f cpu_us_per_frame=%.3f wall_s=%.6f\n",
               static_cast<long long>(recorder.data_frames_), cpu,
               recorder.data_frames_ > 0 ? cpu * 1e6 / static_cast<double>(recorder.data_frames_) : 0.0, span_s);
-  return timed_out && count >= 0 ? 1 : 0;
+  return timed_out && (count >= 0 || !until.empty()) ? 1 : 0;
 }

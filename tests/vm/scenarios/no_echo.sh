@@ -4,7 +4,7 @@
 ip link del vcan1
 candump -L vcan0 > dump.log &
 dump=$!
-socketcan_probe --port vcan0=pylon --port vcan1=pylon --timeout-ms 3000 \
+socketcan_probe --port vcan0=pylon --port vcan1=pylon --timeout-ms 30000 --until 'vcan0 355#5F00' \
   --send vcan0:351#0A0B --send vcan1:351#01 --send vcan5:351#01 > probe.out 2> probe.err &
 pid=$!
 wait_until 10 grep -qF 'vcan0 351#0A0B' dump.log || fail "candump did not see the sink's frame"

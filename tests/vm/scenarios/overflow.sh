@@ -1,7 +1,7 @@
 # A reader that falls behind loses frames in the kernel queue; SO_RXQ_OVFL counts each one:
 # received + dropped = sent, exactly.
 . /data/lib.sh
-socketcan_probe --port vcan0=all --stall-ms 3000 --timeout-ms 1500 --quiet --ready ready --reading reading \
+socketcan_probe --port vcan0=all --stall-ms 3000 --timeout-ms 30000 --until 'vcan0 351#FF' --ready ready --reading reading \
   > probe.out 2> probe.err &
 pid=$!
 wait_until 10 test -e ready || fail "probe did not start"
