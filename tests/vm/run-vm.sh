@@ -5,7 +5,7 @@
 #   run-vm.sh --out DIR --scenario SCRIPT [--bin PATH]... [--data PATH]... [--timeout SEC]
 #             [--ifaces "vcan0 vcan1 vcan9"] [--mem MB]
 #
-# --bin: an executable copied to /bin/<name> in the guest, with every library ldd lists.
+# --bin: an executable copied to /usr/bin/<name> in the guest (ahead of busybox in PATH), with every library ldd lists.
 # --data: a file copied to /data/<name>. The scenario runs as `sh /scenario.sh` with /out
 # as its working folder; its exit status is the result. On the host, DIR/console.log is the
 # serial console, DIR/guest/ is the guest's /out, and the exit status is the scenario's
@@ -41,7 +41,7 @@ rm -rf "$out"
 mkdir -p "$out"
 out="$(cd "$out" && pwd)"
 root="$out/initramfs"
-mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,data,out,modules}
+mkdir -p "$root"/{bin,sbin,usr/bin,dev,proc,sys,tmp,data,out,modules}
 cp "$busybox" "$root/bin/busybox"
 
 copy_with_libs() {  # $1 = binary, $2 = path inside the guest
@@ -54,18 +54,21 @@ copy_with_libs() {  # $1 = binary, $2 = path inside the guest
 }
 for b in "${bins[@]}"; do
   [ -x "$b" ] || die "binary under test not found: $b"
-  copy_with_libs "$b" "/bin/$(basename "$b")"
+  copy_with_libs "$b" "/usr/bin/$(basename "$b")"
 done
 for d in "${data[@]}"; do cp "$d" "$root/data/"; done
 cp "$scenario" "$root/scenario.sh"
-for m in net/can/can.ko net/can/can-raw.ko drivers/net/can/dev/can-dev.ko drivers/net/can/vcan.ko; do
+# The CAN modules are loaded by /init; sch_tbf is there for scenarios that insmod it.
+for m in net/can/can.ko net/can/can-raw.ko drivers/net/can/dev/can-dev.ko drivers/net/can/vcan.ko net/sched/sch_tbf.ko; do
   cp "$(ls -1 "$kdir"/lib/modules/*/kernel/$m | head -n1)" "$root/modules/"
 done
 
 cat > "$root/init" <<INIT
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
-export PATH=/bin:/sbin
+# Binaries under test are in /usr/bin. Busybox sh prefers its own applets (tc, ip) to PATH:
+# call such a binary by its full path.
+export PATH=/usr/bin:/bin:/sbin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev

@@ -4,12 +4,13 @@
 //
 //   socketcan_probe --port IFACE=SPEC[+SPEC...] ... [--count N] [--timeout-ms T]
 //                   [--stall-ms S] [--send IFACE:ID#DATA]... [--ready FILE] [--quiet]
-//                   [--until "IFACE ID#DATA"] [--reading FILE]
+//                   [--until "IFACE ID#DATA"] [--reading FILE] [--burst N]
 //
 // SPEC: pylon | canopen:NODE | inverter | all | none. --count: stop after N data frames;
 // --timeout-ms: stop then anyway (exit 1 if --count or --until was not reached). --stall-ms: open the
 // ports, touch --ready, and only start reading after S ms (to overflow the socket queue).
-// --send: sent through the sink once the source runs. --quiet: count only (benchmarks).
+// --send: sent through the sink once the source runs (--burst N: each N times, back to
+// back, then one BURST line: sent/busy/failed counts and the slowest send in us). --quiet: count only (benchmarks).
 #include <sys/resource.h>
 #include <time.h>
 
@@ -119,6 +120,7 @@ int main(int argc, char** argv) {
   std::string reading;
   bool quiet = false;
   std::string until;
+  std::int64_t burst = 1;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto next = [&]() -> std::string {
@@ -138,6 +140,7 @@ int main(int argc, char** argv) {
     } else if (a == "--reading") { reading = next();
     } else if (a == "--quiet") { quiet = true;
     } else if (a == "--until") { until = next();
+    } else if (a == "--burst") { burst = std::atoll(next().c_str());
     } else { std::fprintf(stderr, "socketcan_probe: unknown argument %s\n", a.c_str()); return 2; }
   }
 
@@ -167,6 +170,18 @@ int main(int argc, char** argv) {
       const std::size_t colon = s.find(':');
       const ParsedLine p = parse_candump_line("(0.000000) " + s.substr(0, colon) + " " + s.substr(colon + 1));
       if (p.status != LineStatus::Frame) { std::fprintf(stderr, "socketcan_probe: bad --send %s\n", s.c_str()); continue; }
+      if (burst > 1) {
+        std::int64_t sent = 0, busy = 0, failed = 0, slowest_us = 0;
+        for (std::int64_t k = 0; k < burst; ++k) {
+          const std::int64_t t0 = mono_us();
+          const SendResult r = sink->send(p.frame);
+          slowest_us = std::max(slowest_us, mono_us() - t0);
+          (r == SendResult::Sent ? sent : r == SendResult::Busy ? busy : failed) += 1;
+        }
+        std::printf("BURST %s sent=%lld busy=%lld failed=%lld slowest_us=%lld\n", s.c_str(), static_cast<long long>(sent),
+                    static_cast<long long>(busy), static_cast<long long>(failed), static_cast<long long>(slowest_us));
+        continue;
+      }
       const SendResult r = sink->send(p.frame);
       std::printf("SEND %s %s\n", s.c_str(), r == SendResult::Sent ? "sent" : r == SendResult::Busy ? "busy" : "failed");
     }
