@@ -40,6 +40,7 @@ class SdoPollingSource final : public FrameSource {
   /// `sink` must outlive the source; it receives the requests (with CanFrame::iface set).
   SdoPollingSource(std::unique_ptr<FrameSource> inner, FrameSink& sink, std::vector<SdoPolledNode> nodes);
   ~SdoPollingSource() override;
+  /// Runs the wrapped source with a handler that polls, then forwards every frame and tick.
   SourceResult run(FrameHandler& handler, std::stop_token stop) override;
 
   /// The nodes and their counters; read them after run() returned.

@@ -42,6 +42,7 @@ enum class LinkState : unsigned char {
   Down,     ///< interface exists but is not up and running
   Up,
 };
+/// "unknown", "missing", "down" or "up" (for logs and status).
 [[nodiscard]] const char* to_string(LinkState s) noexcept;
 
 /// Counters of one port. Written by the reader thread (receive side) and by senders
@@ -88,7 +89,9 @@ class SocketCanPorts {
   SocketCanPorts(const SocketCanPorts&) = delete;
   SocketCanPorts& operator=(const SocketCanPorts&) = delete;
 
+  /// Number of ports (interfaces); port indices are 0..size()-1 in configuration order.
   [[nodiscard]] std::size_t size() const noexcept { return ports_.size(); }
+  /// The port's interface name.
   [[nodiscard]] const std::string& iface(std::size_t port) const noexcept;
   /// Index of the port on `iface`, if there is one.
   [[nodiscard]] std::optional<std::size_t> find(std::string_view iface) const noexcept;
@@ -97,7 +100,9 @@ class SocketCanPorts {
   /// ENOBUFS wait. Busy = back-pressure drop, Failed = port missing/down or write error.
   [[nodiscard]] SendResult send(std::size_t port, const can_frame& frame) noexcept;
 
+  /// A snapshot of the port's state and counters; safe from any thread.
   [[nodiscard]] CanPortStats stats(std::size_t port) const;
+  /// The port's live counters (the source and the sink add to them).
   [[nodiscard]] CanPortCounters& counters(std::size_t port) noexcept;
 
   // --- reader-thread side (SocketCanSource); not for other threads -------------------
@@ -108,6 +113,7 @@ class SocketCanPorts {
   bool refresh(std::size_t port);
   /// True once after a sender saw the port fail (the reader then refreshes it at once).
   [[nodiscard]] bool take_check_request(std::size_t port) noexcept;
+  /// The link state found by the last refresh().
   [[nodiscard]] LinkState state(std::size_t port) const noexcept;
   /// Last SO_RXQ_OVFL value seen on the port's current socket (a per-socket running count).
   std::uint32_t& overflow_mark(std::size_t port) noexcept;

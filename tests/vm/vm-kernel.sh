@@ -11,7 +11,7 @@ mkdir -p "$cache"
 die() { echo "vm-kernel: $*" >&2; exit 3; }
 
 command -v apt-cache >/dev/null || die "apt-cache not found: cannot resolve Debian's kernel package"
-pkg="$(apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*\)$/\1/p' | head -n1)"
+pkg="$(apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*\).*/\1/p' | head -n1)"
 if [ -z "$pkg" ]; then
   # A cache from an earlier run still serves when the package lists are not available.
   existing="$(ls -1d "$cache"/linux-image-*/ 2>/dev/null | sort -V | tail -n1 || true)"
