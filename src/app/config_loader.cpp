@@ -1,5 +1,7 @@
 #include "app/config_loader.hpp"
 
+#include "io/object_map_loader.hpp"
+
 #include <algorithm>
 #include <fstream>
 #include <set>
@@ -221,6 +223,8 @@ void read_battery(TableReader& r, BatterySettings& b) {
   r.get_number("capacity_ah", b.capacity_ah, 0, 100000);
   r.get_int("stale_after_ms", b.stale_after_ms, 100, 600000);
   r.get_number("voltage_scale", b.voltage_scale, 0.001, 1);
+  r.get_number("max_charge_current", b.max_charge_current, 0, 10000);
+  r.get_number("max_discharge_current", b.max_discharge_current, 0, 10000);
   read_bitrate(r, b.bitrate);
   if (b.name.empty()) r.error_at(r.table().source(), "name", "missing (every battery needs a name)");
   if (b.interface.empty()) r.error_at(r.table().source(), "interface", "missing (the CAN port this battery is on)");
@@ -342,6 +346,23 @@ ConfigResult load_config_text(std::string_view text, const std::string& origin) 
       s.batteries.push_back(std::move(b));
     }
     check_batteries(batteries, s.batteries, origin, errors);
+    // CANopen batteries: load their object map now, so a bad map is a start-up error.
+    const std::string config_dir = [&] {
+      const auto slash = origin.rfind('/');
+      return slash == std::string::npos ? std::string(".") : origin.substr(0, slash);
+    }();
+    for (std::size_t i = 0; i < s.batteries.size(); ++i) {
+      BatterySettings& b = s.batteries[i];
+      if (b.protocol != BatteryProtocol::Canopen) continue;
+      if (b.object_map.empty()) b.object_map = "superb_epsilon_v2";
+      ObjectMapResult map = load_object_map(b.object_map, config_dir);
+      const toml::table& t = *(*batteries)[i].as_table();
+      const toml::node* at = t.get("map");
+      const std::string where = origin + ":" + std::to_string((at ? at->source() : t.source()).begin.line) +
+                                ": battery[" + std::to_string(i) + "].map: ";
+      for (const auto& e : map.errors) errors.push_back(where + e);
+      if (map.ok()) b.canopen_map = std::make_shared<const canopen::ObjectMap>(std::move(map.map));
+    }
   }
   // A preset also sets the reduced charge current, as the guide recommends it: 1 x (conservative)
   // or 2 x (aggressive) one battery's share of the nominal current, unless given explicitly.
@@ -436,6 +457,8 @@ std::string render_config(const Settings& s) {
                   {"protocol", to_string(b.protocol)},
                   {"capacity_ah", b.capacity_ah},
                   {"stale_after_ms", b.stale_after_ms}};
+    if (b.max_charge_current > 0) t.insert("max_charge_current", b.max_charge_current);
+    if (b.max_discharge_current > 0) t.insert("max_discharge_current", b.max_discharge_current);
     if (b.protocol == BatteryProtocol::Canopen) {
       t.insert("node_id", b.node_id);
       if (!b.object_map.empty()) t.insert("map", b.object_map);

@@ -34,8 +34,8 @@ void log_port_stats(const SocketCanPorts& ports) {
 void log_sdo_stats(const std::vector<SdoPolledNode>& nodes) {
   for (const SdoPolledNode& n : nodes) {
     std::string values;
-    for (std::size_t i = 0; i < n.map.sdo_objects.size(); ++i) {
-      values += fmt::format(" {}={}", signal_name(n.map.sdo_objects[i].signal),
+    for (std::size_t i = 0; i < n.map->sdo_objects.size(); ++i) {
+      values += fmt::format(" {}={}", signal_name(n.map->sdo_objects[i].signal),
                             std::isnan(n.last_values[i]) ? std::string("-") : fmt::format("{:g}", n.last_values[i]));
     }
     spdlog::info("sdo: battery {} (node {} on {}): requests {}, values {}, aborts {}, timeouts {}, send failures {};"
@@ -46,7 +46,8 @@ void log_sdo_stats(const std::vector<SdoPolledNode>& nodes) {
 
 }  // namespace
 
-int run_live_service(const Settings& settings, const Options& options, std::stop_token stop) {
+int run_live_service(const Settings& settings, const Options& options, std::stop_token stop,
+                     const ServiceHooks& hooks) {
   std::vector<CanPortSpec> specs;
   std::vector<SdoPolledNode> polled;
   try {
@@ -85,6 +86,10 @@ int run_live_service(const Settings& settings, const Options& options, std::stop
   engine.add_publisher(events, output_interval_us, kMinOutputGapUs);
 
   Pipeline pipeline(settings, engine);
+  pipeline.set_heartbeat(hooks.heartbeat);
+  // Ready once the ports are set up (present or being retried) and the outputs exist: a
+  // missing interface is a state the service reports and waits out, not a start failure.
+  if (hooks.ready) hooks.ready();
   const PipelineResult result = pipeline.run(*source, stop);
 
   log_port_stats(*ports);

@@ -2,14 +2,17 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <sys/prctl.h>
+
 #include <cstdio>
 #include <string>
 #include <vector>
 
 #include "app/cli.hpp"
 #include "app/config_loader.hpp"
+#include "app/decode_command.hpp"
 #include "app/run_service.hpp"
-#include "app/stop_signals.hpp"
+#include "app/service_control.hpp"
 #include "version.hpp"
 
 namespace {
@@ -27,6 +30,9 @@ std::optional<bms::Settings> load_or_report(const std::string& path) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // The armhf bundle starts us through its own ld-linux-armhf.so.3, whose name the process
+  // would carry in top, ps -o comm, pidof and killall on the GX device.
+  prctl(PR_SET_NAME, "bms-aggregator", 0, 0, 0);
   // Logs go to stderr (runit's log/run and journald both collect it); stdout is for data.
   spdlog::set_default_logger(spdlog::stderr_color_mt("bms"));
   spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
@@ -40,9 +46,12 @@ int main(int argc, char** argv) {
   switch (options.command) {
     case bms::Command::Help: std::fputs(bms::help_text(), stdout); return 0;
     case bms::Command::Version: std::printf("bms-aggregator %s\n", bms::kVersion); return 0;
-    case bms::Command::Decode:
-      std::fprintf(stderr, "bms-aggregator: decode is not part of this build yet\n");
-      return 1;
+    case bms::Command::Decode: {
+      std::vector<std::string> args = options.decode_args;
+      std::vector<char*> raw;
+      for (auto& a : args) raw.push_back(a.data());
+      return bms::run_decode_command(static_cast<int>(raw.size()), raw.data());
+    }
     case bms::Command::CheckConfig: {
       const auto settings = load_or_report(options.config_path);
       if (!settings) return 2;
@@ -56,9 +65,13 @@ int main(int argc, char** argv) {
   if (!settings) return 2;
   spdlog::set_level(spdlog::level::from_str(settings->log.level));
 
-  bms::StopSignals signals;
   try {
-    return bms::run_service(*settings, options, signals.token());
+    // First thread-related step: blocks SIGTERM/SIGINT/SIGHUP before any thread exists.
+    bms::ServiceControl control(options.config_path, *settings);
+    const int status = bms::run_service(*settings, options, control.stop_token(), control.hooks());
+    control.stopping(status == 0 ? "stopped" : "stopped with exit status " + std::to_string(status));
+    if (control.stop_signal() != 0) spdlog::info("stopped on request, exit status {}", status);
+    return status;
   } catch (const std::exception& e) {
     spdlog::critical("{}", e.what());
     return 1;

@@ -78,6 +78,8 @@ PipelineResult Pipeline::run(FrameSource& source, std::stop_token stop) {
     }
     ++result.readings;
     engine_.on_reading(r);
+    // Single writer: a plain load/store, no locked read-modify-write on the hot path.
+    if (heartbeat_ != nullptr) heartbeat_->store(heartbeat_->load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     // The reader always ends with EndOfInput, also when stopped, so this is the only exit.
     if (r.kind == ReadingKind::EndOfInput) break;
   }

@@ -4,6 +4,7 @@
 /// frame into Readings and pushes them into a lock-free SPSC ring; the calling thread is the
 /// aggregator thread, draining the ring into the Engine, which publishes to the outputs.
 
+#include <atomic>
 #include <cstdint>
 #include <stop_token>
 
@@ -33,12 +34,17 @@ class Pipeline {
   /// state) or `stop` is requested. Blocks the calling thread, which becomes the aggregator.
   PipelineResult run(FrameSource& source, std::stop_token stop);
 
+  /// A counter the aggregator loop bumps (relaxed) per reading, for the service watchdog.
+  /// Not owned; null (the default) disables it. Set before run().
+  void set_heartbeat(std::atomic<std::uint64_t>* heartbeat) noexcept { heartbeat_ = heartbeat; }
+
  private:
   class Producer;
   Engine& engine_;
   FrameRouter router_;
   SpscRing<Reading> ring_;
   Doorbell doorbell_;
+  std::atomic<std::uint64_t>* heartbeat_ = nullptr;
 };
 
 }  // namespace bms

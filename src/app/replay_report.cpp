@@ -23,7 +23,7 @@ std::string replay_report_header(const std::vector<std::string>& names) {
   std::string h = "time_s";
   for (const auto& n : names) h += fmt::format(",{}_soc_pct,{}_online", n, n);
   h += ",soc_pct,soc_diff_pct,tier,charge_current_limit_a,discharge_current_limit_a,charge_voltage_limit_v,"
-       "batteries_online,reason";
+       "batteries_online,inverter_present,reason";
   return h;
 }
 
@@ -38,9 +38,9 @@ ReplayReport::~ReplayReport() { std::fclose(file_); }
 void ReplayReport::publish(const Snapshot& s, PublishReason reason) {
   std::string row = fmt::format("{}.{:06}", s.time_us / 1'000'000, s.time_us % 1'000'000);
   for (const auto& b : s.batteries) row += fmt::format(",{},{}", b.online ? opt(b.soc_pct) : std::string(), b.online ? 1 : 0);
-  row += fmt::format(",{},{},{},{:.1f},{:.1f},{:.2f},{},{}\n", opt(s.soc_pct), opt(s.soc_diff_pct), static_cast<int>(s.tier),
-                     s.charge_current_limit_a, s.discharge_current_limit_a, s.charge_voltage_limit_v,
-                     s.batteries_online, reason_name(reason));
+  row += fmt::format(",{},{},{},{:.1f},{:.1f},{:.2f},{},{},{}\n", opt(s.soc_pct), opt(s.soc_diff_pct),
+                     static_cast<int>(s.tier), s.charge_current_limit_a, s.discharge_current_limit_a,
+                     s.charge_voltage_limit_v, s.batteries_online, s.inverter_present ? 1 : 0, reason_name(reason));
   std::fputs(row.c_str(), file_);
   ++rows_;
 }

@@ -2,7 +2,8 @@
 /// @file replay_report.hpp
 /// `--report FILE.csv`: one row per output publication (each periodic tick, each protective
 /// change, and the final state): time, each battery's SOC and online state, soc_diff, the
-/// imbalance tier and the limits sent. What a user looks at to choose thresholds.
+/// imbalance tier, the limits sent, and whether the inverter's 0x305 keep-alive is present.
+/// What a user looks at to choose thresholds.
 
 #include <cstdio>
 #include <string>

@@ -90,7 +90,7 @@ void log_summary(const CandumpReader& rd, const PipelineResult& result, double w
 
 }  // namespace
 
-int run_service(const Settings& configured, const Options& options, std::stop_token stop) {
+int run_service(const Settings& configured, const Options& options, std::stop_token stop, const ServiceHooks& hooks) {
   Settings settings = configured;
   if (!options.emit_log_path.empty()) settings.output.enabled = true;
 
@@ -98,7 +98,7 @@ int run_service(const Settings& configured, const Options& options, std::stop_to
     spdlog::error("the Victron D-Bus service is not part of this build yet; use --no-dbus");
     return 1;
   }
-  if (options.replay_path.empty()) return run_live_service(settings, options, stop);
+  if (options.replay_path.empty()) return run_live_service(settings, options, stop, hooks);
 
   Engine engine(settings);
   Outputs outputs;
@@ -113,6 +113,8 @@ int run_service(const Settings& configured, const Options& options, std::stop_to
   ReplaySource source(std::move(reader), options.speed);
 
   Pipeline pipeline(settings, engine);
+  pipeline.set_heartbeat(hooks.heartbeat);
+  if (hooks.ready) hooks.ready();
   const auto wall0 = std::chrono::steady_clock::now();
   const PipelineResult result = pipeline.run(source, stop);
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
@@ -135,6 +137,7 @@ int run_service(const Settings& configured, const Options& options, std::stop_to
   }
   if (options.keep_running && !stop.stop_requested()) {
     spdlog::info("replay finished; serving the final state until SIGTERM/SIGINT (--keep-running)");
+    if (hooks.idle) hooks.idle();
     wait_for_stop(stop);
   }
   return 0;

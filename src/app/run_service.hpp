@@ -6,11 +6,13 @@
 #include <stop_token>
 
 #include "app/cli.hpp"
+#include "app/service_hooks.hpp"
 #include "core/settings.hpp"
 
 namespace bms {
 
 /// @return 0 ok, 2 bad input (malformed log), 1 runtime failure.
-int run_service(const Settings& settings, const Options& options, std::stop_token stop);
+/// `hooks` report start-up, liveness and idling to the service supervisor (ServiceControl).
+int run_service(const Settings& settings, const Options& options, std::stop_token stop, const ServiceHooks& hooks = {});
 
 }  // namespace bms

@@ -7,6 +7,30 @@
 #include "core/imbalance_policy.hpp"
 
 namespace bms {
+namespace {
+/// Whether a battery's protocol can carry `signal` at all: the Pylontech family always
+/// carries the limits; a CANopen battery only when its object map maps them.
+bool protocol_sends(const BatterySettings& b, SignalId signal) {
+  if (b.protocol == BatteryProtocol::Pylontech || !b.canopen_map) return true;
+  for (const auto& pdo : b.canopen_map->pdos) {
+    for (const auto& field : pdo.fields) {
+      if (field.signal == signal) return true;
+    }
+  }
+  for (const auto& object : b.canopen_map->sdo_objects) {
+    if (object.signal == signal) return true;
+  }
+  return false;
+}
+
+/// The battery's current limit: what the BMS sends when its protocol carries it (unknown
+/// when not fresh), else the configured per-battery limit (nullopt = no limit of its own).
+std::optional<double> battery_limit(bool sent_by_bms, const std::optional<double>& sent, double configured) {
+  if (sent_by_bms) return sent;
+  if (configured > 0) return configured;
+  return std::nullopt;
+}
+}  // namespace
 
 /// Fresh values of one battery at one instant: a value is used only while it is younger
 /// than the battery's stale timeout, so nothing stale is ever shown as current.
@@ -36,7 +60,12 @@ Aggregator::Aggregator(const Settings& settings)
       charge_(settings.charge),
       imbalance_(settings.imbalance),
       batteries_(settings.batteries.size()),
-      keepalive_timeout_us_(static_cast<std::int64_t>(settings.output.keepalive_timeout_ms) * 1000) {}
+      keepalive_timeout_us_(static_cast<std::int64_t>(settings.output.keepalive_timeout_ms) * 1000) {
+  for (const BatterySettings& b : settings.batteries) {
+    sends_charge_limit_.push_back(protocol_sends(b, SignalId::ChargeCurrentLimitA));
+    sends_discharge_limit_.push_back(protocol_sends(b, SignalId::DischargeCurrentLimitA));
+  }
+}
 
 void Aggregator::apply(const Reading& reading) noexcept {
   if (reading.source < batteries_.size()) {
@@ -45,6 +74,13 @@ void Aggregator::apply(const Reading& reading) noexcept {
              reading.signal == SignalId::InverterKeepAlive) {
     last_keepalive_us_ = reading.time_us;
   }
+}
+
+bool Aggregator::has_reported(std::size_t i) const noexcept {
+  const BatteryState& b = batteries_[i];
+  const bool soc = b.value(SignalId::SocPct) || b.value(SignalId::SocHiresPct);
+  return soc && (!sends_charge_limit_[i] || b.value(SignalId::ChargeCurrentLimitA)) &&
+         (!sends_discharge_limit_[i] || b.value(SignalId::DischargeCurrentLimitA));
 }
 
 double Aggregator::ramp_charge_current(double target_a, std::int64_t now_us) noexcept {
@@ -109,14 +145,19 @@ Snapshot Aggregator::evaluate(std::int64_t now_us) {
     view.soc_pct = f.get(SignalId::SocHiresPct) ? f.get(SignalId::SocHiresPct) : f.get(SignalId::SocPct);
     view.voltage_v = f.get(SignalId::VoltageV);
     view.current_a = f.get(SignalId::CurrentA);
-    view.charge_current_limit_a = f.get(SignalId::ChargeCurrentLimitA);
-    view.discharge_current_limit_a = f.get(SignalId::DischargeCurrentLimitA);
+    view.charge_current_limit_a =
+        battery_limit(sends_charge_limit_[i], f.get(SignalId::ChargeCurrentLimitA), cfg.max_charge_current);
+    view.discharge_current_limit_a =
+        battery_limit(sends_discharge_limit_[i], f.get(SignalId::DischargeCurrentLimitA), cfg.max_discharge_current);
 
     const auto charge_enable = f.get(SignalId::ChargeEnable);
     const auto discharge_enable = f.get(SignalId::DischargeEnable);
-    view.blocks_charge = !view.charge_current_limit_a || *view.charge_current_limit_a <= 0.0 ||
+    // Unknown blocks only when the BMS is supposed to send the limit (never guessed).
+    view.blocks_charge = (sends_charge_limit_[i] && !view.charge_current_limit_a) ||
+                         (view.charge_current_limit_a && *view.charge_current_limit_a <= 0.0) ||
                          (charge_enable && *charge_enable == 0.0);
-    view.blocks_discharge = !view.discharge_current_limit_a || *view.discharge_current_limit_a <= 0.0 ||
+    view.blocks_discharge = (sends_discharge_limit_[i] && !view.discharge_current_limit_a) ||
+                            (view.discharge_current_limit_a && *view.discharge_current_limit_a <= 0.0) ||
                             (discharge_enable && *discharge_enable == 0.0);
     if (view.blocks_charge) ++s.blocking_charge;
     if (view.blocks_discharge) ++s.blocking_discharge;
@@ -196,10 +237,12 @@ Snapshot Aggregator::evaluate(std::int64_t now_us) {
     s.charge_current_limit_a = 0.0;
     s.discharge_current_limit_a = charge_.failsafe_discharge_current;
   } else {
+    // Batteries that have no limit of their own leave only the configured caps.
+    const double inf = std::numeric_limits<double>::infinity();
     s.charge_current_limit_a =
-        any_blocks_charge ? 0.0 : std::min(tier_charge_current_a(tier_, charge_, imbalance_), n * min_ccl.value_or(0.0));
+        any_blocks_charge ? 0.0 : std::min(tier_charge_current_a(tier_, charge_, imbalance_), min_ccl ? n * *min_ccl : inf);
     s.discharge_current_limit_a =
-        any_blocks_discharge ? 0.0 : std::min(charge_.max_discharge_current, n * min_dcl.value_or(0.0));
+        any_blocks_discharge ? 0.0 : std::min(charge_.max_discharge_current, min_dcl ? n * *min_dcl : inf);
   }
   s.charge_current_limit_a = ramp_charge_current(s.charge_current_limit_a, now_us);
   s.charge_allowed = s.charge_current_limit_a > 0.0;

@@ -6,7 +6,9 @@
 ///    offline batteries are excluded and counted, never shown with frozen values;
 ///  - a value older than its battery's stale timeout is not used;
 ///  - an online battery without a fresh charge (discharge) current limit blocks charging
-///    (discharging): limits are never guessed;
+///    (discharging): limits are never guessed. A BMS whose protocol cannot send limits
+///    (a CANopen map without them) uses its configured max_charge_current /
+///    max_discharge_current instead, or only the bank's caps when those are 0;
 ///  - nothing online: fail-safe (no charging; discharge at failsafe_discharge_current);
 ///  - increases of the charge current limit may be ramped; decreases are immediate.
 
@@ -30,6 +32,9 @@ class Aggregator {
   /// charge-current ramp, so call it with non-decreasing times.
   [[nodiscard]] Snapshot evaluate(std::int64_t now_us);
 
+  /// True once battery `i` has sent its SOC and the limits its protocol carries.
+  [[nodiscard]] bool has_reported(std::size_t i) const noexcept;
+
   [[nodiscard]] const BatteryState& battery(std::size_t i) const { return batteries_.at(i); }
   [[nodiscard]] std::size_t battery_count() const noexcept { return batteries_.size(); }
 
@@ -39,6 +44,8 @@ class Aggregator {
   ChargeSettings charge_;
   ImbalanceSettings imbalance_;
   std::vector<BatteryState> batteries_;
+  std::vector<bool> sends_charge_limit_;     // per battery: its protocol carries a CCL
+  std::vector<bool> sends_discharge_limit_;  // per battery: its protocol carries a DCL
   [[nodiscard]] double ramp_charge_current(double target_a, std::int64_t now_us) noexcept;
 
   ImbalanceTier tier_ = ImbalanceTier::Balanced;

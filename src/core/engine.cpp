@@ -41,10 +41,7 @@ Engine::Engine(const Settings& settings) : aggregator_(settings) {
 bool Engine::outputs_open() const {
   if (outputs_open_) return true;
   bool all_seen = true;
-  for (std::size_t i = 0; i < stale_after_us_.size(); ++i) {
-    const BatteryState& b = aggregator_.battery(i);
-    all_seen &= b.value(SignalId::SocPct) && b.value(SignalId::ChargeCurrentLimitA) && b.value(SignalId::DischargeCurrentLimitA);
-  }
+  for (std::size_t i = 0; i < stale_after_us_.size(); ++i) all_seen &= aggregator_.has_reported(i);
   outputs_open_ = all_seen || now_us_ >= first_us_ + startup_grace_us_;
   return outputs_open_;
 }
@@ -124,6 +121,8 @@ void Engine::on_reading(const Reading& r) {
       dirty_ |= !b.online(now_us_, stale_after_us_[r.source]);
     }
     aggregator_.apply(r);
+  } else if (r.source == kSourceInverter) {
+    aggregator_.apply(r);  // the keep-alive: shown at the next publication, never protective
   } else if (r.kind == ReadingKind::Tick) {
     settle();
   }

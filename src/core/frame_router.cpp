@@ -4,10 +4,15 @@ namespace bms {
 
 FrameRouter::FrameRouter(const Settings& settings) {
   for (const auto& b : settings.batteries) {
-    interfaces_.push_back(b.interface);
-    pylon::DecodeOptions o;
-    o.voltage_scale_v = b.voltage_scale;
-    options_.push_back(o);
+    Route r;
+    r.interface = b.interface;
+    r.pylon.voltage_scale_v = b.voltage_scale;
+    if (b.protocol == BatteryProtocol::Canopen && b.canopen_map) {
+      maps_.push_back(b.canopen_map);
+      r.canopen_map = b.canopen_map.get();
+      r.node = static_cast<std::uint8_t>(b.node_id);
+    }
+    routes_.push_back(std::move(r));
   }
   if (settings.output.enabled) inverter_interface_ = settings.output.interface;
 }
@@ -17,15 +22,27 @@ int FrameRouter::find_source(const CanFrame& frame) noexcept {
   if (iface != last_iface_) {
     last_iface_.assign(iface);
     last_source_ = -1;
-    for (std::size_t i = 0; i < interfaces_.size(); ++i) {
-      if (interfaces_[i] == iface) {
-        last_source_ = static_cast<int>(i);
-        break;
-      }
+    last_is_canopen_ = false;
+    for (std::size_t i = 0; i < routes_.size(); ++i) {
+      if (routes_[i].interface != iface) continue;
+      // The configuration allows one protocol per interface: the first battery says which.
+      last_is_canopen_ = routes_[i].canopen_map != nullptr;
+      last_source_ = last_is_canopen_ ? -1 : static_cast<int>(i);
+      break;
     }
-    if (last_source_ < 0 && !inverter_interface_.empty() && iface == inverter_interface_) last_source_ = kInverterIndex;
+    if (last_source_ < 0 && !last_is_canopen_ && !inverter_interface_.empty() && iface == inverter_interface_) {
+      last_source_ = kInverterIndex;
+    }
   }
-  return last_source_;
+  if (!last_is_canopen_) return last_source_;
+  // CANopen: several nodes share the interface; the COB-ID says which node sent it.
+  const std::uint8_t node = canopen::classify_cob_id(frame.id).node;
+  for (std::size_t i = 0; i < routes_.size(); ++i) {
+    if (routes_[i].canopen_map != nullptr && routes_[i].node == node && routes_[i].interface == iface) {
+      return static_cast<int>(i);
+    }
+  }
+  return -1;
 }
 
 }  // namespace bms

@@ -12,6 +12,7 @@
 #include "core/settings.hpp"
 #include "protocols/can_frame.hpp"
 #include "protocols/decoded_frame.hpp"
+#include "protocols/canopen/canopen_codec.hpp"
 #include "protocols/pylon/pylon_codec.hpp"
 
 namespace bms {
@@ -50,7 +51,9 @@ class FrameRouter {
       return;
     }
     const auto index = static_cast<std::uint16_t>(source);
-    const DecodedFrame decoded = pylon::decode(frame, options_[index]);
+    const Route& route = routes_[index];
+    const DecodedFrame decoded =
+        route.canopen_map ? canopen::decode(frame, route.node, *route.canopen_map) : pylon::decode(frame, route.pylon);
     if (decoded.status == DecodeStatus::NotMine) {
       ++counters_.foreign;
       return;
@@ -85,13 +88,21 @@ class FrameRouter {
   /// Battery index, kInverterIndex, or -1.
   int find_source(const CanFrame& frame) noexcept;
 
-  std::vector<std::string> interfaces_;  // per battery
-  std::vector<pylon::DecodeOptions> options_;
+  /// How one battery is recognised and decoded.
+  struct Route {
+    std::string interface;
+    pylon::DecodeOptions pylon;
+    const canopen::ObjectMap* canopen_map = nullptr;  ///< set for CANopen batteries
+    std::uint8_t node = 0;
+  };
+  std::vector<Route> routes_;  // per battery, in configuration order
+  std::vector<std::shared_ptr<const canopen::ObjectMap>> maps_;  // keeps the maps alive
   std::string inverter_interface_;
   RouterCounters counters_;
   // The last interface seen and its answer: consecutive frames mostly share an interface.
   std::string last_iface_;
-  int last_source_ = -1;
+  int last_source_ = -1;       ///< Pylontech battery, inverter, or -1
+  bool last_is_canopen_ = false;
 };
 
 }  // namespace bms

@@ -4,8 +4,11 @@
 /// it; core and outputs only read it. Defaults here are the documented defaults.
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "protocols/canopen/object_map.hpp"
 
 namespace bms {
 
@@ -48,10 +51,17 @@ struct BatterySettings {
   std::string interface;
   BatteryProtocol protocol = BatteryProtocol::Pylontech;
   int node_id = 0;                ///< CANopen node id (1..127)
-  std::string object_map;         ///< CANopen object map file
+  std::string object_map;         ///< CANopen object map: a file, or a shipped map's name
+  /// The loaded map (CANopen only), shared: the router and the poller read it.
+  std::shared_ptr<const canopen::ObjectMap> canopen_map;
   double capacity_ah = 0.0;       ///< 0 = unknown (then SOC weights are equal)
   int stale_after_ms = 5000;
   double voltage_scale = 0.01;    ///< 0x356 volts per bit: 0.01 or 0.1
+  /// This battery's own current limits, for BMSes whose protocol does not send them (a
+  /// CANopen map without charge/discharge current limit objects). 0 = none: only the
+  /// bank's configured caps apply. Ignored when the BMS sends its limits.
+  double max_charge_current = 0.0;
+  double max_discharge_current = 0.0;
   std::uint32_t bitrate = 0;      ///< bit/s set on the interface at open; 0 = leave it alone
 };
 

@@ -107,6 +107,14 @@ bool parse_iface(std::string_view tok, CanFrame& frame, std::string_view& why) n
     why = "interface name longer than 15 characters";
     return false;
   }
+  // Kernel interface names are printable; a NUL or control byte would also cut the
+  // name short when it is read back (found by fuzz_candump_line).
+  for (const char c : tok) {
+    if (c <= ' ' || c > '~') {
+      why = "interface name must be printable ASCII";
+      return false;
+    }
+  }
   frame.set_iface(tok);
   return true;
 }

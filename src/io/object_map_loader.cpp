@@ -1,5 +1,7 @@
 #include "io/object_map_loader.hpp"
 
+#include "io/builtin_object_maps.hpp"
+
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -247,6 +249,23 @@ ObjectMapResult load_object_map_file(const std::string& path) {
   std::ostringstream text;
   text << in.rdbuf();
   return load_object_map_text(text.str(), path);
+}
+
+ObjectMapResult load_object_map(const std::string& name_or_path, const std::string& relative_to_dir) {
+  struct stat st {};
+  const bool absolute = !name_or_path.empty() && name_or_path.front() == '/';
+  if (!absolute && !relative_to_dir.empty()) {
+    const std::string candidate = relative_to_dir + "/" + name_or_path;
+    if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode)) return load_object_map_file(candidate);
+  }
+  if (::stat(name_or_path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) return load_object_map_file(name_or_path);
+  const std::string name = name_or_path.ends_with(".toml") ? name_or_path.substr(0, name_or_path.size() - 5) : name_or_path;
+  if (auto text = builtin_object_map(name)) return load_object_map_text(*text, "builtin:" + name);
+  ObjectMapResult r;
+  std::string names;
+  for (std::string_view n : builtin_object_map_names()) names += (names.empty() ? "" : ", ") + std::string(n);
+  r.errors.push_back(name_or_path + ": no such object map file, and not a shipped map (" + names + ")");
+  return r;
 }
 
 std::string resolve_object_map_path(const std::string& name_or_path) {

@@ -23,6 +23,11 @@ struct ObjectMapResult {
 /// Reads and parses a file; an unreadable file is an error in the result.
 [[nodiscard]] ObjectMapResult load_object_map_file(const std::string& path);
 
+/// Loads a map given as a file path (relative paths are tried against `relative_to_dir`
+/// first, then as given) or as the name of a shipped map ("superb_epsilon_v2"). An unknown
+/// name is an error listing the shipped maps.
+[[nodiscard]] ObjectMapResult load_object_map(const std::string& name_or_path, const std::string& relative_to_dir);
+
 /// Resolves a map argument: a path as given when it names a file, otherwise a shipped map
 /// by name ("superb_epsilon_v2" -> <maps dir>/superb_epsilon_v2.toml). Empty if not found.
 [[nodiscard]] std::string resolve_object_map_path(const std::string& name_or_path);

@@ -4,30 +4,22 @@
 
 #include <cmath>
 #include <limits>
-#include <stdexcept>
 
 #include "core/settings.hpp"
-#include "io/object_map_loader.hpp"
 
 namespace bms {
 
 std::vector<SdoPolledNode> sdo_polled_nodes_for(const Settings& settings) {
   std::vector<SdoPolledNode> out;
   for (const BatterySettings& b : settings.batteries) {
-    if (b.protocol != BatteryProtocol::Canopen || b.object_map.empty()) continue;
-    const std::string path = resolve_object_map_path(b.object_map);
-    if (path.empty()) throw std::runtime_error("battery " + b.name + ": object map not found: " + b.object_map);
-    ObjectMapResult loaded = load_object_map_file(path);
-    if (!loaded.ok()) throw std::runtime_error(loaded.errors.front());
-    if (loaded.map.sdo_objects.empty()) continue;
+    if (b.protocol != BatteryProtocol::Canopen || !b.canopen_map || b.canopen_map->sdo_objects.empty()) continue;
+    const canopen::ObjectMap& map = *b.canopen_map;
     std::vector<canopen::ObjectAddress> list;
-    for (const canopen::SdoObject& o : loaded.map.sdo_objects) list.push_back(o.address);
-    const auto node = static_cast<std::uint8_t>(b.node_id);
-    canopen::SdoPoller poller(node, std::move(list), std::int64_t{loaded.map.sdo_timeout_ms} * 1000,
-                              std::int64_t{loaded.map.poll_interval_ms} * 1000);
-    const std::size_t n = loaded.map.sdo_objects.size();
-    out.push_back(SdoPolledNode{b.name, b.interface, std::move(loaded.map), std::move(poller), 0, 0, 0, 0, 0, true,
-                                std::vector<double>(n, std::numeric_limits<double>::quiet_NaN())});
+    for (const canopen::SdoObject& o : map.sdo_objects) list.push_back(o.address);
+    canopen::SdoPoller poller(static_cast<std::uint8_t>(b.node_id), std::move(list),
+                              std::int64_t{map.sdo_timeout_ms} * 1000, std::int64_t{map.poll_interval_ms} * 1000);
+    out.push_back(SdoPolledNode{b.name, b.interface, b.canopen_map, std::move(poller), 0, 0, 0, 0, 0, true,
+                                std::vector<double>(map.sdo_objects.size(), std::numeric_limits<double>::quiet_NaN())});
   }
   return out;
 }
@@ -88,9 +80,9 @@ class SdoPollingSource::Tee final : public FrameHandler {
       return;
     }
     ++n.values;
-    for (std::size_t i = 0; i < n.map.sdo_objects.size(); ++i) {
-      if (n.map.sdo_objects[i].address == ev.object) {
-        if (const auto v = canopen::sdo_value(n.map.sdo_objects[i], ev.response)) n.last_values[i] = *v;
+    for (std::size_t i = 0; i < n.map->sdo_objects.size(); ++i) {
+      if (n.map->sdo_objects[i].address == ev.object) {
+        if (const auto v = canopen::sdo_value(n.map->sdo_objects[i], ev.response)) n.last_values[i] = *v;
       }
     }
   }

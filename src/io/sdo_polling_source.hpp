@@ -23,16 +23,16 @@ struct Settings;
 struct SdoPolledNode {
   std::string battery;  ///< configured battery name, for logs
   std::string iface;
-  canopen::ObjectMap map;
+  std::shared_ptr<const canopen::ObjectMap> map;  ///< shared with the frame router
   canopen::SdoPoller poller;
   std::uint64_t requests = 0, values = 0, aborts = 0, timeouts = 0, send_failures = 0;
   bool answering = true;  ///< for log-once of "not answering" / "answering again"
-  /// Last value per poll-list entry (NaN until answered), in map.sdo_objects order.
+  /// Last value per poll-list entry (NaN until answered), in map->sdo_objects order.
   std::vector<double> last_values;
 };
 
-/// The polled nodes of the configuration: every CANopen battery whose object map has an
-/// SDO poll list. @throws std::runtime_error naming the map and its errors.
+/// The polled nodes of the configuration: every CANopen battery whose object map (loaded
+/// with the configuration) has an SDO poll list.
 [[nodiscard]] std::vector<SdoPolledNode> sdo_polled_nodes_for(const Settings& settings);
 
 class SdoPollingSource final : public FrameSource {

@@ -179,5 +179,43 @@ TEST_F(ReplayProcess, StatusIntervalPrintsCompactLines) {
   EXPECT_NE(r.out.find("online 3/3 | A:95% B:90% C:85%"), std::string::npos) << r.out;
 }
 
+TEST_F(ReplayProcess, InverterKeepAliveIsWatchedAndReported) {
+  // Battery frames from the bundled capture, plus an inverter answering on the output port
+  // (can9) for 3 s and then falling silent.
+  std::string log = read_file(kData + "/three-batteries-10s.log");
+  std::string merged;
+  std::istringstream in(log);
+  std::string line;
+  int second = 0;
+  while (std::getline(in, line)) {
+    merged += line + "\n";
+    if (line.find("can2 35E") != std::string::npos && second < 3) {
+      merged += "(170000000" + std::to_string(second) + ".500000) can9 305#0000000000000000\n";
+      ++second;
+    }
+  }
+  const std::string input = write("with-inverter.log", merged);
+  const std::string cfg = write("inv.toml", read_file(three_battery_config()) + "[output]\ninterface = \"can9\"\n");
+  const std::string report = path("report.csv");
+  const auto r = run_process(kBinary + " --config " + cfg + " --replay " + input + " --speed max --no-dbus --report " + report);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("[22:13:21.020] inverter keep-alive (0x305) present"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("inverter keep-alive (0x305) lost"), std::string::npos) << r.err;
+  const std::string csv = read_file(report);
+  EXPECT_NE(csv.find(",3,1,periodic"), std::string::npos) << csv;  // 3 online, inverter present
+  EXPECT_NE(csv.find(",3,0,periodic"), std::string::npos) << csv;  // later: lost (5 s timeout)
+}
+
+TEST_F(ReplayProcess, PlotIsDrawnFromTheReport) {
+  const std::string png = path("replay.png");
+  const auto r = run_process(kBinary + " --config " + three_battery_config() + " --replay " + kData +
+                             "/three-batteries-10s.log --speed max --no-dbus --plot " + png);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string bytes = read_file(png);
+  ASSERT_GT(bytes.size(), 1000U);
+  EXPECT_EQ(bytes.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
+  EXPECT_TRUE(fs::exists(png + ".csv"));
+}
+
 }  // namespace
 }  // namespace bms

@@ -228,7 +228,8 @@ TEST_F(Scenario, ImbalanceWalksThroughTheTiersWithHysteresis) {
   std::string line;
   std::getline(csv, line);
   ASSERT_EQ(line, "time_s,A_soc_pct,A_online,B_soc_pct,B_online,C_soc_pct,C_online,soc_pct,soc_diff_pct,tier,"
-                  "charge_current_limit_a,discharge_current_limit_a,charge_voltage_limit_v,batteries_online,reason");
+                  "charge_current_limit_a,discharge_current_limit_a,charge_voltage_limit_v,batteries_online,inverter_present,"
+                  "reason");
   int previous_tier = 0;
   std::vector<int> tiers_seen;
   while (std::getline(csv, line)) {
@@ -236,7 +237,7 @@ TEST_F(Scenario, ImbalanceWalksThroughTheTiersWithHysteresis) {
     std::stringstream row(line);
     std::string cell;
     while (std::getline(row, cell, ',')) c.push_back(cell);
-    ASSERT_EQ(c.size(), 15U) << line;
+    ASSERT_EQ(c.size(), 16U) << line;
     const double diff = std::stod(c[8]);
     const int tier = std::stoi(c[9]);
     const double ccl = std::stod(c[10]);

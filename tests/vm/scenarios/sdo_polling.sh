@@ -1,8 +1,9 @@
 # SDO polling of a simulated CANopen battery: bms-aggregator polls node 5's objects in map
-# order through the SocketCAN sink, decodes the answers, counts the abort for the object
-# the node lacks, and reports once when the node stops answering.
+# order through the SocketCAN sink, decodes the answers into the aggregate (sent on vcan9,
+# checked on the host), counts the abort for the object the node lacks, and reports once
+# when the node stops answering.
 . /data/lib.sh
-candump -L vcan1 > vcan1.log &
+candump -L vcan9 > vcan9.log &
 dump=$!
 # 52.5 V = 53760/1024, 85 %, 25.0 degC = 200/8, -12.000 A = -12000 mA; 0x6052 is missing.
 sdo_responder --iface vcan1 --node 5 --object 6060:00=53760:4 --object 6081:00=85:1 --object 6010:00=200:2 \
@@ -12,6 +13,7 @@ wait_until 10 grep -qF "vcan1 is up" responder.err || fail "responder did not st
 bms-aggregator --config /data/sdo.toml --no-dbus > agg.out 2> agg.err &
 agg=$!
 wait_until 20 grep -qF "is not answering SDO requests" agg.err || fail "mute node not reported: $(cat agg.err)"
+cansend vcan9 7FF#01   # the battery is still fresh here (stale_after_ms 3000)
 kill -TERM $agg
 wait $agg
 rc=$?
