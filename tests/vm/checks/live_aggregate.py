@@ -22,7 +22,8 @@ expect_values("both batteries", decode_last(both),
 expect_values("battery B stale", decode_last(a_only),
               dict(cvl_v=53.2, ccl_a=100.0, dcl_a=150.0, soc=80, soh=99, voltage_v=52.0, current_a=10.0,
                    temperature_c=25.0))
-ids = {i for _, _, i, _ in both + a_only}
+# 0x305 on vcan9 is the scenario playing the inverter; everything else is ours.
+ids = {i for _, _, i, _ in both + a_only if i != 0x305}
 if not {0x351, 0x355, 0x356} <= ids:
     fail(f"frame set incomplete: {sorted(hex(i) for i in ids)}")
 if any(i < 0x351 or i > 0x382 for i in ids):

@@ -7,6 +7,8 @@ dump=$!
 bms-aggregator --config /data/live.toml --no-dbus > agg.out 2> agg.err &
 agg=$!
 wait_until 10 grep -qF "vcan9 is up" agg.err || fail "bms-aggregator did not open its ports: $(cat agg.err)"
+# The inverter's keep-alive arrives on the output port (through its 0x305 filter).
+cansend vcan9 305#0000000000000000
 canplayer -I /data/live-phase1.log vcan0=can0 vcan1=can1 || fail "canplayer phase 1"
 kill -0 $agg || fail "bms-aggregator died in phase 1: $(cat agg.err)"
 cansend vcan9 7FF#01
@@ -26,4 +28,8 @@ expect_line "vcan0 up: received 242, kernel drops 0, error frames 1 (bus-off 0)"
 expect_line "vcan1 up: received 121, kernel drops 0, error frames 1 (bus-off 1)" agg.err
 expect_line "decoded 360, decode errors 3, other ids 0, unknown interfaces 0" agg.err
 expect_line "send busy 0, send failed 0" agg.err
+expect_line "vcan9 up: received 1, kernel drops 0" agg.err
+# The one keep-alive made the inverter present (before the first aggregate); 5 s later it is lost.
+expect_line "inverter keep-alive (0x305) lost" agg.err
+expect_line "battery B offline (no frame within its stale timeout): excluded" agg.err
 echo "live_aggregate ran"
