@@ -10,6 +10,7 @@
 #include "app/pipeline.hpp"
 #include "app/status_line.hpp"
 #include "io/bms_can_output.hpp"
+#include "io/candump_writer.hpp"
 #include "io/sdo_polling_source.hpp"
 #include "io/socketcan_ports.hpp"
 #include "io/socketcan_sink.hpp"
@@ -20,6 +21,26 @@ namespace bms {
 namespace {
 
 constexpr std::int64_t kMinOutputGapUs = 200'000;  // SMA: no more than one frame set per 200 ms
+
+/// --emit-log in live mode: the frame set goes to the port and, once sent, to the log too,
+/// so the log holds exactly what the inverter was given.
+class TeeSink final : public FrameSink {
+ public:
+  TeeSink(FrameSink& port, FrameSink& log) : port_(port), log_(log) {}
+  SendResult send(const CanFrame& frame) noexcept override {
+    const SendResult r = port_.send(frame);
+    if (r == SendResult::Sent) (void)log_.send(frame);
+    return r;
+  }
+  void flush() noexcept override {
+    port_.flush();
+    log_.flush();
+  }
+
+ private:
+  FrameSink& port_;
+  FrameSink& log_;
+};
 
 void log_port_stats(const SocketCanPorts& ports) {
   for (std::size_t i = 0; i < ports.size(); ++i) {
@@ -71,9 +92,20 @@ int run_live_service(const Settings& settings, const Options& options, std::stop
 
   Engine engine(settings);
   const auto output_interval_us = static_cast<std::int64_t>(settings.output.interval_ms) * 1000;
+  std::unique_ptr<CandumpWriter> emit_log;
+  std::unique_ptr<TeeSink> tee;
+  if (!options.emit_log_path.empty()) {
+    try {
+      emit_log = std::make_unique<CandumpWriter>(options.emit_log_path, settings.output.interface);
+    } catch (const std::exception& e) {
+      spdlog::error("{}", e.what());
+      return 2;
+    }
+    tee = std::make_unique<TeeSink>(*sink, *emit_log);
+  }
   std::unique_ptr<BmsCanOutput> can_output;
   if (settings.output.enabled) {
-    can_output = std::make_unique<BmsCanOutput>(*sink, settings.output);
+    can_output = std::make_unique<BmsCanOutput>(tee ? static_cast<FrameSink&>(*tee) : *sink, settings.output);
     engine.add_publisher(*can_output, output_interval_us, kMinOutputGapUs);
   }
   std::unique_ptr<StatusLine> status;
@@ -92,6 +124,7 @@ int run_live_service(const Settings& settings, const Options& options, std::stop
   if (hooks.ready) hooks.ready();
   const PipelineResult result = pipeline.run(*source, stop);
 
+  if (emit_log) emit_log->flush();
   log_port_stats(*ports);
   if (polling != nullptr) log_sdo_stats(polling->nodes());
   spdlog::info("decoded {}, decode errors {}, other ids {}, unknown interfaces {}", result.router.decoded,

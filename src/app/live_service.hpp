@@ -13,6 +13,8 @@ namespace bms {
 
 /// Runs until `stop`. Missing or down interfaces do not end it (they are retried).
 /// `hooks`: READY once the ports and outputs are set up; the aggregator loop's heartbeat.
+/// With --emit-log, every frame-set frame the port accepted is also written there (times
+/// are the engine's: CLOCK_MONOTONIC microseconds, not wall-clock).
 /// @return 0 after a stop, 2 for an impossible port set (one interface, two bitrates),
 /// 1 when the event loop cannot run.
 int run_live_service(const Settings& settings, const Options& options, std::stop_token stop,

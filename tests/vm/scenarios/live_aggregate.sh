@@ -4,7 +4,7 @@
 . /data/lib.sh
 candump -L vcan9 > vcan9.log &
 dump=$!
-bms-aggregator --config /data/live.toml --no-dbus > agg.out 2> agg.err &
+bms-aggregator --config /data/live.toml --no-dbus --emit-log emit.log > agg.out 2> agg.err &
 agg=$!
 wait_until 10 grep -qF "vcan9 is up" agg.err || fail "bms-aggregator did not open its ports: $(cat agg.err)"
 # The inverter's keep-alive arrives on the output port (through its 0x305 filter).
@@ -32,4 +32,9 @@ expect_line "vcan9 up: received 1, kernel drops 0" agg.err
 # The one keep-alive made the inverter present (before the first aggregate); 5 s later it is lost.
 expect_line "inverter keep-alive (0x305) lost" agg.err
 expect_line "battery B offline (no frame within its stale timeout): excluded" agg.err
+# --emit-log holds exactly what went out on vcan9, in order.
+sed -n 's/^([0-9.]*) vcan9 \(3[5-8][0-9A-F]#[0-9A-F]*\)$/\1/p' vcan9.log > wire
+sed -n 's/^([0-9.]*) vcan9 \(.*\)$/\1/p' emit.log > logged
+diff wire logged || fail "--emit-log differs from what candump saw on vcan9"
+expect_eq "frames in --emit-log" "$(sed -n 's/.*vcan9 up: received 1, .*, sent \([0-9]*\),.*/\1/p' agg.err)" "$(wc -l < logged)"
 echo "live_aggregate ran"
