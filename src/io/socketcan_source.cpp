@@ -27,6 +27,7 @@ constexpr std::uint64_t kWakeTag = ~std::uint64_t{0} - 1;
 constexpr unsigned kBatch = 32;
 /// recvmmsg calls per port per wakeup, so one busy bus cannot starve the others or the timer.
 constexpr int kBatchesPerWake = 8;
+constexpr std::int64_t kDropLogIntervalUs = 60'000'000;
 constexpr std::size_t kControlBytes = CMSG_SPACE(sizeof(timespec)) + CMSG_SPACE(sizeof(std::uint32_t));
 
 std::int64_t clock_us(clockid_t clock) noexcept {
@@ -128,6 +129,8 @@ class SocketCanSource final : public FrameSource {
     std::uint8_t controller_status = 0;  ///< last CAN_ERR_CRTL data[1], for log-once
     std::int64_t last_restart_us = 0;
     bool restart_reported = false;
+    bool drops_logged = false;
+    std::int64_t last_drop_log_us = 0;
   };
 
   static bool watch(int epoll, int fd, std::uint64_t tag) noexcept {
@@ -204,10 +207,15 @@ class SocketCanSource final : public FrameSource {
         std::uint32_t& mark = ports_->overflow_mark(port);
         if (dropped_total != mark) {
           const std::uint32_t lost = dropped_total - mark;  // unsigned: wraps like the kernel's counter
-          if (counters.frames_dropped.load(std::memory_order_relaxed) == 0) {
-            spdlog::warn("can: {}: the kernel dropped {} frame(s): the reader fell behind", ports_->iface(port), lost);
+          const std::uint64_t total = counters.frames_dropped.fetch_add(lost, std::memory_order_relaxed) + lost;
+          // At most one line a minute: a reader that keeps falling behind must not flood the log.
+          PortState& st = ports_state_[port];
+          if (!st.drops_logged || mono_now_us_ - st.last_drop_log_us >= kDropLogIntervalUs) {
+            spdlog::warn("can: {}: the kernel dropped {} frame(s) ({} in all): the reader fell behind",
+                         ports_->iface(port), lost, total);
+            st.drops_logged = true;
+            st.last_drop_log_us = mono_now_us_;
           }
-          counters.frames_dropped.fetch_add(lost, std::memory_order_relaxed);
           mark = dropped_total;
         }
       }
