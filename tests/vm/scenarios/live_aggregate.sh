@@ -20,6 +20,8 @@ rc=$?
 kill $dump
 cat agg.err
 expect_eq "exit status after SIGTERM" 0 "$rc"
+expect_eq "bitrate on a virtual interface reported once" 1 \
+  "$(count_lines 'can: vcan0: virtual interface: no bit timing; bitrate left alone' agg.err)"
 expect_line "vcan1 went bus-off" agg.err
 expect_line "vcan0: controller status 0x04 (error warning)" agg.err
 # The kernel filter kept the 29-bit and remote 0x351 out (other ids 0); the three frames too
