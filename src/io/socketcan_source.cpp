@@ -8,6 +8,7 @@
 #include <sys/timerfd.h>
 #include <time.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -56,6 +57,7 @@ class SocketCanSource final : public FrameSource {
       return {false, std::string("socketcan: cannot set up the event loop: ") + std::strerror(errno), 0};
     }
     const std::int64_t tick = options_.tick_interval_us > 0 ? options_.tick_interval_us : 50'000;
+    tick_us_ = tick;
     const timespec period{static_cast<time_t>(tick / 1'000'000), static_cast<long>((tick % 1'000'000) * 1000)};
     const itimerspec spec{period, period};
     if (::timerfd_settime(timer.get(), 0, &spec, nullptr) != 0 || !watch(epoll.get(), timer.get(), kTimerTag) ||
@@ -102,7 +104,7 @@ class SocketCanSource final : public FrameSource {
             next_link_check = mono_now_us_ + options_.link_check_interval_us;
             for (std::size_t i = 0; i < ports_->size(); ++i) refresh(i);
           }
-          last_time_us_ = now_us();
+          last_time_us_ = std::max(last_time_us_, now_us());
           handler.on_tick(last_time_us_);
           handler.flush();
           delivered_since_flush_ = false;
@@ -199,8 +201,15 @@ class SocketCanSource final : public FrameSource {
         timespec ts{};
         std::memcpy(&ts, CMSG_DATA(c), sizeof ts);
         const std::int64_t kernel_real_us = std::int64_t{ts.tv_sec} * 1'000'000 + ts.tv_nsec / 1000;
-        time_us = options_.time_base == TimeBase::Realtime ? kernel_real_us
-                                                           : kernel_real_us - real_now_us_ + mono_now_us_;
+        if (options_.time_base == TimeBase::Realtime) {
+          time_us = kernel_real_us;
+        } else {
+          // The offset was sampled at the last tick. Should the wall clock step before the
+          // next one, the shifted time would jump; bound it to [previous frame, tick + 2
+          // ticks] so time on the reader thread never runs backwards or leaps ahead.
+          const std::int64_t shifted = kernel_real_us - real_now_us_ + mono_now_us_;
+          time_us = std::max(last_time_us_, std::min(shifted, mono_now_us_ + 2 * tick_us_));
+        }
       } else if (c->cmsg_type == SO_RXQ_OVFL) {
         std::uint32_t dropped_total = 0;
         std::memcpy(&dropped_total, CMSG_DATA(c), sizeof dropped_total);
@@ -286,6 +295,7 @@ class SocketCanSource final : public FrameSource {
   std::int64_t mono_now_us_ = 0;
   std::int64_t real_now_us_ = 0;
   std::int64_t last_time_us_ = 0;
+  std::int64_t tick_us_ = 50'000;
   bool delivered_since_flush_ = false;
   std::array<can_frame, kBatch> frames_{};
   std::array<iovec, kBatch> iov_{};
