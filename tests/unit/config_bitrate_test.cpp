@@ -82,3 +82,48 @@ TEST(SocketCanPortsFor, OnePortPerInterfaceWithTheUnionOfIdsAndTheBitrate) {
 
 }  // namespace
 }  // namespace bms
+
+namespace bms {
+namespace {
+
+TEST(SocketCanPortsFor, TwoBitratesOnOneInterfaceThrowForHandBuiltSettings) {
+  Settings s;
+  BatterySettings a;
+  a.name = "A";
+  a.interface = "can0";
+  a.protocol = BatteryProtocol::Canopen;
+  a.node_id = 4;
+  a.bitrate = 500000;
+  BatterySettings b = a;
+  b.name = "B";
+  b.node_id = 5;
+  b.bitrate = 250000;
+  s.batteries = {a, b};
+  EXPECT_THROW((void)socketcan_ports_for(s), std::invalid_argument);
+}
+
+TEST(SocketCanPortsFor, SharedInterfaceGetsTheUnionOfItsNodesAndTheInverterLink) {
+  Settings s;
+  BatterySettings a;
+  a.name = "A";
+  a.interface = "can0";
+  a.protocol = BatteryProtocol::Canopen;
+  a.node_id = 4;
+  BatterySettings b = a;
+  b.name = "B";
+  b.node_id = 5;
+  s.batteries = {a, b};
+  s.output.enabled = true;
+  s.output.interface = "can0";
+  const std::vector<CanPortSpec> ports = socketcan_ports_for(s);
+  ASSERT_EQ(ports.size(), 1U);
+  for (std::uint32_t id : {0x704U, 0x705U, 0x584U, 0x585U, 0x305U}) {
+    EXPECT_TRUE(filters_accept(ports[0].filters, id, false, false)) << std::hex << id;
+  }
+  EXPECT_FALSE(filters_accept(ports[0].filters, 0x706, false, false));
+  EXPECT_FALSE(filters_accept(ports[0].filters, 0x604, false, false));  // our own SDO requests
+  EXPECT_FALSE(filters_accept(ports[0].filters, 0x351, false, false));  // our own frame set
+}
+
+}  // namespace
+}  // namespace bms
