@@ -58,6 +58,16 @@ class TableReader {
     out = node->as_string()->get();
   }
 
+  void get_bool(std::string_view key, bool& out) {
+    const toml::node* node = take(key);
+    if (node == nullptr) return;
+    if (!node->is_boolean()) {
+      error(*node, key, std::string("wrong type: expected a boolean, got ") + type_name(*node));
+      return;
+    }
+    out = node->as_boolean()->get();
+  }
+
   /// A string that must be one of `choices`; returns its index, or -1 when absent/invalid.
   int get_choice(std::string_view key, std::initializer_list<std::string_view> choices) {
     const toml::node* node = take(key);
@@ -127,6 +137,15 @@ class TableReader {
   std::set<std::string> known_;
 };
 
+/// DVCC's vendor-quirk ids and dbus-serialbattery's 0xBA77: a ProductId we must not claim.
+bool is_reserved_product_id(int id) {
+  static constexpr int kReserved[] = {0xB004, 0xB009, 0xB00A, 0xB015, 0xB019, 0xB029, 0xBA77};
+  for (int r : kReserved) {
+    if (id == r) return true;
+  }
+  return id >= 0xA3E3 && id <= 0xA3E7;
+}
+
 void read_service(TableReader& r, ServiceSettings& s) {
   r.get_int("device_instance", s.device_instance, 0, 999);
   r.get_string("service_name", s.service_name);
@@ -134,6 +153,20 @@ void read_service(TableReader& r, ServiceSettings& s) {
   r.get_string("custom_name", s.custom_name);
   r.get_string("dbus", s.dbus);
   r.get_int("update_interval_ms", s.update_interval_ms, 100, 60000);
+  r.get_int("product_id", s.product_id, 1, 0xFFFF);
+  r.get_string("state_file", s.state_file);
+  r.get_bool("properties_changed", s.properties_changed);
+  if (const toml::node* node = r.table().get("dbus");
+      node != nullptr && s.dbus != "system" && s.dbus != "session" && s.dbus.find(':') == std::string::npos) {
+    r.error(*node, "dbus", "expected \"system\", \"session\" or a bus address such as unix:path=/run/dbus/system_bus_socket");
+  }
+  if (const toml::node* node = r.table().get("product_id"); node != nullptr && is_reserved_product_id(s.product_id)) {
+    r.error(*node, "product_id",
+            "reserved: DVCC applies vendor quirks to this id or another driver uses it (choose another, e.g. 0xBA90)");
+  }
+  if (const toml::node* node = r.table().get("custom_name"); node != nullptr && s.custom_name.size() > kMaxCustomNameBytes) {
+    r.error(*node, "custom_name", "longer than " + std::to_string(kMaxCustomNameBytes) + " bytes");
+  }
   if (!s.service_name.starts_with("com.victronenergy.battery.")) {
     r.error_at(r.table().source(), "service_name", "must start with com.victronenergy.battery. (Venus OS finds batteries by that prefix)");
   }
@@ -427,6 +460,15 @@ ConfigResult load_config_file(const std::string& path) {
   return load_config_text(buf.str(), path);
 }
 
+namespace {
+/// Product ids are read in hex everywhere (Victron's lists, /ProductId's text): render them so.
+toml::value<std::int64_t> hex_value(int v) {
+  toml::value<std::int64_t> out(v);
+  out.flags(toml::value_flags::format_as_hexadecimal);
+  return out;
+}
+}  // namespace
+
 std::string render_config(const Settings& s) {
   toml::table root;
   root.insert("service", toml::table{{"device_instance", s.service.device_instance},
@@ -434,7 +476,10 @@ std::string render_config(const Settings& s) {
                                      {"product_name", s.service.product_name},
                                      {"custom_name", s.service.custom_name},
                                      {"dbus", s.service.dbus},
-                                     {"update_interval_ms", s.service.update_interval_ms}});
+                                     {"update_interval_ms", s.service.update_interval_ms},
+                                     {"product_id", hex_value(s.service.product_id)},
+                                     {"state_file", s.service.state_file},
+                                     {"properties_changed", s.service.properties_changed}});
   root.insert("charge", toml::table{{"nominal_charge_current", s.charge.nominal_charge_current},
                                     {"reduced_charge_current", s.charge.reduced_charge_current},
                                     {"max_charge_voltage", s.charge.max_charge_voltage},

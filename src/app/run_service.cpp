@@ -18,6 +18,9 @@
 #include "io/bms_can_output.hpp"
 #include "io/candump_writer.hpp"
 #include "io/replay_source.hpp"
+#if BMS_WITH_DBUS
+#include "dbus/victron_battery_service.hpp"
+#endif
 
 namespace bms {
 namespace {
@@ -40,21 +43,38 @@ std::vector<std::string> battery_names(const Settings& s) {
 /// Every output of one run, owned together; registered with the engine in one place.
 struct Outputs {
   std::unique_ptr<CandumpWriter> emit_log;
+  std::unique_ptr<TeeSink> tee;  ///< live with --emit-log: the port, then the log
   std::unique_ptr<BmsCanOutput> can;
   std::unique_ptr<StatusLine> status;
   std::unique_ptr<ReplayReport> report;
   std::unique_ptr<EventLog> events;
   std::string report_path;
+#if BMS_WITH_DBUS
+  std::unique_ptr<dbus::VictronBatteryService> dbus;  ///< last: stops (leaves the bus) first
+#endif
 };
 
 /// Creates the outputs the settings and options ask for. @throws std::runtime_error naming
 /// a file that cannot be written.
-Outputs make_outputs(const Settings& settings, const Options& options, Engine& engine) {
+/// `can_port`: the live output port's sink (null in a replay, where the frame set only goes
+/// to --emit-log).
+Outputs make_outputs(const Settings& settings, const Options& options, Engine& engine, FrameSink* can_port = nullptr) {
   Outputs o;
   const auto output_interval_us = static_cast<std::int64_t>(settings.output.interval_ms) * 1000;
   if (!options.emit_log_path.empty()) {
     o.emit_log = std::make_unique<CandumpWriter>(options.emit_log_path, settings.output.interface);
-    o.can = std::make_unique<BmsCanOutput>(*o.emit_log, settings.output);
+  }
+  FrameSink* can_sink = o.emit_log.get();
+  if (can_port != nullptr && settings.output.enabled) {
+    // Live with an output port: send there (and record what was sent with --emit-log).
+    can_sink = can_port;
+    if (o.emit_log) {
+      o.tee = std::make_unique<TeeSink>(*can_port, *o.emit_log);
+      can_sink = o.tee.get();
+    }
+  }
+  if (can_sink != nullptr) {
+    o.can = std::make_unique<BmsCanOutput>(*can_sink, settings.output);
     engine.add_publisher(*o.can, output_interval_us, kMinOutputGapUs);
   }
   if (options.status_interval_s > 0) {
@@ -71,6 +91,17 @@ Outputs make_outputs(const Settings& settings, const Options& options, Engine& e
   }
   o.events = std::make_unique<EventLog>(settings.output.enabled);
   engine.add_publisher(*o.events, output_interval_us, kMinOutputGapUs);
+#if BMS_WITH_DBUS
+  if (!options.no_dbus) {
+    // The service joins the bus on its own thread (retrying until the bus is there) and
+    // coalesces to update_interval_ms of wall time, so a fast replay cannot flood the bus.
+    dbus::ServiceIdentity identity;
+    if (!options.replay_path.empty()) identity.connection = "Replay " + std::filesystem::path(options.replay_path).filename().string();
+    o.dbus = dbus::make_battery_service(settings, identity);
+    o.dbus->start();
+    engine.add_publisher(*o.dbus, static_cast<std::int64_t>(settings.service.update_interval_ms) * 1000, kMinOutputGapUs);
+  }
+#endif
   return o;
 }
 
@@ -88,17 +119,53 @@ void log_summary(const CandumpReader& rd, const PipelineResult& result, double w
   if (out.report) spdlog::info("report: {} rows in {}", out.report->rows(), out.report_path);
 }
 
+/// Live mode: the same engine and outputs as a replay, fed by the SocketCAN ports; the
+/// frame set goes out on [output].interface. Runs until `stop`.
+int run_live(const Settings& settings, const Options& options, std::stop_token stop, const ServiceHooks& hooks) {
+  LiveInput input;
+  Engine engine(settings);
+  Outputs outputs;
+  try {
+    input = open_live_input(settings);
+    outputs = make_outputs(settings, options, engine, input.sink.get());
+  } catch (const std::exception& e) {
+    spdlog::error("{}: {}", settings.source_path, e.what());
+    return 2;
+  }
+  Pipeline pipeline(settings, engine);
+  pipeline.set_heartbeat(hooks.heartbeat);
+  // Ready once the ports are set up (present, or being retried) and the outputs exist: a
+  // missing interface is a state the service reports and waits out, not a start failure.
+  if (hooks.ready) hooks.ready();
+  const PipelineResult result = pipeline.run(*input.source, stop);
+  if (outputs.emit_log) outputs.emit_log->flush();
+  if (outputs.report) outputs.report->flush();
+  log_live_summary(input, result);
+  if (outputs.can) {
+    spdlog::info("emitted {} frames in {} frame sets to {} ({} dropped)", outputs.can->frames_sent(),
+                 outputs.can->frame_sets(), settings.output.interface, outputs.can->frames_dropped());
+  }
+  if (!result.source.ok) {
+    spdlog::error("{}", result.source.error);
+    return 1;
+  }
+  return 0;
+}
+
 }  // namespace
 
 int run_service(const Settings& configured, const Options& options, std::stop_token stop, const ServiceHooks& hooks) {
-  Settings settings = configured;
-  if (!options.emit_log_path.empty()) settings.output.enabled = true;
-
+#if !BMS_WITH_DBUS
   if (!options.no_dbus) {
-    spdlog::error("the Victron D-Bus service is not part of this build yet; use --no-dbus");
+    spdlog::error("this build has no Victron D-Bus service (BMS_WITH_DBUS=OFF); use --no-dbus");
     return 1;
   }
-  if (options.replay_path.empty()) return run_live_service(settings, options, stop, hooks);
+#endif
+  // Live: the frame set goes to a CAN port only when [output] configures one; --emit-log
+  // alone records it without transmitting anything.
+  if (options.replay_path.empty()) return run_live(configured, options, stop, hooks);
+  Settings settings = configured;
+  if (!options.emit_log_path.empty()) settings.output.enabled = true;
 
   Engine engine(settings);
   Outputs outputs;

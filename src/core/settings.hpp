@@ -3,6 +3,7 @@
 /// The validated configuration as plain values. The TOML loader (app/config_loader) fills
 /// it; core and outputs only read it. Defaults here are the documented defaults.
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -12,6 +13,9 @@
 
 namespace bms {
 
+/// Longest /CustomName accepted, from the config or over D-Bus (the GX display shows ~30).
+inline constexpr std::size_t kMaxCustomNameBytes = 64;
+
 struct ServiceSettings {
   int device_instance = 280;
   std::string service_name = "com.victronenergy.battery.aggregator_di280";
@@ -19,6 +23,14 @@ struct ServiceSettings {
   std::string custom_name = "";
   std::string dbus = "system";          ///< "system", "session" or a bus address
   int update_interval_ms = 2000;        ///< D-Bus publishing cadence (the original's 2 s)
+  /// /ProductId. Outside DVCC's vendor-quirk list (0xB004, 0xB009, 0xB00A, 0xB015, 0xB019,
+  /// 0xB029, 0xA3E3-0xA3E7) and not dbus-serialbattery's 0xBA77: DVCC must treat us as a
+  /// plain BMS, and no other product may be mistaken for us.
+  int product_id = 0xBA90;
+  /// Where a /CustomName written over D-Bus is kept across restarts; empty: not kept.
+  std::string state_file = "";
+  /// Also send PropertiesChanged per changed item (legacy clients); ItemsChanged is always sent.
+  bool properties_changed = false;
 };
 
 struct ChargeSettings {

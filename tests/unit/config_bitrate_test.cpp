@@ -3,6 +3,7 @@
 // naming the file, line and key.
 #include <gtest/gtest.h>
 
+#include <stdexcept>
 #include <string>
 
 #include "app/config_loader.hpp"

@@ -1,0 +1,239 @@
+#include "dbus/battery_items.hpp"
+
+#include <functional>
+#include <optional>
+#include <set>
+
+#include "version.hpp"
+
+namespace bms::dbus {
+namespace {
+
+/// A numeric path filled from the snapshot: value rounded to `decimals`, text "<value><unit>".
+struct NumberPath {
+  const char* path;
+  const char* description;
+  int decimals;
+  const char* unit;
+  std::optional<double> (*get)(const Snapshot&);
+};
+
+std::optional<double> extreme_value(const std::optional<CellExtreme>& e) {
+  return e ? std::optional<double>(e->value) : std::nullopt;
+}
+
+/// Installed minus remaining Ah: valid once capacities and SOC are known and every battery is
+/// online (an offline battery's charge is unknown, not consumed).
+std::optional<double> consumed_ah(const Snapshot& s) {
+  if (s.installed_capacity_ah <= 0 || !s.capacity_ah || s.batteries_offline > 0) return std::nullopt;
+  return s.installed_capacity_ah - *s.capacity_ah;
+}
+
+/// Seconds until empty at the present discharge current; unknown when not discharging
+/// (at least the 0.1 A the current is shown with) or when the remaining Ah are unknown.
+std::optional<double> time_to_go_s(const Snapshot& s) {
+  if (!s.capacity_ah || !s.current_a) return std::nullopt;
+  const double current = round_to(*s.current_a, 1);
+  if (current > -0.1) return std::nullopt;
+  return *s.capacity_ah / -current * 3600.0;
+}
+
+// The degree sign is UTF-8, as D-Bus strings must be.
+constexpr const char* kDegC = "\xC2\xB0" "C";
+
+const NumberPath kNumberPaths[] = {
+    {"/Dc/0/Voltage", "Battery voltage (mean of online batteries)", 2, "V", [](const Snapshot& s) { return s.voltage_v; }},
+    {"/Dc/0/Current", "Battery current, + = charging (sum)", 1, "A", [](const Snapshot& s) { return s.current_a; }},
+    {"/Dc/0/Power", "Battery power, + = charging", 0, "W", [](const Snapshot& s) { return s.power_w; }},
+    {"/Dc/0/Temperature", "Highest battery temperature", 1, kDegC, [](const Snapshot& s) { return s.temperature_c; }},
+    {"/Soc", "State of charge (capacity-weighted mean)", 1, "%", [](const Snapshot& s) { return s.soc_pct; }},
+    {"/Soh", "State of health (lowest)", 1, "%", [](const Snapshot& s) { return s.soh_pct; }},
+    {"/Capacity", "Remaining capacity", 1, "Ah", [](const Snapshot& s) { return s.capacity_ah; }},
+    {"/InstalledCapacity", "Installed capacity of the configured batteries", 1, "Ah",
+     [](const Snapshot& s) { return s.installed_capacity_ah > 0 ? std::optional<double>(s.installed_capacity_ah) : std::nullopt; }},
+    {"/ConsumedAmphours", "Installed minus remaining capacity (all batteries online)", 1, "Ah", consumed_ah},
+    {"/TimeToGo", "Seconds until empty at the present discharge current", 0, "s", time_to_go_s},
+    {"/Info/MaxChargeVoltage", "Charge voltage limit (CVL)", 2, "V",
+     [](const Snapshot& s) { return std::optional<double>(s.charge_voltage_limit_v); }},
+    {"/Info/MaxChargeCurrent", "Charge current limit (CCL)", 1, "A",
+     [](const Snapshot& s) { return std::optional<double>(s.charge_current_limit_a); }},
+    {"/Info/MaxDischargeCurrent", "Discharge current limit (DCL)", 1, "A",
+     [](const Snapshot& s) { return std::optional<double>(s.discharge_current_limit_a); }},
+    {"/Info/BatteryLowVoltage", "Discharge voltage limit", 2, "V",
+     [](const Snapshot& s) { return std::optional<double>(s.discharge_voltage_limit_v); }},
+    {"/System/MinCellVoltage", "Lowest cell voltage", 3, "V", [](const Snapshot& s) { return extreme_value(s.min_cell_voltage); }},
+    {"/System/MaxCellVoltage", "Highest cell voltage", 3, "V", [](const Snapshot& s) { return extreme_value(s.max_cell_voltage); }},
+    {"/System/MinCellTemperature", "Lowest cell temperature", 1, kDegC,
+     [](const Snapshot& s) { return extreme_value(s.min_cell_temperature); }},
+    {"/System/MaxCellTemperature", "Highest cell temperature", 1, kDegC,
+     [](const Snapshot& s) { return extreme_value(s.max_cell_temperature); }},
+};
+
+/// Integer paths filled from the snapshot: counts, alarm levels, 0/1 flags.
+struct IntPath {
+  const char* path;
+  const char* description;
+  int (*get)(const Snapshot&);
+};
+
+const IntPath kIntPaths[] = {
+    {"/Alarms/LowVoltage", "0 ok, 1 warning, 2 alarm", [](const Snapshot& s) -> int { return s.alarms.low_voltage; }},
+    {"/Alarms/HighVoltage", "0 ok, 1 warning, 2 alarm", [](const Snapshot& s) -> int { return s.alarms.high_voltage; }},
+    {"/Alarms/LowTemperature", "0 ok, 1 warning, 2 alarm", [](const Snapshot& s) -> int { return s.alarms.low_temperature; }},
+    {"/Alarms/HighTemperature", "0 ok, 1 warning, 2 alarm", [](const Snapshot& s) -> int { return s.alarms.high_temperature; }},
+    {"/Alarms/HighChargeCurrent", "0 ok, 1 warning, 2 alarm",
+     [](const Snapshot& s) -> int { return s.alarms.high_charge_current; }},
+    {"/Alarms/HighDischargeCurrent", "0 ok, 1 warning, 2 alarm",
+     [](const Snapshot& s) -> int { return s.alarms.high_discharge_current; }},
+    {"/Alarms/InternalFailure", "0 ok, 1 warning, 2 alarm", [](const Snapshot& s) -> int { return s.alarms.internal_failure; }},
+    {"/Alarms/CellImbalance", "SOC imbalance between batteries, worst of the BMSes' own",
+     [](const Snapshot& s) -> int { return s.alarms.cell_imbalance; }},
+    {"/Alarms/BmsCable", "Batteries offline: 1 some, 2 all", [](const Snapshot& s) -> int { return s.alarms.bms_cable; }},
+    {"/System/NrOfModulesOnline", "Batteries sending fresh data", [](const Snapshot& s) -> int { return s.batteries_online; }},
+    {"/System/NrOfModulesOffline", "Batteries silent beyond their stale timeout",
+     [](const Snapshot& s) -> int { return s.batteries_offline; }},
+    {"/System/NrOfModulesBlockingCharge", "Online batteries that forbid charging",
+     [](const Snapshot& s) -> int { return s.blocking_charge; }},
+    {"/System/NrOfModulesBlockingDischarge", "Online batteries that forbid discharging",
+     [](const Snapshot& s) -> int { return s.blocking_discharge; }},
+    {"/Io/AllowToCharge", "1 when charging is allowed", [](const Snapshot& s) -> int { return s.charge_allowed ? 1 : 0; }},
+    {"/Io/AllowToDischarge", "1 when discharging is allowed",
+     [](const Snapshot& s) -> int { return s.discharge_allowed ? 1 : 0; }},
+};
+
+/// Cell-id strings beside the cell extremes.
+struct CellIdPath {
+  const char* path;
+  const char* description;
+  const std::optional<CellExtreme> Snapshot::*extreme;
+};
+
+const CellIdPath kCellIdPaths[] = {
+    {"/System/MinVoltageCellId", "Battery and cell with the lowest voltage", &Snapshot::min_cell_voltage},
+    {"/System/MaxVoltageCellId", "Battery and cell with the highest voltage", &Snapshot::max_cell_voltage},
+    {"/System/MinTemperatureCellId", "Battery and cell with the lowest temperature", &Snapshot::min_cell_temperature},
+    {"/System/MaxTemperatureCellId", "Battery and cell with the highest temperature", &Snapshot::max_cell_temperature},
+};
+
+ItemSpec number_spec(const char* description, int decimals, const char* unit) {
+  ItemSpec spec;
+  spec.kind = ValueKind::Double;
+  spec.description = description;
+  spec.text = [decimals, unit](const BusValue& v) { return format_number(v, decimals, unit); };
+  return spec;
+}
+
+ItemSpec plain_spec(ValueKind kind, std::string description) {
+  ItemSpec spec;
+  spec.kind = kind;
+  spec.description = std::move(description);
+  return spec;
+}
+
+std::string default_connection(const Settings& settings) {
+  std::set<std::string> seen;
+  std::string out;
+  for (const auto& b : settings.batteries) {
+    if (!seen.insert(b.interface).second) continue;
+    out += out.empty() ? "CAN " : ", ";
+    out += b.interface;
+  }
+  return out.empty() ? "CAN" : out;
+}
+
+/// The build's architecture: the gateway has no hardware revision of its own.
+constexpr const char* kHardware =
+#if defined(__aarch64__)
+    "aarch64";
+#elif defined(__arm__)
+    "arm";
+#elif defined(__x86_64__)
+    "x86_64";
+#else
+    "generic";
+#endif
+
+}  // namespace
+
+bool is_valid_custom_name(std::string_view name) noexcept {
+  if (name.size() > kMaxCustomNameBytes) return false;
+  for (std::size_t i = 0; i < name.size();) {
+    const auto c = static_cast<unsigned char>(name[i]);
+    std::size_t len = 0;
+    if (c < 0x20 || c == 0x7F) return false;
+    if (c < 0x80) len = 1;
+    else if ((c & 0xE0) == 0xC0 && c >= 0xC2) len = 2;
+    else if ((c & 0xF0) == 0xE0) len = 3;
+    else if ((c & 0xF8) == 0xF0 && c <= 0xF4) len = 4;
+    else return false;
+    if (i + len > name.size()) return false;
+    for (std::size_t k = 1; k < len; ++k) {
+      if ((static_cast<unsigned char>(name[i + k]) & 0xC0) != 0x80) return false;
+    }
+    if (len == 2 && static_cast<unsigned char>(name[i + 1]) < 0xA0 && c == 0xC2) return false;  // C1 controls
+    i += len;
+  }
+  return true;
+}
+
+void add_battery_items(ItemTree& tree, const Settings& settings, const ServiceIdentity& identity,
+                       const std::string& custom_name) {
+  const ServiceSettings& svc = settings.service;
+  const auto add_string = [&](const char* path, const char* description, const std::string& value) {
+    tree.add(path, plain_spec(ValueKind::String, description));
+    tree.set(path, value);
+  };
+  const auto add_int = [&](const char* path, const char* description, std::int32_t value) {
+    tree.add(path, plain_spec(ValueKind::Int, description));
+    tree.set(path, value);
+  };
+
+  add_string("/Mgmt/ProcessName", "Process name", identity.process_name);
+  add_string("/Mgmt/ProcessVersion", "Process version",
+             identity.process_version.empty() ? std::string(kVersion) : identity.process_version);
+  add_string("/Mgmt/Connection", "Where the data comes from",
+             identity.connection.empty() ? default_connection(settings) : identity.connection);
+  add_int("/DeviceInstance", "VRM device instance", svc.device_instance);
+  ItemSpec product_id = plain_spec(ValueKind::Int, "Product id (not a Victron product)");
+  product_id.text = format_hex;
+  tree.add("/ProductId", std::move(product_id));
+  tree.set("/ProductId", static_cast<std::int32_t>(svc.product_id));
+  add_string("/ProductName", "Product name", svc.product_name);
+  add_string("/FirmwareVersion", "Gateway software version", std::string(kVersion));
+  add_string("/HardwareVersion", "Gateway build architecture", kHardware);
+  add_int("/Connected", "1: the service is running", 1);
+  add_string("/Serial", "Serial number", identity.serial.empty() ? "BMSAGG" + std::to_string(svc.device_instance) : identity.serial);
+
+  ItemSpec name = plain_spec(ValueKind::String, "Name shown on the GX and VRM; writeable, kept across restarts");
+  name.writeable = true;
+  name.validate = [](const BusValue& v) {
+    const auto* s = std::get_if<std::string>(&v);
+    return s != nullptr && is_valid_custom_name(*s);
+  };
+  tree.add("/CustomName", std::move(name));
+  tree.set("/CustomName", custom_name);
+
+  for (const auto& p : kNumberPaths) tree.add(p.path, number_spec(p.description, p.decimals, p.unit));
+  for (const auto& p : kIntPaths) tree.add(p.path, plain_spec(ValueKind::Int, p.description));
+  for (const auto& p : kCellIdPaths) tree.add(p.path, plain_spec(ValueKind::String, p.description));
+  const auto configured = static_cast<std::int32_t>(settings.batteries.size());
+  add_int("/Info/ChargeRequest", "1 would ask the charger for a full charge; the gateway never does", 0);
+  add_int("/System/NrOfBatteries", "Configured batteries", configured);
+  add_int("/System/BatteriesParallel", "Configured batteries, all in parallel", configured);
+}
+
+std::size_t apply_snapshot(ItemTree& tree, const Snapshot& snapshot) {
+  std::size_t changed = 0;
+  for (const auto& p : kNumberPaths) {
+    const std::optional<double> v = p.get(snapshot);
+    changed += tree.set(p.path, v ? BusValue(round_to(*v, p.decimals)) : BusValue{}) ? 1 : 0;
+  }
+  for (const auto& p : kIntPaths) changed += tree.set(p.path, static_cast<std::int32_t>(p.get(snapshot))) ? 1 : 0;
+  for (const auto& p : kCellIdPaths) {
+    const auto& e = snapshot.*(p.extreme);
+    changed += tree.set(p.path, e ? BusValue(e->cell_id) : BusValue{}) ? 1 : 0;
+  }
+  return changed;
+}
+
+}  // namespace bms::dbus

@@ -1,0 +1,59 @@
+// The state file that keeps /CustomName across restarts.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "dbus/custom_name_store.hpp"
+
+namespace bms::dbus {
+namespace {
+
+class ACustomNameStore : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir = std::filesystem::temp_directory_path() /
+          ("bms-name-" + std::to_string(::getpid()) + "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir); }
+  std::filesystem::path dir;
+};
+
+TEST_F(ACustomNameStore, RoundTripsANameWithQuotesAndUnicode) {
+  CustomNameStore store((dir / "state.toml").string());
+  const std::string name = "Shed \"North\" \xC3\xA9t\xC3\xA9";
+  ASSERT_TRUE(store.save(name));
+  EXPECT_EQ(CustomNameStore((dir / "state.toml").string()).load(), name);
+  EXPECT_FALSE(std::filesystem::exists(dir / "state.toml.tmp"));
+}
+
+TEST_F(ACustomNameStore, HasNothingWhenTheFileIsMissing) {
+  std::string error;
+  EXPECT_EQ(CustomNameStore((dir / "none.toml").string()).load(&error), std::nullopt);
+  EXPECT_EQ(error, "");
+}
+
+TEST_F(ACustomNameStore, ReportsAMalformedFile) {
+  std::ofstream(dir / "bad.toml") << "custom_name = [1, 2";
+  std::string error;
+  EXPECT_EQ(CustomNameStore((dir / "bad.toml").string()).load(&error), std::nullopt);
+  EXPECT_NE(error.find("bad.toml"), std::string::npos);
+}
+
+TEST_F(ACustomNameStore, ReportsAnUnwritableDirectory) {
+  CustomNameStore store((dir / "missing-dir" / "state.toml").string());
+  std::string error;
+  EXPECT_FALSE(store.save("x", &error));
+  EXPECT_NE(error.find("cannot create"), std::string::npos);
+}
+
+TEST_F(ACustomNameStore, WithoutAPathKeepsNothingAndDoesNotFail) {
+  CustomNameStore store("");
+  EXPECT_TRUE(store.save("x"));
+  EXPECT_EQ(store.load(), std::nullopt);
+}
+
+}  // namespace
+}  // namespace bms::dbus
