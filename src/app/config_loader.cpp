@@ -231,6 +231,21 @@ void read_imbalance(TableReader& r, ImbalanceSettings& i) {
   r.finish();
 }
 
+/// Optional `bitrate`: a standard CAN rate set on the interface at start; absent = the
+/// interface is left as the system configured it.
+void read_bitrate(TableReader& r, std::uint32_t& out) {
+  int bitrate = 0;
+  r.get_int("bitrate", bitrate, 10000, 1000000);
+  if (bitrate == 0) return;
+  static constexpr int kRates[] = {10000, 20000, 50000, 100000, 125000, 250000, 500000, 800000, 1000000};
+  if (std::find(std::begin(kRates), std::end(kRates), bitrate) == std::end(kRates)) {
+    r.error_at(r.table().get("bitrate")->source(), "bitrate",
+               "not a standard CAN bitrate (10000, 20000, 50000, 100000, 125000, 250000, 500000, 800000, 1000000)");
+    return;
+  }
+  out = static_cast<std::uint32_t>(bitrate);
+}
+
 void read_battery(TableReader& r, BatterySettings& b) {
   r.get_string("name", b.name);
   r.get_string("interface", b.interface);
@@ -243,6 +258,7 @@ void read_battery(TableReader& r, BatterySettings& b) {
   r.get_number("voltage_scale", b.voltage_scale, 0.001, 1);
   r.get_number("max_charge_current", b.max_charge_current, 0, 10000);
   r.get_number("max_discharge_current", b.max_discharge_current, 0, 10000);
+  read_bitrate(r, b.bitrate);
   if (b.name.empty()) r.error_at(r.table().source(), "name", "missing (every battery needs a name)");
   if (b.interface.empty()) r.error_at(r.table().source(), "interface", "missing (the CAN port this battery is on)");
   if (b.interface.size() > 15) r.error_at(r.table().source(), "interface", "longer than 15 characters");
@@ -267,6 +283,7 @@ void read_output(TableReader& r, OutputSettings& o) {
   r.get_string("bms_name", o.bms_name);
   r.get_int("interval_ms", o.interval_ms, 200, 60000);
   r.get_int("keepalive_timeout_ms", o.keepalive_timeout_ms, 500, 600000);
+  read_bitrate(r, o.bitrate);
   if (o.bms_name.size() > 16) r.error_at(r.table().get("bms_name")->source(), "bms_name", "longer than 16 characters (0x370/0x371 hold 16)");
   if (o.manufacturer.size() > 8) r.error_at(r.table().get("manufacturer")->source(), "manufacturer", "longer than 8 characters (0x35E holds 8)");
   for (char c : o.manufacturer) {
@@ -402,6 +419,26 @@ ConfigResult load_config_text(std::string_view text, const std::string& origin) 
     }
   }
 
+  // One interface, one bitrate: entries sharing an interface must not ask for two.
+  for (std::size_t i = 0; i < s.batteries.size(); ++i) {
+    const BatterySettings& b = s.batteries[i];
+    const auto line = [&](const toml::node& n) { return std::to_string(n.source().begin.line); };
+    for (std::size_t j = 0; j < i; ++j) {
+      const BatterySettings& a = s.batteries[j];
+      if (a.interface == b.interface && a.bitrate != 0 && b.bitrate != 0 && a.bitrate != b.bitrate) {
+        errors.push_back(origin + ":" + line((*batteries)[i]) + ": battery[" + std::to_string(i) + "].bitrate: " +
+                         std::to_string(b.bitrate) + " differs from battery[" + std::to_string(j) + "]'s " +
+                         std::to_string(a.bitrate) + " on the same interface " + b.interface);
+      }
+    }
+    if (s.output.enabled && s.output.interface == b.interface && s.output.bitrate != 0 && b.bitrate != 0 &&
+        s.output.bitrate != b.bitrate) {
+      errors.push_back(origin + ":" + line(*root.get("output")) + ": output.bitrate: " + std::to_string(s.output.bitrate) +
+                       " differs from battery[" + std::to_string(i) + "]'s " + std::to_string(b.bitrate) +
+                       " on the same interface " + b.interface);
+    }
+  }
+
   static const std::set<std::string> kSections{"service", "charge", "imbalance", "output", "log", "battery"};
   for (const auto& [k, node] : root) {
     if (kSections.count(std::string(k.str())) == 0) {
@@ -473,6 +510,7 @@ std::string render_config(const Settings& s) {
     } else {
       t.insert("voltage_scale", b.voltage_scale);
     }
+    if (b.bitrate != 0) t.insert("bitrate", static_cast<std::int64_t>(b.bitrate));
     batteries.push_back(std::move(t));
   }
   root.insert("battery", std::move(batteries));
@@ -483,6 +521,7 @@ std::string render_config(const Settings& s) {
                                       {"bms_name", s.output.bms_name},
                                       {"interval_ms", s.output.interval_ms},
                                       {"keepalive_timeout_ms", s.output.keepalive_timeout_ms}});
+    if (s.output.bitrate != 0) root["output"].as_table()->insert("bitrate", static_cast<std::int64_t>(s.output.bitrate));
   }
   root.insert("log", toml::table{{"level", s.log.level}});
   std::ostringstream out;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "app/event_log.hpp"
+#include "app/live_service.hpp"
 #include "app/pipeline.hpp"
 #include "app/replay_plot.hpp"
 #include "app/replay_report.hpp"
@@ -42,6 +43,7 @@ std::vector<std::string> battery_names(const Settings& s) {
 /// Every output of one run, owned together; registered with the engine in one place.
 struct Outputs {
   std::unique_ptr<CandumpWriter> emit_log;
+  std::unique_ptr<TeeSink> tee;  ///< live with --emit-log: the port, then the log
   std::unique_ptr<BmsCanOutput> can;
   std::unique_ptr<StatusLine> status;
   std::unique_ptr<ReplayReport> report;
@@ -54,12 +56,25 @@ struct Outputs {
 
 /// Creates the outputs the settings and options ask for. @throws std::runtime_error naming
 /// a file that cannot be written.
-Outputs make_outputs(const Settings& settings, const Options& options, Engine& engine) {
+/// `can_port`: the live output port's sink (null in a replay, where the frame set only goes
+/// to --emit-log).
+Outputs make_outputs(const Settings& settings, const Options& options, Engine& engine, FrameSink* can_port = nullptr) {
   Outputs o;
   const auto output_interval_us = static_cast<std::int64_t>(settings.output.interval_ms) * 1000;
   if (!options.emit_log_path.empty()) {
     o.emit_log = std::make_unique<CandumpWriter>(options.emit_log_path, settings.output.interface);
-    o.can = std::make_unique<BmsCanOutput>(*o.emit_log, settings.output);
+  }
+  FrameSink* can_sink = o.emit_log.get();
+  if (can_port != nullptr && settings.output.enabled) {
+    // Live with an output port: send there (and record what was sent with --emit-log).
+    can_sink = can_port;
+    if (o.emit_log) {
+      o.tee = std::make_unique<TeeSink>(*can_port, *o.emit_log);
+      can_sink = o.tee.get();
+    }
+  }
+  if (can_sink != nullptr) {
+    o.can = std::make_unique<BmsCanOutput>(*can_sink, settings.output);
     engine.add_publisher(*o.can, output_interval_us, kMinOutputGapUs);
   }
   if (options.status_interval_s > 0) {
@@ -104,22 +119,53 @@ void log_summary(const CandumpReader& rd, const PipelineResult& result, double w
   if (out.report) spdlog::info("report: {} rows in {}", out.report->rows(), out.report_path);
 }
 
+/// Live mode: the same engine and outputs as a replay, fed by the SocketCAN ports; the
+/// frame set goes out on [output].interface. Runs until `stop`.
+int run_live(const Settings& settings, const Options& options, std::stop_token stop, const ServiceHooks& hooks) {
+  LiveInput input;
+  Engine engine(settings);
+  Outputs outputs;
+  try {
+    input = open_live_input(settings);
+    outputs = make_outputs(settings, options, engine, input.sink.get());
+  } catch (const std::exception& e) {
+    spdlog::error("{}: {}", settings.source_path, e.what());
+    return 2;
+  }
+  Pipeline pipeline(settings, engine);
+  pipeline.set_heartbeat(hooks.heartbeat);
+  // Ready once the ports are set up (present, or being retried) and the outputs exist: a
+  // missing interface is a state the service reports and waits out, not a start failure.
+  if (hooks.ready) hooks.ready();
+  const PipelineResult result = pipeline.run(*input.source, stop);
+  if (outputs.emit_log) outputs.emit_log->flush();
+  if (outputs.report) outputs.report->flush();
+  log_live_summary(input, result);
+  if (outputs.can) {
+    spdlog::info("emitted {} frames in {} frame sets to {} ({} dropped)", outputs.can->frames_sent(),
+                 outputs.can->frame_sets(), settings.output.interface, outputs.can->frames_dropped());
+  }
+  if (!result.source.ok) {
+    spdlog::error("{}", result.source.error);
+    return 1;
+  }
+  return 0;
+}
+
 }  // namespace
 
 int run_service(const Settings& configured, const Options& options, std::stop_token stop, const ServiceHooks& hooks) {
-  Settings settings = configured;
-  if (!options.emit_log_path.empty()) settings.output.enabled = true;
-
-  if (options.replay_path.empty()) {
-    spdlog::error("live CAN input (SocketCAN) is not part of this build yet; use --replay LOG");
-    return 1;
-  }
 #if !BMS_WITH_DBUS
   if (!options.no_dbus) {
     spdlog::error("this build has no Victron D-Bus service (BMS_WITH_DBUS=OFF); use --no-dbus");
     return 1;
   }
 #endif
+  // Live: the frame set goes to a CAN port only when [output] configures one; --emit-log
+  // alone records it without transmitting anything.
+  if (options.replay_path.empty()) return run_live(configured, options, stop, hooks);
+  Settings settings = configured;
+  if (!options.emit_log_path.empty()) settings.output.enabled = true;
 
   Engine engine(settings);
   Outputs outputs;

@@ -74,6 +74,7 @@ struct BatterySettings {
   /// bank's configured caps apply. Ignored when the BMS sends its limits.
   double max_charge_current = 0.0;
   double max_discharge_current = 0.0;
+  std::uint32_t bitrate = 0;      ///< bit/s set on the interface at open; 0 = leave it alone
 };
 
 enum class OutputProfile : unsigned char { Pylon, Sma, Victron };
@@ -87,6 +88,7 @@ struct OutputSettings {
   int interval_ms = 1000;
   /// The inverter's 0x305 keep-alive counts as present for this long after the last one.
   int keepalive_timeout_ms = 5000;
+  std::uint32_t bitrate = 0;      ///< bit/s set on the interface at open; 0 = leave it alone
 };
 
 struct LogSettings {

@@ -1,0 +1,39 @@
+#pragma once
+/// @file unique_fd.hpp
+/// Move-only owner of one file descriptor: the only way io code holds an fd, so no path
+/// (early return, exception during start-up) can leak one.
+
+#include <unistd.h>
+
+#include <utility>
+
+namespace bms {
+
+class UniqueFd {
+ public:
+  UniqueFd() noexcept = default;
+  /// Takes ownership of fd (negative = empty).
+  explicit UniqueFd(int fd) noexcept : fd_(fd) {}
+  ~UniqueFd() { reset(); }
+  UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  UniqueFd& operator=(UniqueFd&& other) noexcept {
+    if (this != &other) reset(std::exchange(other.fd_, -1));
+    return *this;
+  }
+  UniqueFd(const UniqueFd&) = delete;
+  UniqueFd& operator=(const UniqueFd&) = delete;
+
+  /// The descriptor, still owned by this object; -1 when empty.
+  [[nodiscard]] int get() const noexcept { return fd_; }
+  [[nodiscard]] bool valid() const noexcept { return fd_ >= 0; }
+  /// Closes the owned descriptor (if any) and takes ownership of fd.
+  void reset(int fd = -1) noexcept {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = fd;
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+}  // namespace bms
