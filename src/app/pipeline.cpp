@@ -1,5 +1,7 @@
 #include "app/pipeline.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <thread>
 
 namespace bms {
@@ -67,6 +69,7 @@ PipelineResult Pipeline::run(FrameSource& source, std::stop_token stop) {
   });
 
   Reading r;
+  std::uint64_t seen_generation = settings_generation_ != nullptr ? settings_generation_->load() : 0;
   for (;;) {
     if (!ring_.try_pop(r)) {
       const std::uint32_t ticket = doorbell_.prepare_wait();
@@ -77,6 +80,11 @@ PipelineResult Pipeline::run(FrameSource& source, std::stop_token stop) {
       doorbell_.cancel_wait();
     }
     ++result.readings;
+    if (settings_generation_ != nullptr && settings_generation_->load(std::memory_order_relaxed) != seen_generation) {
+      seen_generation = settings_generation_->load();
+      engine_.apply_policy(fetch_settings_());
+      spdlog::info("reload: charge policy in force from time {}.{:06}", r.time_us / 1'000'000, r.time_us % 1'000'000);
+    }
     engine_.on_reading(r);
     // Single writer: a plain load/store, no locked read-modify-write on the hot path.
     if (heartbeat_ != nullptr) heartbeat_->store(heartbeat_->load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);

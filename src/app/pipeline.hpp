@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <stop_token>
 
 #include "core/doorbell.hpp"
@@ -37,6 +38,12 @@ class Pipeline {
   /// A counter the aggregator loop bumps (relaxed) per reading, for the service watchdog.
   /// Not owned; null (the default) disables it. Set before run().
   void set_heartbeat(std::atomic<std::uint64_t>* heartbeat) noexcept { heartbeat_ = heartbeat; }
+  /// Reloaded settings: when `generation` moves, the aggregator thread fetches the settings
+  /// and hands the charge policy ([charge], [imbalance]) to the engine.
+  void set_settings_source(const std::atomic<std::uint64_t>* generation, std::function<Settings()> fetch) {
+    settings_generation_ = generation;
+    fetch_settings_ = std::move(fetch);
+  }
 
  private:
   class Producer;
@@ -45,6 +52,8 @@ class Pipeline {
   SpscRing<Reading> ring_;
   Doorbell doorbell_;
   std::atomic<std::uint64_t>* heartbeat_ = nullptr;
+  const std::atomic<std::uint64_t>* settings_generation_ = nullptr;
+  std::function<Settings()> fetch_settings_;
 };
 
 }  // namespace bms

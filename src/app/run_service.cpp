@@ -134,6 +134,7 @@ int run_live(const Settings& settings, const Options& options, std::stop_token s
   }
   Pipeline pipeline(settings, engine);
   pipeline.set_heartbeat(hooks.heartbeat);
+  pipeline.set_settings_source(hooks.settings_generation, hooks.settings);
   // Ready once the ports are set up (present, or being retried) and the outputs exist: a
   // missing interface is a state the service reports and waits out, not a start failure.
   if (hooks.ready) hooks.ready();
@@ -181,6 +182,7 @@ int run_service(const Settings& configured, const Options& options, std::stop_to
 
   Pipeline pipeline(settings, engine);
   pipeline.set_heartbeat(hooks.heartbeat);
+  pipeline.set_settings_source(hooks.settings_generation, hooks.settings);
   if (hooks.ready) hooks.ready();
   const auto wall0 = std::chrono::steady_clock::now();
   const PipelineResult result = pipeline.run(source, stop);

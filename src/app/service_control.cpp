@@ -24,7 +24,12 @@ ServiceSignals make_signals() {
 
 /// Keys a reload applies to the running process at once. Everything else is kept for the
 /// next start (logged as such), until the engine learns to take new limits while running.
-bool applies_live(const std::string& key) { return key == "log.level"; }
+/// What a reload changes in the running process: the log level, and the charge policy
+/// ([charge], [imbalance]), which the aggregator loop takes at its next reading. Wiring
+/// (ports, batteries, bus, output) needs a restart.
+bool applies_live(const std::string& key) {
+  return key == "log.level" || key.rfind("charge.", 0) == 0 || key.rfind("imbalance.", 0) == 0;
+}
 
 std::string first_key(const std::string& change) { return change.substr(0, change.find(": ")); }
 
@@ -67,6 +72,8 @@ ServiceHooks ServiceControl::hooks() {
   };
   h.heartbeat = &heartbeat_;
   h.idle = [this] { idle_.store(true); };
+  h.settings_generation = &generation_;
+  h.settings = [this] { return settings(); };
   return h;
 }
 

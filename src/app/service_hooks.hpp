@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <functional>
 
+#include "core/settings.hpp"
+
 namespace bms {
 
 struct ServiceHooks {
@@ -19,6 +21,11 @@ struct ServiceHooks {
   /// Called when the loop stops beating on purpose (a replay ended under --keep-running),
   /// so the watchdog keeps being fed while the process waits for SIGTERM.
   std::function<void()> idle;
+  /// Incremented by every successful SIGHUP reload (not owned; may be null). The aggregator
+  /// loop compares it per reading (one relaxed load) and then fetches `settings`.
+  const std::atomic<std::uint64_t>* settings_generation = nullptr;
+  /// The settings in force after the latest reload.
+  std::function<Settings()> settings;
 };
 
 }  // namespace bms

@@ -32,6 +32,13 @@ class Aggregator {
   /// charge-current ramp, so call it with non-decreasing times.
   [[nodiscard]] Snapshot evaluate(std::int64_t now_us);
 
+  /// Replaces the charge policy (a configuration reload). The imbalance tier is kept and
+  /// re-judged against the new thresholds at the next evaluation.
+  void set_policy(const ChargeSettings& charge, const ImbalanceSettings& imbalance) {
+    charge_ = charge;
+    imbalance_ = imbalance;
+  }
+
   /// True once battery `i` has sent its SOC and the limits its protocol carries.
   [[nodiscard]] bool has_reported(std::size_t i) const noexcept;
 

@@ -128,6 +128,11 @@ void Engine::on_reading(const Reading& r) {
   }
 }
 
+void Engine::apply_policy(const Settings& settings) {
+  aggregator_.set_policy(settings.charge, settings.imbalance);
+  dirty_ = true;
+}
+
 void Engine::finish(std::int64_t end_us) {
   if (!started_) {
     started_ = true;

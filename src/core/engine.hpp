@@ -33,6 +33,10 @@ class Engine {
   /// Processes one reading. Readings must come in non-decreasing time order.
   void on_reading(const Reading& reading);
 
+  /// Takes new charge policy settings ([charge], [imbalance]) from a reload; the aggregate is
+  /// re-evaluated at the next reading, so a tighter limit goes out as a protective change.
+  void apply_policy(const Settings& settings);
+
   /// The input ended at `end_us`: fire timers up to it, then give every output the final state.
   void finish(std::int64_t end_us);
 

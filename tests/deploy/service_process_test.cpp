@@ -128,25 +128,62 @@ TEST_F(SupervisedService, AppliesAValidReloadedConfig) {
   ASSERT_TRUE(service.wait_for_stderr(kServing, kStartup)) << service.err();
   set_config_line("level", "level = \"warn\"");
   set_config_line("nominal_charge_current", "nominal_charge_current = 120.0");
+  set_config_line("interval_ms", "interval_ms = 500");
   service.signal(SIGHUP);
   ASSERT_TRUE(service.wait_for_stderr("warning reload: restart to apply", 5s)) << service.err();
   std::string err = service.err();
   EXPECT_NE(err.find("info reload: log.level: \"info\" -> \"warn\" (applied)"), std::string::npos) << err;
-  EXPECT_NE(err.find("info reload: charge.nominal_charge_current: 150.0 -> 120.0 (takes effect at the next restart)"),
-            std::string::npos)
+  EXPECT_NE(err.find("info reload: charge.nominal_charge_current: 150.0 -> 120.0 (applied)"), std::string::npos) << err;
+  EXPECT_NE(err.find("info reload: output.interval_ms: 1000 -> 500 (takes effect at the next restart)"), std::string::npos)
       << err;
 
   // The new level is live: the next reload's info lines are filtered, its warning is not.
-  set_config_line("nominal_charge_current", "nominal_charge_current = 110.0");
+  set_config_line("interval_ms", "interval_ms = 400");
   service.signal(SIGHUP);
   ASSERT_TRUE(service.wait_for_stderr("warning reload: restart to apply", 5s, 2)) << service.err();
   err = service.err();
-  EXPECT_EQ(err.find("120.0 -> 110.0"), std::string::npos) << err;
+  EXPECT_EQ(err.find("500 -> 400"), std::string::npos) << err;
   EXPECT_EQ(err.find("received SIGHUP", err.find("(applied)")), std::string::npos) << err;
   service.signal(SIGTERM);
   const auto status = service.wait_exit(5s);
   ASSERT_TRUE(status.has_value());
   EXPECT_EQ(*status, 0);
+}
+
+TEST_F(SupervisedService, ReloadedChargePolicyReachesTheInverterAtOnce) {
+  // A real-time replay (10 s of log), so the reload lands while frames still flow.
+  const std::string emitted = dir_ + "/emitted.log";
+  ChildProcess service({BMS_BINARY_PATH, "--config", config_, "--replay",
+                        std::string(BMS_TEST_DATA_DIR) + "/three-batteries-10s.log", "--speed", "1", "--no-dbus",
+                        "--emit-log", emitted},
+                       log_);
+  ASSERT_TRUE(service.wait_for_stderr("first aggregate", kStartup)) << service.err();
+  set_config_line("nominal_charge_current", "nominal_charge_current = 100.0");
+  service.signal(SIGHUP);
+  ASSERT_TRUE(service.wait_for_stderr("reload: charge policy in force from time", 5s)) << service.err();
+  service.signal(SIGTERM);
+  const auto status = service.wait_exit(5s);
+  ASSERT_TRUE(status.has_value());
+  EXPECT_EQ(*status, 0);
+
+  // Before the reload: 0.85 x 150 = 127.5 A (minor tier); after: 0.85 x 100 = 85.0 A, sent
+  // as a protective change at the reading after the reload, not at the next periodic tick.
+  std::ifstream in(emitted);
+  std::string line;
+  std::vector<std::string> limits;
+  std::string first_reduced_time;
+  while (std::getline(in, line)) {
+    if (line.find(" can9 351#") == std::string::npos) continue;
+    limits.push_back(line.substr(line.find('#') + 1));
+    if (limits.back() == "12025203D007" && first_reduced_time.empty()) first_reduced_time = line.substr(0, line.find(')') + 1);
+  }
+  ASSERT_GE(limits.size(), 2U);
+  EXPECT_EQ(limits.front(), "1202FB04D007");  // 53.0 V, 127.5 A, 200.0 A
+  EXPECT_EQ(limits.back(), "12025203D007");   // 53.0 V, 85.0 A, 200.0 A
+  // The periodic grid of this capture is at .020200 of each second; the reduced limit goes
+  // out off the grid, at the reading that followed the reload.
+  ASSERT_FALSE(first_reduced_time.empty());
+  EXPECT_EQ(first_reduced_time.find(".020200)"), std::string::npos) << first_reduced_time;
 }
 
 #if BMS_WITH_SYSTEMD
