@@ -3,6 +3,7 @@
 #include "io/object_map_loader.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -22,6 +23,10 @@ class TableReader {
     const toml::node* node = take(key);
     if (node == nullptr) return;
     if (auto v = node->value<double>(); v && (node->is_floating_point() || node->is_integer())) {
+      if (!std::isfinite(*v)) {
+        error(*node, key, "must be a finite number (nan and inf are not limits)");
+        return;
+      }
       if (*v < min || *v > max) {
         error(*node, key, "out of range: " + format(*v) + " (allowed " + format(min) + " .. " + format(max) + ")");
         return;
@@ -330,6 +335,12 @@ void check_batteries(const toml::array* list, const std::vector<BatterySettings>
   }
 }
 
+std::string fmt_number(double v) {
+  std::ostringstream out;
+  out << v;
+  return out.str();
+}
+
 }  // namespace
 
 ConfigResult load_config_text(std::string_view text, const std::string& origin) {
@@ -404,8 +415,19 @@ ConfigResult load_config_text(std::string_view text, const std::string& origin) 
     const bool explicit_reduced = charge != nullptr && charge->is_table() && charge->as_table()->contains("reduced_charge_current");
     if (!explicit_reduced) {
       const double share = s.charge.nominal_charge_current / static_cast<double>(s.batteries.size());
-      s.charge.reduced_charge_current = std::min(s.charge.nominal_charge_current, (s.imbalance.preset == "conservative" ? 1.0 : 2.0) * share);
+      // Never above what the warning tier allows: a worse tier never allows more.
+      s.charge.reduced_charge_current = std::min(s.imbalance.warning_factor * s.charge.nominal_charge_current,
+                                                 (s.imbalance.preset == "conservative" ? 1.0 : 2.0) * share);
     }
+  }
+  // The alarm tier's current must not exceed the warning tier's (a worse tier never allows more).
+  if (s.charge.reduced_charge_current > s.imbalance.warning_factor * s.charge.nominal_charge_current + 1e-9) {
+    const toml::node* charge = root.get("charge");
+    const toml::node* at = charge != nullptr && charge->is_table() ? charge->as_table()->get("reduced_charge_current") : nullptr;
+    errors.push_back(origin + ":" + std::to_string(at != nullptr ? at->source().begin.line : 1) +
+                     ": charge.reduced_charge_current: " + fmt_number(s.charge.reduced_charge_current) +
+                     " A is more than the warning tier allows (warning_factor x nominal_charge_current = " +
+                     fmt_number(s.imbalance.warning_factor * s.charge.nominal_charge_current) + " A)");
   }
   if (s.batteries.empty()) errors.push_back(origin + ":1: battery: at least one [[battery]] is required");
   if (s.batteries.size() > 64) errors.push_back(origin + ":1: battery: at most 64 batteries are supported");
@@ -415,6 +437,11 @@ ConfigResult load_config_text(std::string_view text, const std::string& origin) 
         errors.push_back(origin + ":" + std::to_string(root.get("output")->source().begin.line) +
                          ": output.interface: " + s.output.interface + " carries Pylontech battery \"" +
                          s.batteries[i].name + "\"; the inverter frame set would collide with its frames");
+      } else if (s.batteries[i].interface == s.output.interface) {
+        // 0x351..0x379 are RPDO COB-IDs of nodes 0x51..0x79 on a CANopen bus.
+        errors.push_back(origin + ":" + std::to_string(root.get("output")->source().begin.line) +
+                         ": output.interface: " + s.output.interface + " carries CANopen battery \"" +
+                         s.batteries[i].name + "\"; the inverter frame set uses COB-IDs of that bus (0x351.. are RPDOs)");
       }
     }
   }

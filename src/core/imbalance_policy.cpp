@@ -1,5 +1,7 @@
 #include "core/imbalance_policy.hpp"
 
+#include <algorithm>
+
 namespace bms {
 namespace {
 double threshold(ImbalanceTier t, const ImbalanceSettings& s) noexcept {
@@ -30,11 +32,17 @@ ImbalanceTier next_imbalance_tier(ImbalanceTier current, double d, const Imbalan
 }
 
 double tier_charge_current_a(ImbalanceTier tier, const ChargeSettings& c, const ImbalanceSettings& s) noexcept {
+  // Each tier allows at most what every milder tier allows, whatever the configuration says:
+  // a worse imbalance must never raise the limit.
+  const double balanced = c.nominal_charge_current;
+  const double minor = std::min(balanced, s.minor_factor * c.nominal_charge_current);
+  const double warning = std::min(minor, s.warning_factor * c.nominal_charge_current);
+  const double alarm = std::min(warning, c.reduced_charge_current);
   switch (tier) {
-    case ImbalanceTier::Balanced: return c.nominal_charge_current;
-    case ImbalanceTier::Minor: return s.minor_factor * c.nominal_charge_current;
-    case ImbalanceTier::Warning: return s.warning_factor * c.nominal_charge_current;
-    case ImbalanceTier::Alarm: return c.reduced_charge_current;
+    case ImbalanceTier::Balanced: return balanced;
+    case ImbalanceTier::Minor: return minor;
+    case ImbalanceTier::Warning: return warning;
+    case ImbalanceTier::Alarm: return alarm;
   }
   return 0.0;
 }

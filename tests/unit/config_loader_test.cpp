@@ -186,6 +186,39 @@ TEST(ConfigPresets, ExplicitReducedChargeCurrentIsKept) {
   EXPECT_EQ(r.settings.charge.reduced_charge_current, 30.0);
 }
 
+TEST(ConfigPresets, PresetNeverLetsTheAlarmTierAllowMoreThanTheWarningTier) {
+  // 2 batteries, aggressive: 2 x 150/2 = 150 A would exceed 0.66 x 150 = 99 A.
+  const ConfigResult r = load_config_text(
+      "[charge]\nnominal_charge_current = 150.0\n[imbalance]\npreset = \"aggressive\"\n" + std::string(kMinimal) +
+          "[[battery]]\nname = \"B\"\ninterface = \"can1\"\n",
+      "t.toml");
+  ASSERT_TRUE(r.ok()) << r.errors.front();
+  EXPECT_EQ(r.settings.charge.reduced_charge_current, 99.0);
+}
+
+TEST(ConfigLoader, ReducedChargeCurrentAboveTheWarningTierIsAnError) {
+  const auto e = errors_of("[charge]\nreduced_charge_current = 120.0\n" + std::string(kMinimal));
+  ASSERT_EQ(e.size(), 1U);
+  EXPECT_EQ(e[0], "t.toml:2: charge.reduced_charge_current: 120 A is more than the warning tier allows "
+                  "(warning_factor x nominal_charge_current = 99 A)");
+}
+
+TEST(ConfigLoader, NotANumberIsNotALimit) {
+  for (const char* v : {"nan", "inf", "-inf"}) {
+    const auto e = errors_of("[charge]\nmax_charge_voltage = " + std::string(v) + "\n" + std::string(kMinimal));
+    ASSERT_FALSE(e.empty()) << v;
+    EXPECT_EQ(e[0], "t.toml:2: charge.max_charge_voltage: must be a finite number (nan and inf are not limits)") << v;
+  }
+}
+
+TEST(ConfigLoader, OutputOnACanopenBusIsAnError) {
+  const auto e = errors_of(
+      "[[battery]]\nname = \"S\"\ninterface = \"can1\"\nprotocol = \"canopen\"\nnode_id = 1\n[output]\ninterface = \"can1\"\n");
+  ASSERT_EQ(e.size(), 1U);
+  EXPECT_EQ(e[0], "t.toml:6: output.interface: can1 carries CANopen battery \"S\"; the inverter frame set uses COB-IDs "
+                  "of that bus (0x351.. are RPDOs)");
+}
+
 TEST(ConfigPresets, UnknownPresetIsAnError) {
   const auto e = errors_of("[imbalance]\npreset = \"yolo\"\n" + std::string(kMinimal));
   ASSERT_EQ(e.size(), 1U);

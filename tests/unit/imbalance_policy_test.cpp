@@ -46,6 +46,18 @@ TEST(ImbalancePolicy, TierChargeCurrentsFollowTheFactors) {
   EXPECT_DOUBLE_EQ(tier_charge_current_a(T::Alarm, c, s), 50.0);
 }
 
+TEST(ImbalancePolicy, AWorseTierNeverAllowsMoreThanAMilderOne) {
+  ChargeSettings c{};
+  c.nominal_charge_current = 150.0;
+  c.reduced_charge_current = 150.0;  // a configuration that would raise the alarm tier
+  ImbalanceSettings s{};
+  s.minor_factor = 0.6;
+  s.warning_factor = 0.8;
+  EXPECT_DOUBLE_EQ(tier_charge_current_a(T::Minor, c, s), 90.0);
+  EXPECT_DOUBLE_EQ(tier_charge_current_a(T::Warning, c, s), 90.0);
+  EXPECT_DOUBLE_EQ(tier_charge_current_a(T::Alarm, c, s), 90.0);
+}
+
 TEST(ImbalancePolicy, AlarmLevelsAreWarningThenAlarm) {
   EXPECT_EQ(tier_alarm_level(T::Balanced), 0);
   EXPECT_EQ(tier_alarm_level(T::Minor), 0);
