@@ -32,6 +32,16 @@ std::optional<double> battery_limit(bool sent_by_bms, const std::optional<double
 }
 }  // namespace
 
+/// A battery's SOC: the high-resolution field (0x355 bytes 4-5) when it is a real value and
+/// agrees with the 1 % field (some BMSes pad with 0xFFFF = 655.35 % or zeros), else the
+/// 1 % field; always within 0..100 %.
+std::optional<double> battery_soc(const std::optional<double>& whole, const std::optional<double>& hires) {
+  std::optional<double> soc = whole;
+  if (hires && *hires >= 0.0 && *hires <= 100.0 && (!whole || std::abs(*hires - *whole) <= 1.0)) soc = hires;
+  if (soc) soc = std::clamp(*soc, 0.0, 100.0);
+  return soc;
+}
+
 /// Fresh values of one battery at one instant: a value is used only while it is younger
 /// than the battery's stale timeout, so nothing stale is ever shown as current.
 struct Aggregator::Fresh {
@@ -86,10 +96,11 @@ bool Aggregator::has_reported(std::size_t i) const noexcept {
 double Aggregator::ramp_charge_current(double target_a, std::int64_t now_us) noexcept {
   const double rate = charge_.charge_current_ramp_a_per_s;
   double out = target_a;
-  // Only increases are ramped, and only from a limit that was in force: from zero (start,
-  // fail-safe, a blocking BMS) the ramp starts at zero too, which is the gentle choice.
-  if (rate > 0.0 && ramped_at_us_ != kNever && target_a > ramped_ccl_a_) {
-    const double dt_s = static_cast<double>(now_us - ramped_at_us_) / 1e6;
+  // Only increases are ramped; from zero (start-up, fail-safe, a blocking BMS) the ramp
+  // starts at zero, which is the gentle choice.
+  if (rate > 0.0 && target_a > ramped_ccl_a_) {
+    // Before the first evaluation the limit in force is zero (start-up is the fail-safe).
+    const double dt_s = ramped_at_us_ == kNever ? 0.0 : static_cast<double>(now_us - ramped_at_us_) / 1e6;
     out = std::min(target_a, ramped_ccl_a_ + rate * dt_s);
   }
   ramped_ccl_a_ = out;
@@ -141,8 +152,7 @@ Snapshot Aggregator::evaluate(std::int64_t now_us) {
     ++s.batteries_online;
     const Fresh f{st, now_us, stale_us};
 
-    // SOC: the high-resolution field when the BMS sends it, else the 1 % one.
-    view.soc_pct = f.get(SignalId::SocHiresPct) ? f.get(SignalId::SocHiresPct) : f.get(SignalId::SocPct);
+    view.soc_pct = battery_soc(f.get(SignalId::SocPct), f.get(SignalId::SocHiresPct));
     view.voltage_v = f.get(SignalId::VoltageV);
     view.current_a = f.get(SignalId::CurrentA);
     view.charge_current_limit_a =
@@ -152,13 +162,23 @@ Snapshot Aggregator::evaluate(std::int64_t now_us) {
 
     const auto charge_enable = f.get(SignalId::ChargeEnable);
     const auto discharge_enable = f.get(SignalId::DischargeEnable);
-    // Unknown blocks only when the BMS is supposed to send the limit (never guessed).
+    // Unknown blocks only when the BMS is supposed to send the limit (never guessed). A BMS
+    // whose protocol sends no limits (CANopen) blocks charging while its SOC is unknown or an
+    // EMCY is active, and both directions when its node is stopped.
+    const auto emcy = f.get(SignalId::EmcyCode);
+    const bool emcy_active = emcy && *emcy != 0.0;
+    const auto nmt = f.get(SignalId::NmtState);
+    const bool node_stopped = nmt && *nmt == 4.0;
+    const bool short_circuit = f.flag(SignalId::ProtectionShortCircuit);
     view.blocks_charge = (sends_charge_limit_[i] && !view.charge_current_limit_a) ||
                          (view.charge_current_limit_a && *view.charge_current_limit_a <= 0.0) ||
-                         (charge_enable && *charge_enable == 0.0);
+                         (charge_enable && *charge_enable == 0.0) || (!sends_charge_limit_[i] && !view.soc_pct) ||
+                         emcy_active || node_stopped || short_circuit ||
+                         f.flag(SignalId::ProtectionHighChargeTemperature) ||
+                         f.flag(SignalId::ProtectionLowChargeTemperature);
     view.blocks_discharge = (sends_discharge_limit_[i] && !view.discharge_current_limit_a) ||
                             (view.discharge_current_limit_a && *view.discharge_current_limit_a <= 0.0) ||
-                            (discharge_enable && *discharge_enable == 0.0);
+                            (discharge_enable && *discharge_enable == 0.0) || node_stopped || short_circuit;
     if (view.blocks_charge) ++s.blocking_charge;
     if (view.blocks_discharge) ++s.blocking_discharge;
     any_blocks_charge |= view.blocks_charge;
@@ -206,16 +226,31 @@ Snapshot Aggregator::evaluate(std::int64_t now_us) {
     Alarms& a = s.alarms;
     a.high_voltage = std::max(a.high_voltage, f.level(SignalId::ProtectionHighVoltage, SignalId::AlarmHighVoltage));
     a.low_voltage = std::max(a.low_voltage, f.level(SignalId::ProtectionLowVoltage, SignalId::AlarmLowVoltage));
-    a.high_temperature =
-        std::max(a.high_temperature, f.level(SignalId::ProtectionHighTemperature, SignalId::AlarmHighTemperature));
-    a.low_temperature = std::max(a.low_temperature, f.level(SignalId::ProtectionLowTemperature, SignalId::AlarmLowTemperature));
+    // Charge temperatures (0x35A) count as temperature alarms: the D-Bus contract has no
+    // path that DVCC acts on for them separately.
+    a.high_temperature = std::max({a.high_temperature, f.level(SignalId::ProtectionHighTemperature, SignalId::AlarmHighTemperature),
+                                   f.level(SignalId::ProtectionHighChargeTemperature, SignalId::AlarmHighChargeTemperature)});
+    a.low_temperature = std::max({a.low_temperature, f.level(SignalId::ProtectionLowTemperature, SignalId::AlarmLowTemperature),
+                                  f.level(SignalId::ProtectionLowChargeTemperature, SignalId::AlarmLowChargeTemperature)});
     a.high_discharge_current = std::max(
         a.high_discharge_current, f.level(SignalId::ProtectionHighDischargeCurrent, SignalId::AlarmHighDischargeCurrent));
     a.high_charge_current =
         std::max(a.high_charge_current, f.level(SignalId::ProtectionHighChargeCurrent, SignalId::AlarmHighChargeCurrent));
-    a.internal_failure =
-        std::max(a.internal_failure, f.level(SignalId::ProtectionSystemError, SignalId::AlarmInternalCommunication));
-    if (f.flag(SignalId::AlarmCellImbalance)) a.cell_imbalance = std::max<std::uint8_t>(a.cell_imbalance, 1);
+    // System error, general, contactor and short-circuit (0x359/0x35A) are BMS failures.
+    a.internal_failure = std::max({a.internal_failure,
+                                   f.level(SignalId::ProtectionSystemError, SignalId::AlarmInternalCommunication),
+                                   f.level(SignalId::ProtectionGeneral, SignalId::AlarmGeneral),
+                                   f.level(SignalId::ProtectionContactor, SignalId::AlarmContactor),
+                                   f.level(SignalId::ProtectionShortCircuit, SignalId::AlarmShortCircuit)});
+    a.cell_imbalance =
+        std::max(a.cell_imbalance, f.level(SignalId::ProtectionCellImbalance, SignalId::AlarmCellImbalance));
+    // CANopen EMCY: the temperature class (0x4xxx) is a temperature alarm, any other active
+    // code a BMS failure; EMCY 0x0000 (error reset) clears it.
+    if (emcy_active) {
+      const auto code = static_cast<std::uint32_t>(*emcy);
+      std::uint8_t& target = (code & 0xF000U) == 0x4000U ? a.high_temperature : a.internal_failure;
+      target = 2;
+    }
 
     s.batteries.push_back(std::move(view));
   }

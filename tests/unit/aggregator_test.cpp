@@ -252,21 +252,22 @@ TEST(Aggregator, HighResolutionSocIsPreferred) {
 namespace bms {
 namespace {
 
-TEST(AggregatorRamp, IncreasesAreRampedDecreasesAreImmediate) {
+TEST(AggregatorRamp, IncreasesAreRampedFromZeroAtStartDecreasesAreImmediate) {
   Settings cfg = bank({100, 100});
   cfg.charge.charge_current_ramp_a_per_s = 10.0;
   Aggregator a(cfg);
   feed(a, battery_set(0, 0, 50, 20));
   feed(a, battery_set(0, 1, 50, 20));
-  EXPECT_DOUBLE_EQ(a.evaluate(0).charge_current_limit_a, 40.0);  // the first limit is taken as is
-  feed(a, battery_set(kSecond, 0, 50, 100));
-  feed(a, battery_set(kSecond, 1, 50, 100));
-  EXPECT_DOUBLE_EQ(a.evaluate(kSecond).charge_current_limit_a, 50.0);      // +10 A in 1 s
-  EXPECT_DOUBLE_EQ(a.evaluate(3 * kSecond).charge_current_limit_a, 70.0);  // +20 A in 2 more
-  feed(a, battery_set(3 * kSecond, 0, 50, 15));
-  EXPECT_DOUBLE_EQ(a.evaluate(3 * kSecond).charge_current_limit_a, 30.0);  // down at once
-  feed(a, battery_set(4 * kSecond, 0, 50, 100));
-  EXPECT_DOUBLE_EQ(a.evaluate(4 * kSecond).charge_current_limit_a, 40.0);
+  EXPECT_DOUBLE_EQ(a.evaluate(0).charge_current_limit_a, 0.0);  // start-up is the fail-safe: ramp from 0
+  EXPECT_DOUBLE_EQ(a.evaluate(2 * kSecond).charge_current_limit_a, 20.0);
+  feed(a, battery_set(3 * kSecond, 0, 50, 100));
+  feed(a, battery_set(3 * kSecond, 1, 50, 100));
+  EXPECT_DOUBLE_EQ(a.evaluate(3 * kSecond).charge_current_limit_a, 30.0);  // +10 A in 1 s
+  EXPECT_DOUBLE_EQ(a.evaluate(5 * kSecond).charge_current_limit_a, 50.0);  // +20 A in 2 more
+  feed(a, battery_set(5 * kSecond, 0, 50, 5));
+  EXPECT_DOUBLE_EQ(a.evaluate(5 * kSecond).charge_current_limit_a, 10.0);  // down at once (2 x 5 A)
+  feed(a, battery_set(6 * kSecond, 0, 50, 100));
+  EXPECT_DOUBLE_EQ(a.evaluate(6 * kSecond).charge_current_limit_a, 20.0);
 }
 
 TEST(AggregatorRamp, OffByDefault) {
@@ -277,6 +278,74 @@ TEST(AggregatorRamp, OffByDefault) {
   feed(a, battery_set(kSecond, 0, 50, 100));
   feed(a, battery_set(kSecond, 1, 50, 100));
   EXPECT_DOUBLE_EQ(a.evaluate(kSecond).charge_current_limit_a, 200.0);
+}
+
+TEST(AggregatorSoc, PaddedOrImplausibleHighResolutionSocIsIgnored) {
+  Aggregator a(bank({100}));
+  feed(a, battery_set(0, 0, 95));
+  feed(a, frame(0, 0, {{SignalId::SocHiresPct, 655.35}}));  // 0xFFFF: "unused"
+  EXPECT_DOUBLE_EQ(*a.evaluate(kSecond).soc_pct, 95.0);
+  feed(a, frame(0, 0, {{SignalId::SocHiresPct, 0.0}}));  // zero padding
+  EXPECT_DOUBLE_EQ(*a.evaluate(kSecond).soc_pct, 95.0);
+  feed(a, frame(0, 0, {{SignalId::SocPct, 104}}));  // out of range: clamped
+  EXPECT_DOUBLE_EQ(*a.evaluate(kSecond).soc_pct, 100.0);
+}
+
+TEST(AggregatorAlarms, SmaPairsAndChargeTemperaturesAreNotDropped) {
+  Aggregator a(bank({100, 100}));
+  feed(a, battery_set(0, 0, 50));
+  feed(a, battery_set(0, 1, 50));
+  feed(a, frame(0, 0, {{SignalId::ProtectionShortCircuit, 1}, {SignalId::AlarmHighChargeTemperature, 1}}));
+  feed(a, frame(0, 1, {{SignalId::ProtectionCellImbalance, 1}}));
+  const Snapshot s = a.evaluate(kSecond);
+  EXPECT_EQ(s.alarms.internal_failure, 2);
+  EXPECT_EQ(s.alarms.high_temperature, 1);
+  EXPECT_EQ(s.alarms.cell_imbalance, 2);
+  // A short circuit blocks both directions.
+  EXPECT_DOUBLE_EQ(s.charge_current_limit_a, 0.0);
+  EXPECT_DOUBLE_EQ(s.discharge_current_limit_a, 0.0);
+}
+
+TEST(AggregatorAlarms, ChargeTemperatureProtectionBlocksCharging) {
+  Aggregator a(bank({100}));
+  feed(a, battery_set(0, 0, 50));
+  feed(a, frame(0, 0, {{SignalId::ProtectionLowChargeTemperature, 1}}));
+  const Snapshot s = a.evaluate(kSecond);
+  EXPECT_EQ(s.alarms.low_temperature, 2);
+  EXPECT_DOUBLE_EQ(s.charge_current_limit_a, 0.0);
+  EXPECT_DOUBLE_EQ(s.discharge_current_limit_a, 100.0);
+}
+
+TEST(AggregatorCanopen, EmcyRaisesAlarmsAndBlocksChargingUntilReset) {
+  Settings cfg = bank({150});
+  cfg.batteries[0].protocol = BatteryProtocol::Canopen;
+  cfg.batteries[0].canopen_map = std::make_shared<const canopen::ObjectMap>();  // a map without limits
+  Aggregator a(cfg);
+  feed(a, frame(0, 0, {{SignalId::SocPct, 60}, {SignalId::NmtState, 5}}));
+  EXPECT_DOUBLE_EQ(a.evaluate(kSecond).charge_current_limit_a, 300.0);  // only the bank's caps
+  feed(a, frame(kSecond, 0, {{SignalId::EmcyCode, 0x4210}}));  // excess temperature
+  Snapshot s = a.evaluate(kSecond);
+  EXPECT_EQ(s.alarms.high_temperature, 2);
+  EXPECT_DOUBLE_EQ(s.charge_current_limit_a, 0.0);
+  feed(a, frame(2 * kSecond, 0, {{SignalId::EmcyCode, 0x0000}}));  // error reset
+  s = a.evaluate(2 * kSecond);
+  EXPECT_EQ(s.alarms.high_temperature, 0);
+  EXPECT_DOUBLE_EQ(s.charge_current_limit_a, 300.0);
+  feed(a, frame(3 * kSecond, 0, {{SignalId::NmtState, 4}}));  // node stopped
+  s = a.evaluate(3 * kSecond);
+  EXPECT_DOUBLE_EQ(s.charge_current_limit_a, 0.0);
+  EXPECT_DOUBLE_EQ(s.discharge_current_limit_a, 0.0);
+}
+
+TEST(AggregatorCanopen, WithoutAFreshSocChargingIsBlocked) {
+  Settings cfg = bank({150});
+  cfg.batteries[0].protocol = BatteryProtocol::Canopen;
+  cfg.batteries[0].canopen_map = std::make_shared<const canopen::ObjectMap>();
+  Aggregator a(cfg);
+  feed(a, frame(0, 0, {{SignalId::NmtState, 5}}));  // heartbeat only: SDO answers missing
+  const Snapshot s = a.evaluate(kSecond);
+  EXPECT_EQ(s.batteries_online, 1);
+  EXPECT_DOUBLE_EQ(s.charge_current_limit_a, 0.0);
 }
 
 TEST(AggregatorInverter, KeepAliveIsPresentUntilItsTimeout) {
