@@ -1,14 +1,16 @@
 #include "app/cli.hpp"
 
 #include <charconv>
+#include <cmath>
 
 namespace bms {
 namespace {
 
-bool parse_positive(const std::string& text, double& out) {
+/// A finite number within [min, max] (rejects nan, inf and what would overflow a time).
+bool parse_in_range(const std::string& text, double min, double max, double& out) {
   const char* end = text.data() + text.size();
   auto [ptr, ec] = std::from_chars(text.data(), end, out);
-  return ec == std::errc() && ptr == end && out > 0;
+  return ec == std::errc() && ptr == end && std::isfinite(out) && out >= min && out <= max;
 }
 
 }  // namespace
@@ -86,8 +88,8 @@ CliResult parse_command_line(const std::vector<std::string>& args) {
       if (!value(v)) return fail("--speed needs a number or max");
       if (v == "max") {
         o.speed = 0;
-      } else if (!parse_positive(v, o.speed)) {
-        return fail("--speed: \"" + v + "\" is not a positive number or max");
+      } else if (!parse_in_range(v, 1e-3, 1e6, o.speed)) {
+        return fail("--speed: \"" + v + "\" is not a number from 0.001 to 1000000, or max");
       }
     } else if (a == "--emit-log") {
       if (!value(o.emit_log_path)) return fail("--emit-log needs an OUT file");
@@ -96,7 +98,9 @@ CliResult parse_command_line(const std::vector<std::string>& args) {
     } else if (a == "--plot") {
       if (!value(o.plot_path)) return fail("--plot needs a FILE.png");
     } else if (a == "--status-interval") {
-      if (!value(v) || !parse_positive(v, o.status_interval_s)) return fail("--status-interval needs a positive number of seconds");
+      if (!value(v) || !parse_in_range(v, 1e-3, 1e6, o.status_interval_s)) {
+        return fail("--status-interval needs a number of seconds from 0.001 to 1000000");
+      }
     } else if (a == "--no-dbus") {
       o.no_dbus = true;
     } else if (a == "--keep-running") {

@@ -35,7 +35,15 @@ int FrameRouter::find_source(const CanFrame& frame) noexcept {
     }
   }
   if (!last_is_canopen_) return last_source_;
-  // CANopen: several nodes share the interface; the COB-ID says which node sent it.
+  // CANopen: a TPDO a map places at an absolute COB-ID belongs to that map's battery.
+  for (std::size_t i = 0; i < routes_.size(); ++i) {
+    const Route& r = routes_[i];
+    if (r.canopen_map == nullptr || r.interface != iface) continue;
+    for (const auto& pdo : r.canopen_map->pdos) {
+      if (pdo.pdo_number == 0 && pdo.cob_id == frame.id) return static_cast<int>(i);
+    }
+  }
+  // Otherwise several nodes share the interface; the COB-ID says which node sent it.
   const std::uint8_t node = canopen::classify_cob_id(frame.id).node;
   for (std::size_t i = 0; i < routes_.size(); ++i) {
     if (routes_[i].canopen_map != nullptr && routes_[i].node == node && routes_[i].interface == iface) {

@@ -18,8 +18,9 @@ namespace bms {
 
 class OutputSchedule {
  public:
+  /// @param interval_us at least 1 (a zero interval would never advance the grid)
   OutputSchedule(std::int64_t interval_us, std::int64_t min_gap_us) noexcept
-      : interval_us_(interval_us), min_gap_us_(min_gap_us) {}
+      : interval_us_(interval_us > 0 ? interval_us : 1), min_gap_us_(min_gap_us) {}
 
   /// The next instant this output wants to publish if nothing changes (periodic tick or a
   /// protective publication held back by min_gap); nullopt before the first publication.

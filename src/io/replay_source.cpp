@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <exception>
 #include <mutex>
 
 namespace bms {
@@ -21,7 +22,15 @@ SourceResult ReplaySource::run(FrameHandler& handler, std::stop_token stop) {
   for (;;) {
     // The stop check is cheap but not free: look every 256 frames at full speed.
     if ((++counter & 0xFF) == 0 && stop.stop_requested()) break;
-    const auto next = reader_->next(frame);
+    CandumpReader::Next next;
+    try {
+      next = reader_->next(frame);
+    } catch (const std::exception& e) {
+      // A read error (EIO, a directory given as the log) ends the replay as bad input.
+      result.ok = false;
+      result.error = e.what();
+      break;
+    }
     if (next == CandumpReader::Next::End) break;
     if (next == CandumpReader::Next::Error) {
       result.ok = false;

@@ -60,6 +60,12 @@ std::vector<CanIdRange> battery_id_ranges(const BatterySettings& battery) {
   for (std::uint32_t base : {0x080U, 0x180U, 0x280U, 0x380U, 0x480U, 0x580U, 0x700U}) {
     out.push_back({base + n, base + n, false});
   }
+  // TPDOs a map places at an absolute COB-ID (not "TPDOn of the node").
+  if (battery.canopen_map) {
+    for (const auto& pdo : battery.canopen_map->pdos) {
+      if (pdo.pdo_number == 0) out.push_back({pdo.cob_id, pdo.cob_id, false});
+    }
+  }
   return out;
 }
 

@@ -127,6 +127,12 @@ TEST_F(ReplayProcess, MissingReplayFileIsABadInput) {
   EXPECT_NE(r.err.find("nope.log: cannot open: No such file or directory"), std::string::npos) << r.err;
 }
 
+TEST_F(ReplayProcess, UnreadableReplayInputIsABadInputNotACrash) {
+  const auto r = run_process(kBinary + " --config " + three_battery_config() + " --replay /tmp --speed max --no-dbus");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("/tmp: read error: Is a directory"), std::string::npos) << r.err;
+}
+
 TEST_F(ReplayProcess, UsageErrorsExitTwo) {
   const auto r = run_process(kBinary + " --bogus");
   EXPECT_EQ(r.exit_code, 2);
