@@ -56,12 +56,22 @@ std::int64_t Engine::next_timer_us() const {
   for (const auto& slot : slots_) {
     if (auto due = slot.schedule.next_due_us(); due && *due < next) next = *due;
   }
-  // A battery going stale is an event of its own: the first instant it is offline.
+  // A battery going stale is an event of its own: the first instant it is offline. So is a
+  // limit, enable flag or SOC going stale while the battery still sends other frames (a BMS
+  // that stopped sending 0x351 blocks charging at that instant, not at the next tick).
+  static constexpr SignalId kExpiring[] = {SignalId::ChargeCurrentLimitA, SignalId::DischargeCurrentLimitA,
+                                           SignalId::ChargeVoltageLimitV, SignalId::SocPct,
+                                           SignalId::ChargeEnable,       SignalId::DischargeEnable};
   for (std::size_t i = 0; i < stale_after_us_.size(); ++i) {
     const BatteryState& b = aggregator_.battery(i);
-    if (b.online(now_us_, stale_after_us_[i])) {
-      const std::int64_t goes_stale = b.last_frame_us() + stale_after_us_[i] + 1;
-      if (goes_stale < next) next = goes_stale;
+    if (!b.online(now_us_, stale_after_us_[i])) continue;
+    const std::int64_t goes_stale = b.last_frame_us() + stale_after_us_[i] + 1;
+    if (goes_stale < next) next = goes_stale;
+    for (SignalId id : kExpiring) {
+      const std::int64_t at = b.updated_us(id);
+      if (at == kNever) continue;
+      const std::int64_t expires = at + stale_after_us_[i] + 1;
+      if (expires > now_us_ && expires < next) next = expires;
     }
   }
   return next;

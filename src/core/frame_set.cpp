@@ -74,16 +74,18 @@ FrameSet build_frame_set(const Snapshot& s, const OutputSettings& output) {
   if (s.soc_pct) {
     pylon::SocSoh soc;
     soc.soc_pct = *s.soc_pct;
-    soc.soh_pct = s.soh_pct.value_or(100.0);
+    soc.soh_pct = s.soh_pct.value_or(100.0);  // SOH is informational: 100 % when no BMS reports it
     soc.soc_hires_pct = *s.soc_pct;
     soc.dlc = pylon ? 4 : 8;
     set.add(pylon::encode_soc_soh(soc));
   }
-  if (s.voltage_v) {
+  // 0x356 only with all three measurements: a made-up 0 degC could trigger an inverter's
+  // cold-charge derating, a made-up 25 degC could hide a cold bank.
+  if (s.voltage_v && s.current_a && s.temperature_c) {
     pylon::Measurements m;
     m.voltage_v = *s.voltage_v;
-    m.current_a = s.current_a.value_or(0.0);
-    m.temperature_c = s.temperature_c.value_or(0.0);
+    m.current_a = *s.current_a;
+    m.temperature_c = *s.temperature_c;
     set.add(pylon::encode_measurements(m));
   }
 

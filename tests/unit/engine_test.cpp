@@ -123,6 +123,24 @@ TEST(Engine, ABatteryGoingStaleIsAnEventAtItsExactTimeout) {
   EXPECT_DOUBLE_EQ(rec.entries[1].ccl, 100.0);
 }
 
+TEST(Engine, ALimitGoingStaleWhileTheBatteryTalksIsAnEventAtItsExactTimeout) {
+  Engine e(two_batteries());
+  Recorder rec;
+  e.add_publisher(rec, 10 * kSecond, 200'000);
+  steady(e, 0, 1);
+  // Both keep sending SOC frames, but A's limits frame stopped at 0 (stale after 3 s).
+  for (int k = 1; k <= 5; ++k) {
+    feed(e, frame(k * kSecond, 0, {{SignalId::SocPct, 50}}));
+    feed(e, battery_set(k * kSecond + 10'000, 1, 50));
+  }
+  e.finish(5 * kSecond + 20'000);
+  ASSERT_GE(rec.entries.size(), 2U);
+  EXPECT_EQ(rec.entries[1].t, 3'000'001);
+  EXPECT_EQ(rec.entries[1].reason, PublishReason::Protective);
+  EXPECT_DOUBLE_EQ(rec.entries[1].ccl, 0.0);
+  EXPECT_EQ(rec.entries[1].online, 2);
+}
+
 TEST(Engine, OutputsOpenAfterTheGraceWhenABatteryNeverSpeaks) {
   Engine e(two_batteries());
   Recorder rec;

@@ -126,6 +126,14 @@ TEST(FrameSet, OutOfRangeValuesAreClampedToTheirFields) {
   EXPECT_EQ(format_candump_log_line(set.frames[2]), "(1700000000.000000) can9 356#77130080" "0B01");
 }
 
+TEST(FrameSet, MeasurementsAreLeftOutRatherThanGuessed) {
+  Snapshot s = healthy();
+  s.temperature_c.reset();  // no BMS reports a temperature
+  std::vector<std::uint32_t> ids;
+  for (const auto& f : build_frame_set(s, profile(OutputProfile::Pylon)).view()) ids.push_back(f.id);
+  EXPECT_EQ(ids, (std::vector<std::uint32_t>{0x351, 0x355, 0x359, 0x35C, 0x35E}));
+}
+
 TEST(FrameSet, ManufacturerTextIsConfigurable) {
   OutputSettings o = profile(OutputProfile::Pylon);
   o.manufacturer = "BYD";
