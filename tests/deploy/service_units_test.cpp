@@ -339,10 +339,10 @@ TEST_F(ReloadConfig, FlagsChangesThatNeedNewPortsOrBusNames) {
 
 TEST_F(ReloadConfig, PrintsNumbersInTheirShortestExactForm) {
   const Settings before = current();
-  write(config("55.2", "can0", "info"));
+  write(config("155.2", "can0", "info"));
   const ReloadResult result = reload_config(path_, before);
-  ASSERT_TRUE(result.ok());
-  EXPECT_EQ(result.changes, (std::vector<std::string>{"charge.nominal_charge_current: 150.0 -> 55.2"}));
+  ASSERT_TRUE(result.ok()) << result.errors.front();
+  EXPECT_EQ(result.changes, (std::vector<std::string>{"charge.nominal_charge_current: 150.0 -> 155.2"}));
 }
 
 TEST_F(ReloadConfig, ReportsNoChangesForTheSameFile) {
