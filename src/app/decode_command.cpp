@@ -1,7 +1,6 @@
 #include "app/decode_command.hpp"
 
 #include <cstdio>
-#include <filesystem>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -114,37 +113,15 @@ bool parse_args(const std::vector<std::string>& args, Args& a, std::string& erro
   return true;
 }
 
-/// Loads a map once per path; reports problems with the map file's own file:line.
-MapPtr load_map(const std::string& name, const std::string& relative_to, std::map<std::string, MapPtr>& cache,
-                std::ostream& err) {
-  std::string path;
-  if (!relative_to.empty() && !std::filesystem::path(name).is_absolute()) {
-    const auto candidate = std::filesystem::path(relative_to).parent_path() / name;
-    if (std::filesystem::is_regular_file(candidate)) path = candidate.string();
-  }
-  if (path.empty()) path = resolve_object_map_path(name);
-  if (path.empty()) {
-    err << "decode: object map not found: " << name << "\n";
-    return nullptr;
-  }
-  if (auto it = cache.find(path); it != cache.end()) return it->second;
-  ObjectMapResult r = load_object_map_file(path);
-  if (!r.ok()) {
-    for (const auto& e : r.errors) err << e << "\n";
-    return nullptr;
-  }
-  auto map = std::make_shared<const canopen::ObjectMap>(std::move(r.map));
-  cache.emplace(path, map);
-  return map;
-}
-
 bool build_routes(const Args& a, Routes& routes, std::ostream& err) {
-  std::map<std::string, MapPtr> cache;
   if (a.protocol.rfind("canopen:", 0) == 0) {
-    routes.fallback_canopen_map = load_map(a.protocol.substr(8), {}, cache, err);
-    if (!routes.fallback_canopen_map) return false;
+    ObjectMapResult map = load_object_map(a.protocol.substr(8), "");
+    for (const auto& e : map.errors) err << "decode: " << e << "\n";
+    if (!map.ok()) return false;
+    routes.fallback_canopen_map = std::make_shared<const canopen::ObjectMap>(std::move(map.map));
   }
   if (a.config.empty()) return true;
+  // The config loader has loaded each CANopen battery's map already (errors name its line).
   const ConfigResult config = load_config_file(a.config);
   if (!config.ok()) {
     for (const auto& e : config.errors) err << e << "\n";
@@ -157,10 +134,7 @@ bool build_routes(const Args& a, Routes& routes, std::ostream& err) {
       routes.pylon_by_iface[b.interface] = s;
       continue;
     }
-    const std::string map_name = b.object_map.empty() ? "superb_epsilon_v2" : b.object_map;
-    MapPtr map = load_map(map_name, a.config, cache, err);
-    if (!map) return false;
-    routes.canopen_by_iface[b.interface].push_back({b.name, static_cast<std::uint8_t>(b.node_id), map});
+    routes.canopen_by_iface[b.interface].push_back({b.name, static_cast<std::uint8_t>(b.node_id), b.canopen_map});
   }
   return true;
 }

@@ -264,22 +264,8 @@ ObjectMapResult load_object_map(const std::string& name_or_path, const std::stri
   ObjectMapResult r;
   std::string names;
   for (std::string_view n : builtin_object_map_names()) names += (names.empty() ? "" : ", ") + std::string(n);
-  r.errors.push_back(name_or_path + ": no such object map file, and not a shipped map (" + names + ")");
+  r.errors.push_back("object map not found: " + name_or_path + " (no such file, and not a shipped map: " + names + ")");
   return r;
-}
-
-std::string resolve_object_map_path(const std::string& name_or_path) {
-  struct stat st {};
-  if (::stat(name_or_path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) return name_or_path;
-  if (name_or_path.find('/') != std::string::npos) return {};
-  // Shipped maps: next to an installed binary's share dir, or in the source tree.
-  const std::string base = name_or_path.size() > 5 && name_or_path.ends_with(".toml") ? name_or_path : name_or_path + ".toml";
-  for (const std::string& dir : {std::string("/usr/share/bms-aggregator/canopen"),
-                                std::string(BMS_SOURCE_DIR) + "/protocols/canopen/maps"}) {
-    const std::string candidate = dir + "/" + base;
-    if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode)) return candidate;
-  }
-  return {};
 }
 
 }  // namespace bms

@@ -28,8 +28,4 @@ struct ObjectMapResult {
 /// name is an error listing the shipped maps.
 [[nodiscard]] ObjectMapResult load_object_map(const std::string& name_or_path, const std::string& relative_to_dir);
 
-/// Resolves a map argument: a path as given when it names a file, otherwise a shipped map
-/// by name ("superb_epsilon_v2" -> <maps dir>/superb_epsilon_v2.toml). Empty if not found.
-[[nodiscard]] std::string resolve_object_map_path(const std::string& name_or_path);
-
 }  // namespace bms

@@ -23,8 +23,8 @@ void require(bool ok) {
 }
 
 const bms::canopen::ObjectMap& shipped(const char* name) {
-  static const bms::canopen::ObjectMap superb = bms::load_object_map_file(bms::resolve_object_map_path("superb_epsilon_v2")).map;
-  static const bms::canopen::ObjectMap cia418 = bms::load_object_map_file(bms::resolve_object_map_path("cia418_generic")).map;
+  static const bms::canopen::ObjectMap superb = bms::load_object_map("superb_epsilon_v2", "").map;
+  static const bms::canopen::ObjectMap cia418 = bms::load_object_map("cia418_generic", "").map;
   return std::string(name) == "superb" ? superb : cia418;
 }
 

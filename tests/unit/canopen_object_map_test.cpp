@@ -15,9 +15,7 @@ using test::frame;
 using test::value;
 
 ObjectMap load_shipped(const std::string& name) {
-  const std::string path = resolve_object_map_path(name);
-  EXPECT_FALSE(path.empty()) << name;
-  const ObjectMapResult r = load_object_map_file(path);
+  const ObjectMapResult r = load_object_map(name, "");
   EXPECT_TRUE(r.ok()) << (r.errors.empty() ? "" : r.errors.front());
   return r.map;
 }
