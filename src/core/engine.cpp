@@ -38,7 +38,7 @@ Engine::Engine(const Settings& settings) : aggregator_(settings) {
   }
 }
 
-bool Engine::outputs_open() const {
+bool Engine::outputs_open() {
   if (outputs_open_) return true;
   bool all_seen = true;
   for (std::size_t i = 0; i < stale_after_us_.size(); ++i) all_seen &= aggregator_.has_reported(i);
@@ -87,21 +87,21 @@ void Engine::publish_due(const Snapshot& snapshot) {
   }
 }
 
-void Engine::advance_to(std::int64_t t) {
-  for (std::int64_t next = next_timer_us(); next < t; next = next_timer_us()) {
+void Engine::step_to(std::int64_t t) {
+  // One timer computation per step in the common case (nothing changed, nothing due).
+  std::int64_t next = next_timer_us();
+  if (dirty_ || next <= now_us_) {  // the readings of now_us_ are complete: settle them
+    dirty_ = false;
+    ++evaluations_;
+    publish_due(aggregator_.evaluate(now_us_));
+    next = next_timer_us();
+  }
+  for (; next < t; next = next_timer_us()) {  // timers strictly before t, each at its own time
     now_us_ = next;
     ++evaluations_;
     publish_due(aggregator_.evaluate(now_us_));
   }
-  now_us_ = t;
-}
-
-void Engine::settle() {
-  const std::int64_t next = next_timer_us();
-  if (!dirty_ && next > now_us_) return;
-  dirty_ = false;
-  ++evaluations_;
-  publish_due(aggregator_.evaluate(now_us_));
+  now_us_ = std::max(now_us_, t);
 }
 
 void Engine::on_reading(const Reading& r) {
@@ -115,8 +115,7 @@ void Engine::on_reading(const Reading& r) {
     now_us_ = r.time_us;
     first_us_ = r.time_us;
   } else if (r.time_us > now_us_) {
-    settle();
-    advance_to(r.time_us);
+    step_to(r.time_us);
   }
   if (r.source < stale_after_us_.size()) {
     const BatteryState& b = aggregator_.battery(r.source);
@@ -134,7 +133,7 @@ void Engine::on_reading(const Reading& r) {
   } else if (r.source == kSourceInverter) {
     aggregator_.apply(r);  // the keep-alive: shown at the next publication, never protective
   } else if (r.kind == ReadingKind::Tick) {
-    settle();
+    step_to(now_us_);
   }
 }
 
@@ -148,11 +147,8 @@ void Engine::finish(std::int64_t end_us) {
     started_ = true;
     now_us_ = end_us;
   }
-  if (end_us > now_us_) {
-    settle();
-    advance_to(end_us);
-  }
-  settle();
+  if (end_us > now_us_) step_to(end_us);
+  step_to(now_us_);
   ++evaluations_;
   const Snapshot last = aggregator_.evaluate(now_us_);
   for (auto& slot : slots_) {

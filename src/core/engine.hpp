@@ -50,21 +50,22 @@ class Engine {
     SnapshotPublisher* publisher;
     OutputSchedule schedule;
   };
-  void advance_to(std::int64_t t);
-  void settle();
+  /// Settles the readings of now_us_ (publishes if they changed a decision or a timer is
+  /// due), then fires every timer strictly before `t` at its own time, and moves to `t`.
+  void step_to(std::int64_t t);
   [[nodiscard]] std::int64_t next_timer_us() const;
   void publish_due(const Snapshot& snapshot);
 
   std::vector<std::int64_t> stale_after_us_;
   Aggregator aggregator_;
   std::vector<Slot> slots_;
-  [[nodiscard]] bool outputs_open() const;
+  [[nodiscard]] bool outputs_open();
 
   std::int64_t now_us_ = 0;
   std::int64_t first_us_ = 0;
   std::int64_t startup_grace_us_ = 0;
   bool started_ = false;
-  mutable bool outputs_open_ = false;
+  bool outputs_open_ = false;  // latched: once open, outputs stay open
   bool dirty_ = true;
   std::uint64_t evaluations_ = 0;
   std::uint64_t readings_ = 0;
