@@ -52,6 +52,12 @@ struct Outputs {
 #if BMS_WITH_DBUS
   std::unique_ptr<dbus::VictronBatteryService> dbus;  ///< last: stops (leaves the bus) first
 #endif
+
+  /// Writes out what the file outputs buffer.
+  void flush() const {
+    if (emit_log) emit_log->flush();
+    if (report) report->flush();
+  }
 };
 
 /// Creates the outputs the settings and options ask for. @throws std::runtime_error naming
@@ -119,6 +125,19 @@ void log_summary(const CandumpReader& rd, const PipelineResult& result, double w
   if (out.report) spdlog::info("report: {} rows in {}", out.report->rows(), out.report_path);
 }
 
+/// Runs the two-thread pipeline on `source` under the supervisor's hooks (heartbeat, reloaded
+/// settings, READY once the source and outputs exist), then flushes the file outputs.
+PipelineResult run_pipeline(const Settings& settings, Engine& engine, FrameSource& source, const Outputs& outputs,
+                            std::stop_token stop, const ServiceHooks& hooks) {
+  Pipeline pipeline(settings, engine);
+  pipeline.set_heartbeat(hooks.heartbeat);
+  pipeline.set_settings_source(hooks.settings_generation, hooks.settings);
+  if (hooks.ready) hooks.ready();
+  PipelineResult result = pipeline.run(source, stop);
+  outputs.flush();
+  return result;
+}
+
 /// Live mode: the same engine and outputs as a replay, fed by the SocketCAN ports; the
 /// frame set goes out on [output].interface. Runs until `stop`.
 int run_live(const Settings& settings, const Options& options, std::stop_token stop, const ServiceHooks& hooks) {
@@ -132,15 +151,9 @@ int run_live(const Settings& settings, const Options& options, std::stop_token s
     spdlog::error("{}: {}", settings.source_path, e.what());
     return 2;
   }
-  Pipeline pipeline(settings, engine);
-  pipeline.set_heartbeat(hooks.heartbeat);
-  pipeline.set_settings_source(hooks.settings_generation, hooks.settings);
   // Ready once the ports are set up (present, or being retried) and the outputs exist: a
   // missing interface is a state the service reports and waits out, not a start failure.
-  if (hooks.ready) hooks.ready();
-  const PipelineResult result = pipeline.run(*input.source, stop);
-  if (outputs.emit_log) outputs.emit_log->flush();
-  if (outputs.report) outputs.report->flush();
+  const PipelineResult result = run_pipeline(settings, engine, *input.source, outputs, stop, hooks);
   log_live_summary(input, result);
   if (outputs.can) {
     spdlog::info("emitted {} frames in {} frame sets to {} ({} dropped)", outputs.can->frames_sent(),
@@ -180,15 +193,9 @@ int run_service(const Settings& configured, const Options& options, std::stop_to
   }
   ReplaySource source(std::move(reader), options.speed);
 
-  Pipeline pipeline(settings, engine);
-  pipeline.set_heartbeat(hooks.heartbeat);
-  pipeline.set_settings_source(hooks.settings_generation, hooks.settings);
-  if (hooks.ready) hooks.ready();
   const auto wall0 = std::chrono::steady_clock::now();
-  const PipelineResult result = pipeline.run(source, stop);
+  const PipelineResult result = run_pipeline(settings, engine, source, outputs, stop, hooks);
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
-  if (outputs.emit_log) outputs.emit_log->flush();
-  if (outputs.report) outputs.report->flush();
   log_summary(source.reader(), result, wall_s, outputs, options);
 
   if (!result.source.ok) {
