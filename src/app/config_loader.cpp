@@ -12,6 +12,13 @@
 namespace bms {
 namespace {
 
+/// A number as a user wrote it in an error message ("99", "0.85").
+std::string format_number(double v) {
+  std::ostringstream out;
+  out << v;
+  return out.str();
+}
+
 /// Reads one TOML table against a schema: each get_* marks its key as known, finish()
 /// reports the rest as unknown. Errors carry file, line and the dotted key.
 class TableReader {
@@ -28,7 +35,7 @@ class TableReader {
         return;
       }
       if (*v < min || *v > max) {
-        error(*node, key, "out of range: " + format(*v) + " (allowed " + format(min) + " .. " + format(max) + ")");
+        error(*node, key, "out of range: " + format_number(*v) + " (allowed " + format_number(min) + " .. " + format_number(max) + ")");
         return;
       }
       out = *v;
@@ -128,11 +135,6 @@ class TableReader {
       case toml::node_type::table: return "a table";
       default: return "a date/time";
     }
-  }
-  static std::string format(double v) {
-    std::ostringstream s;
-    s << v;
-    return s.str();
   }
 
   const toml::table& table_;
@@ -335,11 +337,6 @@ void check_batteries(const toml::array* list, const std::vector<BatterySettings>
   }
 }
 
-std::string fmt_number(double v) {
-  std::ostringstream out;
-  out << v;
-  return out.str();
-}
 
 }  // namespace
 
@@ -425,9 +422,9 @@ ConfigResult load_config_text(std::string_view text, const std::string& origin) 
     const toml::node* charge = root.get("charge");
     const toml::node* at = charge != nullptr && charge->is_table() ? charge->as_table()->get("reduced_charge_current") : nullptr;
     errors.push_back(origin + ":" + std::to_string(at != nullptr ? at->source().begin.line : 1) +
-                     ": charge.reduced_charge_current: " + fmt_number(s.charge.reduced_charge_current) +
+                     ": charge.reduced_charge_current: " + format_number(s.charge.reduced_charge_current) +
                      " A is more than the warning tier allows (warning_factor x nominal_charge_current = " +
-                     fmt_number(s.imbalance.warning_factor * s.charge.nominal_charge_current) + " A)");
+                     format_number(s.imbalance.warning_factor * s.charge.nominal_charge_current) + " A)");
   }
   if (s.batteries.empty()) errors.push_back(origin + ":1: battery: at least one [[battery]] is required");
   if (s.batteries.size() > 64) errors.push_back(origin + ":1: battery: at most 64 batteries are supported");
