@@ -62,16 +62,19 @@ std::int64_t Engine::next_timer_us() const {
   static constexpr SignalId kExpiring[] = {SignalId::ChargeCurrentLimitA, SignalId::DischargeCurrentLimitA,
                                            SignalId::ChargeVoltageLimitV, SignalId::SocPct,
                                            SignalId::ChargeEnable,       SignalId::DischargeEnable};
+  // Every deadline after the last evaluation counts, also one that falls on the very instant
+  // of a later reading: that instant's settlement evaluates it (else it would be skipped).
   for (std::size_t i = 0; i < stale_after_us_.size(); ++i) {
     const BatteryState& b = aggregator_.battery(i);
-    if (!b.online(now_us_, stale_after_us_[i])) continue;
+    if (b.last_frame_us() == kNever) continue;
     const std::int64_t goes_stale = b.last_frame_us() + stale_after_us_[i] + 1;
+    if (goes_stale <= evaluated_us_) continue;  // offline as of the last evaluation: its values too
     if (goes_stale < next) next = goes_stale;
     for (SignalId id : kExpiring) {
       const std::int64_t at = b.updated_us(id);
       if (at == kNever) continue;
       const std::int64_t expires = at + stale_after_us_[i] + 1;
-      if (expires > now_us_ && expires < next) next = expires;
+      if (expires > evaluated_us_ && expires < next) next = expires;
     }
   }
   return next;
@@ -93,12 +96,14 @@ void Engine::step_to(std::int64_t t) {
   if (dirty_ || next <= now_us_) {  // the readings of now_us_ are complete: settle them
     dirty_ = false;
     ++evaluations_;
+    evaluated_us_ = now_us_;
     publish_due(aggregator_.evaluate(now_us_));
     next = next_timer_us();
   }
   for (; next < t; next = next_timer_us()) {  // timers strictly before t, each at its own time
     now_us_ = next;
     ++evaluations_;
+    evaluated_us_ = now_us_;
     publish_due(aggregator_.evaluate(now_us_));
   }
   now_us_ = std::max(now_us_, t);
@@ -150,6 +155,7 @@ void Engine::finish(std::int64_t end_us) {
   if (end_us > now_us_) step_to(end_us);
   step_to(now_us_);
   ++evaluations_;
+  evaluated_us_ = now_us_;
   const Snapshot last = aggregator_.evaluate(now_us_);
   for (auto& slot : slots_) {
     slot.publisher->publish(last, PublishReason::Final);

@@ -62,6 +62,7 @@ class Engine {
   [[nodiscard]] bool outputs_open();
 
   std::int64_t now_us_ = 0;
+  std::int64_t evaluated_us_ = kNever;  ///< when the aggregate was last evaluated (deadlines after it are due)
   std::int64_t first_us_ = 0;
   std::int64_t startup_grace_us_ = 0;
   bool started_ = false;

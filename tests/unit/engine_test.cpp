@@ -17,10 +17,11 @@ struct Recorder final : SnapshotPublisher {
     PublishReason reason;
     double ccl;
     std::uint16_t online;
+    double cvl;
   };
   std::vector<Entry> entries;
   void publish(const Snapshot& s, PublishReason reason) override {
-    entries.push_back({s.time_us, reason, s.charge_current_limit_a, s.batteries_online});
+    entries.push_back({s.time_us, reason, s.charge_current_limit_a, s.batteries_online, s.charge_voltage_limit_v});
   }
 };
 
@@ -139,6 +140,24 @@ TEST(Engine, ALimitGoingStaleWhileTheBatteryTalksIsAnEventAtItsExactTimeout) {
   EXPECT_EQ(rec.entries[1].reason, PublishReason::Protective);
   EXPECT_DOUBLE_EQ(rec.entries[1].ccl, 0.0);
   EXPECT_EQ(rec.entries[1].online, 2);
+}
+
+// Found by the policy oracle (bank seed 10081055988160304433): a deadline falling on the very
+// instant of another frame was never fired, so the block waited for the next periodic set.
+TEST(Engine, ABatteryGoingStaleAtTheInstantOfAnotherFrameIsStillAnEventAtThatInstant) {
+  Engine e(two_batteries());
+  Recorder rec;
+  e.add_publisher(rec, 10 * kSecond, 200'000);
+  steady(e, 0, 1);
+  // B's last frame was at 10 ms: offline from 3.010001 s, the instant A's frame arrives.
+  feed(e, battery_set(kSecond, 0, 50));
+  feed(e, battery_set(3'010'001, 0, 50));
+  feed(e, battery_set(4 * kSecond, 0, 50));
+  e.finish(5 * kSecond);
+  ASSERT_GE(rec.entries.size(), 2U);
+  EXPECT_EQ(rec.entries[1].t, 3'010'001);
+  EXPECT_EQ(rec.entries[1].reason, PublishReason::Protective);
+  EXPECT_EQ(rec.entries[1].online, 1);
 }
 
 TEST(Engine, OutputsOpenAfterTheGraceWhenABatteryNeverSpeaks) {
