@@ -128,8 +128,10 @@ void Engine::on_reading(const Reading& r) {
     // battery coming (back) online.
     if (r.kind == ReadingKind::Signal) {
       if (is_decision_signal(r.signal)) {
+        // A value that had gone stale is new again even with the same number (a limit that
+        // comes back after its frame was missing).
         const auto old = b.value(r.signal);
-        dirty_ |= !old || *old != r.value;
+        dirty_ |= !old || *old != r.value || r.time_us - b.updated_us(r.signal) > stale_after_us_[r.source];
       }
     } else if (r.kind == ReadingKind::FrameSeen) {
       dirty_ |= !b.online(now_us_, stale_after_us_[r.source]);

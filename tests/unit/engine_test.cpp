@@ -160,6 +160,30 @@ TEST(Engine, ABatteryGoingStaleAtTheInstantOfAnotherFrameIsStillAnEventAtThatIns
   EXPECT_EQ(rec.entries[1].online, 1);
 }
 
+// Found by the policy oracle (bank seed 10043205694874202455): a value that went stale and
+// came back with the same number was not seen as a change until the next periodic set.
+TEST(Engine, AValueBackAfterGoingStaleIsAChangeEvenWithTheSameNumber) {
+  Engine e(two_batteries());
+  Recorder rec;
+  e.add_publisher(rec, 10 * kSecond, 200'000);
+  feed(e, battery_set(0, 0, 50, 100.0, 100.0, 13.8));
+  for (int k = 0; k <= 4; ++k) {
+    feed(e, battery_set(k * kSecond + 10'000, 1, 50, 100.0, 100.0, 14.0));
+    if (k > 0 && k < 4) feed(e, frame(k * kSecond + 20'000, 0, {{SignalId::SocPct, 50}}));  // A: no limits frame
+  }
+  // A's limits (stale since 3.000001 s) come back at 4.5 s, the same numbers as before.
+  feed(e, frame(4'500'000, 0, {{SignalId::ChargeVoltageLimitV, 13.8}, {SignalId::ChargeCurrentLimitA, 100.0},
+                               {SignalId::DischargeCurrentLimitA, 100.0}}));
+  e.finish(5 * kSecond);
+  ASSERT_GE(rec.entries.size(), 3U);
+  EXPECT_EQ(rec.entries[1].t, 3'000'001);  // A blocks: its limits are unknown
+  EXPECT_DOUBLE_EQ(rec.entries[1].ccl, 0.0);
+  EXPECT_DOUBLE_EQ(rec.entries[1].cvl, 14.0);
+  EXPECT_EQ(rec.entries[2].t, 4'500'000);  // A's 13.8 V is back: a lower voltage limit, at once
+  EXPECT_EQ(rec.entries[2].reason, PublishReason::Protective);
+  EXPECT_DOUBLE_EQ(rec.entries[2].cvl, 13.8);
+}
+
 TEST(Engine, OutputsOpenAfterTheGraceWhenABatteryNeverSpeaks) {
   Engine e(two_batteries());
   Recorder rec;
