@@ -1,3 +1,4 @@
+cmake_minimum_required(VERSION 3.25)
 # cmake -DMUTANT=file.mutant -DNAME=name -DSOURCE=policy.cpp -DOUT=mutated.cpp -P apply_mutant.cmake
 #
 # Writes SOURCE with every find/replace of MUTANT applied, plus the mutant's name, the

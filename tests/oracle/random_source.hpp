@@ -42,8 +42,8 @@ class SeededRandom final : public RandomSource {
 };
 
 /// Reads choices from fuzzer bytes, 2 per choice (spread over 64 bits, so a few bytes steer
-/// a whole bank); once the bytes run out every choice is 0, which the generator reads as
-/// "the plainest option", so a short input still makes a bank.
+/// a whole bank); once the bytes run out every choice is 0 (the lowest value of a range, and
+/// `chance` says yes), so a short input still makes a complete bank.
 class ByteRandom final : public RandomSource {
  public:
   explicit ByteRandom(std::span<const std::uint8_t> bytes) noexcept : bytes_(bytes) {}
