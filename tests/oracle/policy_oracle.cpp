@@ -177,6 +177,7 @@ class Checker {
   // --- checks
   void check_set(const EmittedFrameSet& set, const EmittedFrameSet* previous);
   void check_protective(std::int64_t now, const EmittedFrameSet& in_force);
+  void note_set_kind(const EmittedFrameSet& s);
   void violation(Invariant what, std::int64_t t, std::string detail);
 
   const BankSpec& spec_;
@@ -187,6 +188,8 @@ class Checker {
   std::int64_t first_reading_us_ = kNeverUs;
   int tier_lo_ = Balanced, tier_hi_ = Balanced;
   std::int64_t protective_due_us_ = kNoTime;
+  std::int64_t grid_origin_us_ = kNeverUs;       ///< the first set: periodic sets fall on its grid
+  std::int64_t last_protective_us_ = kNeverUs;   ///< the last set off the grid (protective)
   std::string protective_why_;
   OracleReport report_;
 };
@@ -539,10 +542,23 @@ void Checker::check_protective(std::int64_t now, const EmittedFrameSet& in_force
   else if (b.discharge_must_block && in_force.has_requests && in_force.discharge_enable) why = "discharging must be disabled";
   else if (in_force.charge_voltage_dv > raw_ceiling(b.cvl_max, kMaxVoltageV)) why = fmt("charge voltage limit must fall to <= %.2f V", b.cvl_max);
   if (why.empty()) return;
-  const std::int64_t due = std::max(now, in_force.time_us + options_.min_gap_us) + options_.tolerance_us;
+  // At once, or when 200 ms have passed since the previous protective set (a periodic set
+  // opens no such gap).
+  const std::int64_t gap_end = last_protective_us_ == kNeverUs ? now : last_protective_us_ + options_.min_gap_us;
+  const std::int64_t due = std::max(now, gap_end) + options_.tolerance_us;
   if (due < protective_due_us_) {
     protective_due_us_ = due;
     protective_why_ = fmt("since %.6f s: ", static_cast<double>(now) / 1e6) + why;
+  }
+}
+
+/// Periodic sets fall on the grid of the first set (docs/POLICY.md); any other set went out
+/// for a protective change.
+void Checker::note_set_kind(const EmittedFrameSet& s) {
+  if (grid_origin_us_ == kNeverUs) {
+    grid_origin_us_ = s.time_us;
+  } else if ((s.time_us - grid_origin_us_) % policy_.interval_us != 0) {
+    last_protective_us_ = s.time_us;
   }
 }
 
@@ -580,6 +596,7 @@ OracleReport Checker::run(std::span<const InputEvent> events, std::span<const Em
     protective_due_us_ = kNoTime;
     update_tier(now, true);
     check_set(s, in_force);
+    note_set_kind(s);
     in_force = &s;
   }
   if (sets.empty() && first_reading_us_ != kNeverUs) {

@@ -37,7 +37,7 @@ enum class Invariant : std::uint8_t {
   FrameSetShape,            ///< each set: one 0x351, and 0x35C where the profile sends it
   FrameSetGap,              ///< no gap between frame sets longer than interval_ms
   FirstFrameSetLate,        ///< the first set no later than the longest stale timeout after the first frame
-  ProtectiveLate,           ///< a limit that must fall goes out at once (at most min_gap after the last set)
+  ProtectiveLate,           ///< a limit that must fall goes out at once (or min_gap after the last protective set)
   RampRate,                 ///< CCL rises no faster than charge_current_ramp_a_per_s
   Count
 };
@@ -52,7 +52,7 @@ struct Violation {
 struct OracleOptions {
   /// Half-width of the window around a deadline within which both readings are accepted.
   std::int64_t tolerance_us = 1000;
-  /// docs/POLICY.md: at most one frame set per 200 ms (protective changes wait for it).
+  /// docs/POLICY.md: at most one protective frame set per 200 ms (a second one waits for it).
   std::int64_t min_gap_us = 200'000;
   /// More ambiguous items than this at one instant: the set is counted as skipped.
   int max_ambiguous = 10;

@@ -302,10 +302,18 @@ TEST(PolicyOracle, ALimitThatFallsMustGoOutAtOnceNotAtTheNextPeriodicSet) {
   EXPECT_TRUE(check_bank(two_batteries(), events, at_once, 2 * kS + 3).ok());
   const std::vector<EmittedFrameSet> waited = {out(kS + 400'000, 120, 140, 13.9), out(2 * kS + 400'000, 120, 140, 13.9)};
   EXPECT_EQ(invariants(check_bank(two_batteries(), events, waited, 2 * kS + 3)), (std::vector{Invariant::ProtectiveLate}));
-  // Within 200 ms of the previous set it waits for the gap to pass, and no longer.
-  const std::vector<EmittedFrameSet> gap = {out(kS + 600'000, 120, 140, 13.9), out(kS + 800'000, 0, 140, 13.9),
-                                            out(2 * kS + 400'000, 120, 140, 13.9)};
-  EXPECT_TRUE(check_bank(two_batteries(), events, gap, 2 * kS + 3).ok());
+  // Within 200 ms of the previous protective set (off the periodic grid) it waits for the gap
+  // to pass, and no longer; a periodic set just before opens no gap.
+  const std::vector<EmittedFrameSet> after_protective = {out(kS + 400'000, 120, 140, 13.9), out(kS + 600'000, 120, 140, 13.9),
+                                                         out(kS + 800'000, 0, 140, 13.9), out(2 * kS + 400'000, 120, 140, 13.9)};
+  EXPECT_TRUE(check_bank(two_batteries(), events, after_protective, 2 * kS + 3).ok());
+  auto block_at_2_1 = steady_bank(kS, 3 * kS);
+  block_at_2_1.push_back(limits(2 * kS + 100'000, 1, 0, 70, 13.9));
+  std::sort(block_at_2_1.begin(), block_at_2_1.end(), [](auto& a, auto& b) { return a.time_us < b.time_us; });
+  const std::vector<EmittedFrameSet> after_periodic = {out(kS + 4, 120, 140, 13.9), out(2 * kS + 4, 120, 140, 13.9),
+                                                       out(2 * kS + 200'000, 0, 140, 13.9)};
+  EXPECT_EQ(invariants(check_bank(two_batteries(), block_at_2_1, after_periodic, 3 * kS + 3)),
+            (std::vector{Invariant::ProtectiveLate}));
 }
 
 TEST(PolicyOracle, TheChargeCurrentRisesNoFasterThanTheRamp) {
