@@ -2,12 +2,19 @@
 
 #include <chrono>
 #include <cstdio>
+#include <optional>
 
 #include "app/config_loader.hpp"
 #include "core/engine.hpp"
 #include "core/frame_router.hpp"
 #include "io/bms_can_output.hpp"
 #include "io/frame_sink.hpp"
+#if BMS_WITH_DBUS
+#include <cmath>
+
+#include "dbus/battery_items.hpp"
+#include "dbus/item_tree.hpp"
+#endif
 
 namespace bms::oracle {
 namespace {
@@ -27,13 +34,56 @@ class CapturingSink final : public FrameSink {
   std::vector<CanFrame>& out_;
 };
 
+#if BMS_WITH_DBUS
+/// The battery service's item model, fed as the service is (the bus itself is left out):
+/// records what /Info/Max* and /Io/AllowTo* show after each publication.
+class DbusValuesProbe final : public SnapshotPublisher {
+ public:
+  DbusValuesProbe(const Settings& settings, std::vector<EmittedFrameSet>& out) : out_(out) {
+    dbus::add_battery_items(tree_, settings, dbus::ServiceIdentity{}, "");
+  }
+  void publish(const Snapshot& snapshot, PublishReason /*reason*/) override {
+    dbus::apply_snapshot(tree_, snapshot);
+    EmittedFrameSet s;
+    s.time_us = snapshot.time_us;
+    s.frames = 1;
+    const auto tenths = [&](const char* path, bool& valid) -> std::int32_t {
+      const dbus::Item* item = tree_.find(path);
+      const double* v = item ? std::get_if<double>(&item->value) : nullptr;
+      valid &= v != nullptr;
+      return v ? static_cast<std::int32_t>(std::llround(*v * 10)) : 0;
+    };
+    const auto flag = [&](const char* path, bool& valid) {
+      const dbus::Item* item = tree_.find(path);
+      const std::int32_t* v = item ? std::get_if<std::int32_t>(&item->value) : nullptr;
+      valid &= v != nullptr;
+      return v && *v != 0;
+    };
+    bool valid = true;
+    s.charge_voltage_dv = tenths("/Info/MaxChargeVoltage", valid);
+    s.charge_current_da = tenths("/Info/MaxChargeCurrent", valid);
+    s.discharge_current_da = tenths("/Info/MaxDischargeCurrent", valid);
+    s.discharge_voltage_dv = tenths("/Info/BatteryLowVoltage", valid);
+    s.has_requests = true;
+    s.charge_enable = flag("/Io/AllowToCharge", valid);
+    s.discharge_enable = flag("/Io/AllowToDischarge", valid);
+    s.well_formed = valid;  // an invalid limit on D-Bus is as bad as a missing 0x351
+    out_.push_back(s);
+  }
+
+ private:
+  dbus::ItemTree tree_;
+  std::vector<EmittedFrameSet>& out_;
+};
+#endif
+
 }  // namespace
 
 std::int64_t input_end_us(const GeneratedBank& bank) noexcept {
   return bank.frames.empty() ? 0 : bank.frames.back().time_us;
 }
 
-PipelineOutput run_pipeline_in_process(const GeneratedBank& bank) {
+PipelineOutput run_pipeline_in_process(const GeneratedBank& bank, bool dbus_values) {
   PipelineOutput out;
   const ConfigResult config = load_config_text(bank.config_toml, "oracle-bank.toml");
   if (!config.ok()) {
@@ -46,6 +96,15 @@ PipelineOutput run_pipeline_in_process(const GeneratedBank& bank) {
   CapturingSink sink(out.emitted);
   BmsCanOutput can(sink, settings.output);
   engine.add_publisher(can, static_cast<std::int64_t>(settings.output.interval_ms) * 1000, kMinOutputGapUs);
+#if BMS_WITH_DBUS
+  std::optional<DbusValuesProbe> dbus;
+  if (dbus_values) {
+    out.dbus_interval_us = static_cast<std::int64_t>(settings.service.update_interval_ms) * 1000;
+    engine.add_publisher(dbus.emplace(settings, out.dbus_values), out.dbus_interval_us, kMinOutputGapUs);
+  }
+#else
+  (void)dbus_values;
+#endif
   out.emitted.reserve(bank.frames.size() / 2);
   for (const CanFrame& f : bank.frames) router.route(f, [&](const Reading& r) { engine.on_reading(r); });
   Reading end;
@@ -60,6 +119,14 @@ OracleReport check_emitted(const GeneratedBank& bank, const std::vector<CanFrame
   return check_bank(bank.spec, bank.events, sets, input_end_us(bank), options);
 }
 
+OracleReport check_dbus_values(const GeneratedBank& bank, const PipelineOutput& output, const OracleOptions& options) {
+  // The same invariants on the D-Bus output's own cadence; both allow flags are always there.
+  BankSpec spec = bank.spec;
+  spec.interval_us = output.dbus_interval_us;
+  spec.profile = OutputProfile::Pylon;
+  return check_bank(spec, bank.events, output.dbus_values, input_end_us(bank), options);
+}
+
 CampaignResult run_campaign(const CampaignOptions& o) {
   CampaignResult result;
   const auto start = std::chrono::steady_clock::now();
@@ -67,13 +134,22 @@ CampaignResult run_campaign(const CampaignOptions& o) {
     const std::uint64_t seed = bank_seed(o.seed, i);
     SeededRandom random(seed);
     const GeneratedBank bank = generate_bank(random, seed, o.limits);
-    const PipelineOutput out = run_pipeline_in_process(bank);
+    const PipelineOutput out = run_pipeline_in_process(bank, o.dbus_values);
     ++result.banks;
     result.input_frames += bank.frames.size();
     BankFailure failure;
     failure.seed = seed;
     failure.config_error = out.config_error;
     if (out.config_error.empty()) failure.report = check_emitted(bank, out.emitted, o.oracle);
+    if (out.config_error.empty() && !out.dbus_values.empty()) {
+      OracleReport dbus = check_dbus_values(bank, out, o.oracle);
+      result.dbus_sets += dbus.frame_sets;
+      failure.report.violation_count += dbus.violation_count;
+      for (Violation& v : dbus.violations) {
+        v.detail = "D-Bus: " + v.detail;
+        if (failure.report.violations.size() < o.oracle.keep_violations) failure.report.violations.push_back(std::move(v));
+      }
+    }
     const OracleReport& r = failure.report;
     result.frame_sets += r.frame_sets;
     result.exact_sets += r.exact_sets;

@@ -51,18 +51,19 @@ const char* const kQuantityNames[] = {"cvl", "ccl", "dcl", "soc", "soc_hires", "
 /// Input events and emitted sets between two instants (seconds), for reading a failure.
 void trace(const GeneratedBank& bank, const std::vector<EmittedFrameSet>& sets, double from_s, double to_s) {
   std::printf("%s", bank.config_toml.c_str());
-  const auto in = [&](std::int64_t t) { return t >= from_s * 1e6 && t <= to_s * 1e6; };
+  const auto seconds = [](std::int64_t t) { return static_cast<double>(t) / 1e6; };
+  const auto in = [&](std::int64_t t) { return seconds(t) >= from_s && seconds(t) <= to_s; };
   std::size_t si = 0;
   for (const InputEvent& e : bank.events) {
     for (; si < sets.size() && sets[si].time_us <= e.time_us; ++si) {
       const EmittedFrameSet& s = sets[si];
       if (in(s.time_us))
-        std::printf("%.6f  OUT cvl %.1f ccl %.1f dcl %.1f ce %d de %d\n", s.time_us / 1e6, s.charge_voltage_dv / 10.0,
+        std::printf("%.6f  OUT cvl %.1f ccl %.1f dcl %.1f ce %d de %d\n", seconds(s.time_us), s.charge_voltage_dv / 10.0,
                     s.charge_current_da / 10.0, s.discharge_current_da / 10.0, s.charge_enable, s.discharge_enable);
     }
     if (!in(e.time_us)) continue;
     static const char* const kMeaning[] = {"ok", "decode-error", "foreign", "inverter"};
-    std::printf("%.6f  b%d %s", e.time_us / 1e6, e.battery, kMeaning[static_cast<int>(e.meaning)]);
+    std::printf("%.6f  b%d %s", seconds(e.time_us), e.battery, kMeaning[static_cast<int>(e.meaning)]);
     for (std::size_t q = 0; q < kQuantityCount; ++q) {
       if (e.has.test(q)) std::printf(" %s=%g", kQuantityNames[q], e.value[q]);
     }
@@ -74,12 +75,20 @@ int one_bank(std::uint64_t seed, const std::string& write_dir, double from_s, do
   SeededRandom random(seed);
   const GeneratedBank bank = generate_bank(random, seed);
   if (!write_dir.empty() && write_bank(bank, write_dir) != 0) return 1;
-  const PipelineOutput out = run_pipeline_in_process(bank);
+  const PipelineOutput out = run_pipeline_in_process(bank, true);
   if (to_s > from_s) trace(bank, split_frame_sets(out.emitted), from_s, to_s);
   BankFailure f;
   f.seed = seed;
   f.config_error = out.config_error;
   if (out.config_error.empty()) f.report = check_emitted(bank, out.emitted);
+  if (out.config_error.empty() && !out.dbus_values.empty()) {
+    const OracleReport dbus = check_dbus_values(bank, out);
+    f.report.violation_count += dbus.violation_count;
+    for (Violation v : dbus.violations) {
+      v.detail = "D-Bus: " + v.detail;
+      f.report.violations.push_back(std::move(v));
+    }
+  }
   std::printf("bank %llu: %zu batteries, %zu input frames, %llu frame sets checked (%llu exact)\n",
               static_cast<unsigned long long>(seed), bank.spec.batteries.size(), bank.frames.size(),
               static_cast<unsigned long long>(f.report.frame_sets), static_cast<unsigned long long>(f.report.exact_sets));
@@ -124,11 +133,12 @@ int main(int argc, char** argv) {
   if (!write_dir.empty()) return usage("--write only with --bank");
 
   const CampaignResult r = run_campaign(options);
-  std::printf("seed %llu: %llu frame sets checked (%llu exact, %llu lenient, %llu skipped as too ambiguous) "
-              "in %llu banks, %llu input frames, %.1f s: %.0f states/s\n",
+  std::printf("seed %llu: %llu frame sets checked (%llu exact, %llu lenient, %llu skipped as too ambiguous), "
+              "%llu D-Bus publications, in %llu banks, %llu input frames, %.1f s: %.0f states/s\n",
               static_cast<unsigned long long>(options.seed), static_cast<unsigned long long>(r.frame_sets),
               static_cast<unsigned long long>(r.exact_sets), static_cast<unsigned long long>(r.ambiguous_sets),
-              static_cast<unsigned long long>(r.skipped_sets), static_cast<unsigned long long>(r.banks),
+              static_cast<unsigned long long>(r.skipped_sets), static_cast<unsigned long long>(r.dbus_sets),
+              static_cast<unsigned long long>(r.banks),
               static_cast<unsigned long long>(r.input_frames), r.seconds,
               r.seconds > 0 ? static_cast<double>(r.frame_sets) / r.seconds : 0.0);
   std::printf("violations: %llu\n", static_cast<unsigned long long>(r.violations));
