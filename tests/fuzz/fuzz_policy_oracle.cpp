@@ -13,9 +13,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using namespace bms::oracle;
   ByteRandom random(std::span<const std::uint8_t>(data, size));
   GeneratorLimits limits;
-  limits.min_duration_us = 2'000'000;  // short banks: many executions per second
-  limits.max_duration_us = 40'000'000;
-  limits.max_frames = 4000;
+  limits.max_batteries = 4;  // small, short banks: many executions per second
+  limits.min_duration_us = 2'000'000;
+  limits.max_duration_us = 12'000'000;
+  limits.max_frames = 600;
   const GeneratedBank bank = generate_bank(random, 0, limits);
   const PipelineOutput out = run_pipeline_in_process(bank);
   BankFailure failure;

@@ -471,7 +471,8 @@ void Checker::check_set(const EmittedFrameSet& s, const EmittedFrameSet* previou
   }
   // Ramp: increases at most ramp x elapsed (+ one wire step of rounding on each side).
   if (policy_.ramp_a_per_s > 0) {
-    const std::int64_t since = previous ? previous->time_us : first_reading_us_;
+    // Before any input the ramp has had no time at all.
+    const std::int64_t since = previous ? previous->time_us : (first_reading_us_ == kNeverUs ? t : first_reading_us_);
     const double from = previous ? previous->charge_current_da / 10.0 : 0.0;
     const double allowed = from + policy_.ramp_a_per_s * static_cast<double>(t - since) / 1e6 + (previous ? 0.1 : 0.05);
     if (s.charge_current_da / 10.0 > allowed + kEps) {

@@ -328,6 +328,18 @@ TEST(PolicyOracle, TheChargeCurrentRisesNoFasterThanTheRamp) {
   EXPECT_EQ(invariants(check_bank(spec, events, jump, 5 * kS)), (std::vector{Invariant::RampRate}));
 }
 
+// Found by fuzz_policy_oracle: a bank whose frames all belong to no battery still gets its
+// final set; with a ramp the oracle measured the ramp's time from an input that never came.
+TEST(PolicyOracle, AFrameSetBeforeAnyInputIsCheckedWithoutARampHeadStart) {
+  BankSpec spec = two_batteries();
+  spec.charge_current_ramp_a_per_s = 40;
+  InputEvent foreign;
+  foreign.time_us = 3 * kS;
+  const OracleReport r = check_bank(spec, std::vector{foreign}, std::vector{out(3 * kS, 0, 0, 14.2)}, 3 * kS);
+  EXPECT_TRUE(r.ok()) << r.violations.front().detail;
+  EXPECT_EQ(r.exact_sets, 1U);
+}
+
 TEST(PolicyOracle, AProfileWithRequestFramesMustSendThem) {
   EmittedFrameSet s = out(kS + 500'000, 120, 140, 13.9);
   s.has_requests = false;
