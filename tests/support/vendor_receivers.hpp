@@ -185,7 +185,7 @@ inline SmaReceived receive_sma(std::span<const CanFrame> frames) {
       case 0x35A:
         if (exact_dlc(r, f, 8)) {
           SmaPairs p;
-          for (int i = 0; i < 32; ++i) p.pairs[i] = (f.data[i / 4] >> (2 * (i % 4))) & 0x3U;
+          for (int i = 0; i < 32; ++i) p.pairs[i] = static_cast<std::uint8_t>((f.data[i / 4] >> (2 * (i % 4))) & 0x3U);
           r.pairs = p;
         }
         break;

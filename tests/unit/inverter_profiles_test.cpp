@@ -448,3 +448,32 @@ TEST(SocZeroLimitWorkaround, AlsoMovesTheHighResolutionSoc) {
 
 }  // namespace
 }  // namespace bms
+
+#include "app/cli.hpp"
+#include "core/inverter_profile.hpp"
+
+namespace bms {
+namespace {
+
+TEST(InverterProfiles, EveryEmittedFrameIsInItsProfileTableWithThatDlc) {
+  Snapshot s = bank();
+  s.batteries_offline = 1;
+  for (const InverterProfile& p : inverter_profiles()) {
+    OutputSettings o;
+    o.profile = p.profile;
+    for (const CanFrame& f : build_frame_set(s, o).view()) {
+      EXPECT_EQ(f.dlc, profile_dlc(p, f.id)) << p.name << " 0x" << std::hex << f.id;
+    }
+  }
+}
+
+TEST(InverterProfiles, HelpListsEveryProfileByItsConfigName) {
+  const std::string help = help_text();
+  for (const InverterProfile& p : inverter_profiles()) {
+    EXPECT_NE(help.find("\n  " + std::string(p.name) + " "), std::string::npos) << p.name;
+    EXPECT_STREQ(to_string(p.profile), std::string(p.name).c_str());
+  }
+}
+
+}  // namespace
+}  // namespace bms
