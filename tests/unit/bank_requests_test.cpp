@@ -72,9 +72,18 @@ TEST(BankModuleCount, LeavesOutOfflineBatteries) {
   feed(a, battery_set(0, 1, 80));
   feed(a, frame(0, 1, {{SignalId::ModuleCount, 2}}));
   feed(a, battery_set(6 * kSecond, 1, 80));  // only B stays fresh; A's 4 modules go
+  feed(a, frame(6 * kSecond, 1, {{SignalId::ModuleCount, 2}}));
   const Snapshot s = a.evaluate(7 * kSecond);
   EXPECT_EQ(s.batteries_online, 1);
   EXPECT_EQ(s.module_count, 2);
+}
+
+TEST(BankModuleCount, AStaleCountIsNotUsed) {
+  Aggregator a(bank_of(1));
+  feed(a, battery_set(0, 0, 80));
+  feed(a, frame(0, 0, {{SignalId::ModuleCount, 4}}));
+  feed(a, battery_set(6 * kSecond, 0, 80));  // online, but its 0x359 stopped 6 s ago
+  EXPECT_EQ(a.evaluate(7 * kSecond).module_count, 1);
 }
 
 TEST(BankModuleCount, IsZeroWithNothingOnline) {

@@ -258,7 +258,7 @@ TEST(ConfigOutput, ForceChargeAndSocWorkaroundHaveDocumentedDefaultsAndAreBoolea
   EXPECT_FALSE(r.settings.output.pass_force_charge);
   EXPECT_TRUE(r.settings.output.soc_zero_limit_workaround);
   EXPECT_EQ(errors_of(std::string(kMinimal) + "[output]\nsoc_zero_limit_workaround = 1\n"),
-            (std::vector<std::string>{"t.toml:5: output.soc_zero_limit_workaround: wrong type: expected a boolean, got integer"}));
+            (std::vector<std::string>{"t.toml:5: output.soc_zero_limit_workaround: wrong type: expected a boolean, got an integer"}));
 }
 
 TEST(ConfigOutput, RenderedOutputKeysLoadBack) {
