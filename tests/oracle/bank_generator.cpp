@@ -111,7 +111,7 @@ BankSpec generate_spec(RandomSource& r, const GeneratorLimits& limits) {
   generate_batteries(r, s, limits.max_batteries);
   generate_imbalance(r, s);
   generate_charge(r, s);
-  s.profile = static_cast<OutputProfile>(r.below(3));
+  s.profile = static_cast<OutputProfile>(r.below(static_cast<std::uint64_t>(OutputProfile::Count)));
   static constexpr int kIntervalsMs[] = {1000, 500, 200, 250, 2000};
   const std::int64_t interval_ms = r.chance(75) ? kIntervalsMs[r.below(std::size(kIntervalsMs))] : r.between(200, 3000);
   s.interval_us = interval_ms * 1000;
@@ -136,6 +136,7 @@ struct BatteryRun {
   std::int64_t cvl_dv = 0, ccl_da = 0, dcl_da = 0, dvl_dv = 0;
   std::int64_t soc = 50, hires_offset_cpct = 0;
   bool charge_enable = true, discharge_enable = true;
+  bool force_charge = false;  ///< 0x35C request bits (force charge I/II, full charge)
   pylon::PairState short_circuit = pylon::PairState::Ok, high_charge_temp = pylon::PairState::Ok,
                    low_charge_temp = pylon::PairState::Ok;
   // CANopen
@@ -306,6 +307,9 @@ void pylon_frame(Emitter& out, BatteryRun& b, std::uint32_t id, std::int64_t t) 
       pylon::Requests q;
       q.charge_enable = b.charge_enable;
       q.discharge_enable = b.discharge_enable;
+      q.force_charge_1 = b.force_charge && r.chance(50);
+      q.force_charge_2 = b.force_charge && !q.force_charge_1;
+      q.full_charge_request = b.force_charge && r.chance(30);
       f = pylon::encode_requests(q);
       if (malformed) {
         f.dlc = 0;
@@ -363,6 +367,7 @@ void pylon_walk(RandomSource& r, BatteryRun& b) {
   if (b.soc_mode == 1 && r.chance(10)) b.hires_offset_cpct = r.chance(10) ? r.between(-300, 300) : r.between(-100, 100);
   if (b.charge_enable ? r.chance(2) : r.chance(8)) b.charge_enable = !b.charge_enable;
   if (b.discharge_enable ? r.chance(2) : r.chance(8)) b.discharge_enable = !b.discharge_enable;
+  if (b.force_charge ? r.chance(10) : r.chance(2)) b.force_charge = !b.force_charge;
   const auto protection = [&](pylon::PairState& s) {
     if (s == pylon::PairState::Raised) {
       if (r.chance(10)) s = r.chance(80) ? pylon::PairState::Ok : pylon::PairState::Unsupported;
@@ -592,7 +597,7 @@ std::string render_bank_config(const BankSpec& s) {
     t += "capacity_ah = " + number(b.capacity_ah) + "\n";
     t += "stale_after_ms = " + std::to_string(b.stale_after_us / 1000) + "\n";
   }
-  static constexpr const char* kProfiles[] = {"pylon", "sma", "victron"};
+  static constexpr const char* kProfiles[] = {"pylon", "sma", "victron", "luxpower", "solark"};
   t += "\n[output]\n";
   t += "interface = \"" + s.output_interface + "\"\n";
   t += std::string("profile = \"") + kProfiles[static_cast<int>(s.profile)] + "\"\n";

@@ -69,7 +69,7 @@ TEST(BankGenerator, EveryConfigurationIsValidAndTheBanksCoverWhatTheOracleMustSe
   EXPECT_EQ(battery_counts, (std::set<std::size_t>{1, 2, 3, 4, 5, 6, 7, 8}));
   EXPECT_EQ(protocols.size(), 2U);
   EXPECT_EQ(maps.size(), 2U);
-  EXPECT_EQ(profiles.size(), 3U);
+  EXPECT_EQ(profiles.size(), static_cast<std::size_t>(OutputProfile::Count));
   EXPECT_EQ(presets, (std::set<std::string>{"", "conservative", "aggressive"}));
   EXPECT_EQ(meanings.size(), 4U);
   EXPECT_GT(ramped, 30);

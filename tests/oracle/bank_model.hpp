@@ -89,7 +89,8 @@ struct BatterySpec {
   double max_discharge_current = 0;
 };
 
-enum class OutputProfile : std::uint8_t { Pylon, Sma, Victron };
+/// The inverter profiles of [output] profile; all but Sma send 0x35C.
+enum class OutputProfile : std::uint8_t { Pylon, Sma, Victron, Luxpower, Solark, Count };
 
 struct BankSpec {
   std::vector<BatterySpec> batteries;

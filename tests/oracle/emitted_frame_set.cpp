@@ -31,6 +31,7 @@ std::vector<EmittedFrameSet> split_frame_sets(std::span<const CanFrame> frames) 
       s.has_requests = true;
       s.charge_enable = f.dlc >= 1 && (f.data[0] & 0x80) != 0;
       s.discharge_enable = f.dlc >= 1 && (f.data[0] & 0x40) != 0;
+      s.charge_request = f.dlc >= 1 && (f.data[0] & 0x38) != 0;
     }
   }
   if (!frames.empty() && (frames.front().id != 0x351 || frames.front().extended) && !sets.empty()) {

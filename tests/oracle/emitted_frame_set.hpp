@@ -6,7 +6,8 @@
 ///
 ///   0x351: u16 charge voltage limit 0.1 V, s16 charge current limit 0.1 A,
 ///          s16 discharge current limit 0.1 A, [u16 discharge voltage limit 0.1 V]
-///   0x35C: byte 0 bit 7 charge enable, bit 6 discharge enable
+///   0x35C: byte 0 bit 7 charge enable, bit 6 discharge enable, bits 5/4/3 force-charge and
+///          full-charge requests
 /// Every frame set starts with 0x351 (the limits), so a new 0x351 starts a new set.
 
 #include <cstdint>
@@ -30,6 +31,7 @@ struct EmittedFrameSet {
   bool has_requests = false;
   bool charge_enable = false;
   bool discharge_enable = false;
+  bool charge_request = false;  ///< any of the force-charge / full-charge request bits
   bool well_formed = true;  ///< false: frames before the first 0x351, or a short 0x351/0x35C, or two sets at one 0x351
 };
 

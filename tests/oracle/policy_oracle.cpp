@@ -492,9 +492,11 @@ void Checker::check_set(const EmittedFrameSet& s, const EmittedFrameSet* previou
   if (s.charge_current_da > raw_ceiling(b.ccl_max, kMaxCurrentA)) {
     violation(Invariant::ChargeCurrentBound, t, fmt("charge current limit %.1f A above the bound %.2f A", ccl, b.ccl_max));
   }
-  if (b.charge_must_block && (s.charge_current_da != 0 || (s.has_requests && s.charge_enable))) {
+  // A force-charge or full-charge request never overrides a battery that forbids charging.
+  if (b.charge_must_block && (s.charge_current_da != 0 || (s.has_requests && (s.charge_enable || s.charge_request)))) {
     violation(Invariant::ChargeBlocked, t,
-              fmt("charging must be blocked; emitted %.1f A, charge enable %.0f", ccl, s.charge_enable ? 1 : 0));
+              fmt("charging must be blocked; emitted %.1f A, charge enable %.0f, charge request %.0f", ccl,
+                  s.charge_enable ? 1 : 0, s.charge_request ? 1 : 0));
   }
   if (s.discharge_current_da > raw_ceiling(b.dcl_max, kMaxCurrentA)) {
     violation(Invariant::DischargeCurrentBound, t, fmt("discharge current limit %.1f A above the bound %.2f A", dcl, b.dcl_max));

@@ -26,7 +26,7 @@ namespace bms::oracle {
 
 enum class Invariant : std::uint8_t {
   ChargeCurrentBound,       ///< CCL <= N_online x min(CCL_i), <= the tier cap, <= the wire maximum
-  ChargeBlocked,            ///< CCL 0 and charge disabled while a battery blocks charging, or none is online
+  ChargeBlocked,            ///< CCL 0, charge disabled and no force-charge request while charging must stop
   ChargeExact,              ///< clear state: CCL and charge enable exactly as the policy says
   DischargeCurrentBound,    ///< DCL <= min(max_discharge_current, N_online x min(DCL_i)); fail-safe current
   DischargeBlocked,         ///< DCL 0 and discharge disabled while a battery blocks discharging
