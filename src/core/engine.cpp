@@ -139,6 +139,7 @@ void Engine::on_reading(const Reading& r) {
 
 void Engine::apply_policy(const Settings& settings) {
   aggregator_.set_policy(settings.charge, settings.imbalance);
+  aggregator_.set_cell_policy(settings.cells, settings.alarms);
   dirty_ = true;
 }
 

@@ -55,7 +55,7 @@ TEST_F(ReplayOnPrivateBus, ServesTheFinalAggregateExactlyOnTheSessionBus) {
   EXPECT_EQ(number("/Soh"), 99.0);
   EXPECT_EQ(number("/Capacity"), 227.5);
   EXPECT_EQ(number("/InstalledCapacity"), 250.0);
-  EXPECT_EQ(number("/ConsumedAmphours"), 22.5);
+  EXPECT_EQ(number("/ConsumedAmphours"), -22.5);
   EXPECT_EQ(number("/Info/MaxChargeVoltage"), 53.0);    // min CVL of the packs
   EXPECT_EQ(number("/Info/MaxChargeCurrent"), 127.5);   // soc_diff 10 %: 0.85 x 150
   EXPECT_EQ(number("/Info/MaxDischargeCurrent"), 200.0);  // 3 x 148 capped at 200

@@ -1,0 +1,20 @@
+#include "core/current_share.hpp"
+
+#include <algorithm>
+
+namespace bms {
+
+std::optional<double> share_limited_current_a(std::span<const PackShare> packs, double bank_current_a,
+                                              double threshold_a) noexcept {
+  if (threshold_a <= 0.0 || bank_current_a <= threshold_a) return std::nullopt;
+  std::optional<double> cap;
+  for (const PackShare& p : packs) {
+    if (!p.current_a) return std::nullopt;
+    if (!p.limit_a || *p.current_a <= 0.0) continue;
+    const double c = std::max(0.0, *p.limit_a) * bank_current_a / *p.current_a;
+    cap = cap ? std::min(*cap, c) : c;
+  }
+  return cap;
+}
+
+}  // namespace bms
