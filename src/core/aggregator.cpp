@@ -382,10 +382,14 @@ void Aggregator::set_bank_limits(Snapshot& s, const BankInputs& in, std::int64_t
 
   Limit ccl{0.0, LimitReason::Failsafe};
   Limit dcl{charge_.failsafe_discharge_current, LimitReason::Failsafe};
-  if (!s.failsafe) {
+  if (s.failsafe) {
+    charge_share_cap_a_.reset();
+    discharge_share_cap_a_.reset();
+  } else {
     const double bank_current = s.current_a.value_or(0.0);
     if (in.any_blocks_charge || in.charge_count == 0) {
       ccl = {0.0, LimitReason::Blocked};
+      charge_share_cap_a_.reset();
     } else {
       // Batteries that have no limit of their own leave only the configured caps.
       ccl = {tier_charge_current_a(tier_, charge_, imbalance_), LimitReason::Configured};
@@ -393,21 +397,22 @@ void Aggregator::set_bank_limits(Snapshot& s, const BankInputs& in, std::int64_t
       const double base = ccl.value;
       ccl.take(base * taper_charge, LimitReason::CellVoltage);
       ccl.take(base * temp_charge, LimitReason::Temperature);
-      if (auto share = share_limited_current_a(in.charge_shares, bank_current, charge_.share_threshold_a)) {
-        ccl.take(*share, LimitReason::CurrentShare);
-      }
+      charge_share_cap_a_ = hold_share_cap(
+          charge_share_cap_a_, share_limited_current_a(in.charge_shares, bank_current, charge_.share_threshold_a));
+      if (charge_share_cap_a_) ccl.take(*charge_share_cap_a_, LimitReason::CurrentShare);
     }
     if (in.any_blocks_discharge || in.discharge_count == 0) {
       dcl = {0.0, LimitReason::Blocked};
+      discharge_share_cap_a_.reset();
     } else {
       dcl = {charge_.max_discharge_current, LimitReason::Configured};
       if (in.min_dcl) dcl.take(in.discharge_count * *in.min_dcl, LimitReason::BatteryLimits);
       const double base = dcl.value;
       dcl.take(base * taper_discharge, LimitReason::CellVoltage);
       dcl.take(base * temp_discharge, LimitReason::Temperature);
-      if (auto share = share_limited_current_a(in.discharge_shares, -bank_current, charge_.share_threshold_a)) {
-        dcl.take(*share, LimitReason::CurrentShare);
-      }
+      discharge_share_cap_a_ = hold_share_cap(
+          discharge_share_cap_a_, share_limited_current_a(in.discharge_shares, -bank_current, charge_.share_threshold_a));
+      if (discharge_share_cap_a_) dcl.take(*discharge_share_cap_a_, LimitReason::CurrentShare);
     }
   }
   s.charge_current_limit_a = ramp_charge_current(ccl.value, now_us);

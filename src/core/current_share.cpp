@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/taper_math.hpp"
+
 namespace bms {
 
 std::optional<double> share_limited_current_a(std::span<const PackShare> packs, double bank_current_a,
@@ -15,6 +17,12 @@ std::optional<double> share_limited_current_a(std::span<const PackShare> packs, 
     cap = cap ? std::min(*cap, c) : c;
   }
   return cap;
+}
+
+std::optional<double> hold_share_cap(std::optional<double> held_a, std::optional<double> cap_a) noexcept {
+  if (!cap_a) return std::nullopt;
+  if (!held_a) return cap_a;
+  return hold_fall(*held_a, *cap_a, kShareHysteresis * *cap_a);
 }
 
 }  // namespace bms

@@ -50,5 +50,13 @@ TEST(CurrentShare, PacksTakingNothingOrWithoutALimitSetNoCap) {
   EXPECT_FALSE(share_limited_current_a(none, 30, 10));
 }
 
+TEST(HoldShareCap, FallsAtOnceRisesOnlyPastFivePercent) {
+  EXPECT_EQ(hold_share_cap(std::nullopt, 100.0), 100.0);       // first value
+  EXPECT_EQ(hold_share_cap(100.0, 90.0), 90.0);                 // lower: at once
+  EXPECT_EQ(hold_share_cap(100.0, 104.0), 100.0);               // 4 % higher: held
+  EXPECT_NEAR(*hold_share_cap(100.0, 110.0), 104.5, 1e-9);      // 10 % higher: 5 % below it
+  EXPECT_FALSE(hold_share_cap(100.0, std::nullopt));            // rule off: cleared
+}
+
 }  // namespace
 }  // namespace bms
