@@ -209,8 +209,8 @@ void read_charge(TableReader& r, ChargeSettings& c) {
 void read_cells(TableReader& r, CellSettings& c) {
   const int chemistry = r.get_choice("chemistry", {"lfp", "nmc", "lto"});
   if (chemistry < 0) {
+    // Without a chemistry the other keys have no defaults to override: report only this.
     if (!r.has("chemistry")) r.error_at(r.table().source(), "chemistry", "required in [cells] (\"lfp\", \"nmc\" or \"lto\")");
-    r.finish();
     return;
   }
   c = chemistry_defaults(static_cast<Chemistry>(chemistry));

@@ -74,9 +74,9 @@ Aggregator::Aggregator(const Settings& settings)
       charge_(settings.charge),
       imbalance_(settings.imbalance),
       batteries_(settings.batteries.size()),
-      keepalive_timeout_us_(static_cast<std::int64_t>(settings.output.keepalive_timeout_ms) * 1000),
       cells_(settings.cells),
-      alarm_settings_(settings.alarms) {
+      alarm_settings_(settings.alarms),
+      keepalive_timeout_us_(static_cast<std::int64_t>(settings.output.keepalive_timeout_ms) * 1000) {
   for (const BatterySettings& b : settings.batteries) {
     sends_charge_limit_.push_back(protocol_sends(b, SignalId::ChargeCurrentLimitA));
     sends_discharge_limit_.push_back(protocol_sends(b, SignalId::DischargeCurrentLimitA));
@@ -383,13 +383,13 @@ void Aggregator::set_bank_limits(Snapshot& s, const BankInputs& in, std::int64_t
   Limit ccl{0.0, LimitReason::Failsafe};
   Limit dcl{charge_.failsafe_discharge_current, LimitReason::Failsafe};
   if (s.failsafe) {
-    charge_share_cap_a_.reset();
-    discharge_share_cap_a_.reset();
+    charge_share_factor_.reset();
+    discharge_share_factor_.reset();
   } else {
     const double bank_current = s.current_a.value_or(0.0);
     if (in.any_blocks_charge || in.charge_count == 0) {
       ccl = {0.0, LimitReason::Blocked};
-      charge_share_cap_a_.reset();
+      charge_share_factor_.reset();
     } else {
       // Batteries that have no limit of their own leave only the configured caps.
       ccl = {tier_charge_current_a(tier_, charge_, imbalance_), LimitReason::Configured};
@@ -397,22 +397,25 @@ void Aggregator::set_bank_limits(Snapshot& s, const BankInputs& in, std::int64_t
       const double base = ccl.value;
       ccl.take(base * taper_charge, LimitReason::CellVoltage);
       ccl.take(base * temp_charge, LimitReason::Temperature);
-      charge_share_cap_a_ = hold_share_cap(
-          charge_share_cap_a_, share_limited_current_a(in.charge_shares, bank_current, charge_.share_threshold_a));
-      if (charge_share_cap_a_) ccl.take(*charge_share_cap_a_, LimitReason::CurrentShare);
+      const double n_min = in.min_ccl ? in.charge_count * *in.min_ccl : 0.0;
+      charge_share_factor_ = next_share_factor(
+          charge_share_factor_, share_limited_current_a(in.charge_shares, bank_current, charge_.share_threshold_a), n_min);
+      if (charge_share_factor_) ccl.take(*charge_share_factor_ * n_min, LimitReason::CurrentShare);
     }
     if (in.any_blocks_discharge || in.discharge_count == 0) {
       dcl = {0.0, LimitReason::Blocked};
-      discharge_share_cap_a_.reset();
+      discharge_share_factor_.reset();
     } else {
       dcl = {charge_.max_discharge_current, LimitReason::Configured};
       if (in.min_dcl) dcl.take(in.discharge_count * *in.min_dcl, LimitReason::BatteryLimits);
       const double base = dcl.value;
       dcl.take(base * taper_discharge, LimitReason::CellVoltage);
       dcl.take(base * temp_discharge, LimitReason::Temperature);
-      discharge_share_cap_a_ = hold_share_cap(
-          discharge_share_cap_a_, share_limited_current_a(in.discharge_shares, -bank_current, charge_.share_threshold_a));
-      if (discharge_share_cap_a_) dcl.take(*discharge_share_cap_a_, LimitReason::CurrentShare);
+      const double n_min = in.min_dcl ? in.discharge_count * *in.min_dcl : 0.0;
+      discharge_share_factor_ = next_share_factor(
+          discharge_share_factor_, share_limited_current_a(in.discharge_shares, -bank_current, charge_.share_threshold_a),
+          n_min);
+      if (discharge_share_factor_) dcl.take(*discharge_share_factor_ * n_min, LimitReason::CurrentShare);
     }
   }
   s.charge_current_limit_a = ramp_charge_current(ccl.value, now_us);

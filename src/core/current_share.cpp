@@ -19,10 +19,12 @@ std::optional<double> share_limited_current_a(std::span<const PackShare> packs, 
   return cap;
 }
 
-std::optional<double> hold_share_cap(std::optional<double> held_a, std::optional<double> cap_a) noexcept {
-  if (!cap_a) return std::nullopt;
-  if (!held_a) return cap_a;
-  return hold_fall(*held_a, *cap_a, kShareHysteresis * *cap_a);
+std::optional<double> next_share_factor(std::optional<double> held, std::optional<double> cap_a,
+                                        double n_times_min_a) noexcept {
+  if (!cap_a || !(n_times_min_a > 0.0)) return std::nullopt;
+  const double factor = std::min(1.0, *cap_a / n_times_min_a);
+  if (!held) return factor;
+  return hold_fall(*held, factor, kShareHysteresis * factor);
 }
 
 }  // namespace bms

@@ -22,13 +22,16 @@ struct PackShare {
 [[nodiscard]] std::optional<double> share_limited_current_a(std::span<const PackShare> packs, double bank_current_a,
                                                             double threshold_a) noexcept;
 
-/// Relative hysteresis of the share cap: measured currents wobble by a few percent from frame
-/// to frame, and a limit that follows every wobble up and down would swing.
+/// Relative hysteresis of the share rule: measured currents wobble by a few percent from
+/// frame to frame, and a limit that followed every wobble up and down would swing.
 inline constexpr double kShareHysteresis = 0.05;
 
-/// The share cap in force after a new computation: a lower cap applies at once, a higher one
-/// only once it is more than kShareHysteresis above the held cap (then it is held that much
-/// below the new one). nullopt (rule not applying) clears it.
-[[nodiscard]] std::optional<double> hold_share_cap(std::optional<double> held_a, std::optional<double> cap_a) noexcept;
+/// The share rule as a factor of N x min(limit) (at most 1), held with hysteresis: a lower
+/// factor applies at once, a higher one only once it is more than kShareHysteresis (relative)
+/// above the held one (then it is held that much below it). Holding the factor rather than
+/// the cap in amps lets the cap follow the BMSes' own limits at once in both directions; only
+/// the measured split is smoothed. nullopt (the rule not applying) clears it.
+[[nodiscard]] std::optional<double> next_share_factor(std::optional<double> held, std::optional<double> cap_a,
+                                                      double n_times_min_a) noexcept;
 
 }  // namespace bms

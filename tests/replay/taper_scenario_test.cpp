@@ -125,10 +125,12 @@ struct Model {
     }
     return c;
   }
-  static std::optional<double> hold_share(std::optional<double> held, std::optional<double> now) {
-    if (!now) return std::nullopt;
-    if (!held || *now <= *held) return now;
-    return *now > *held / (1 - kShareHyst) ? std::optional<double>(*now * (1 - kShareHyst)) : held;
+  /// The held share factor: cap / (N x min), at most 1; falls at once, rises past 5 %.
+  static std::optional<double> hold_share(std::optional<double> held, std::optional<double> cap, double n_min) {
+    if (!cap || n_min <= 0) return std::nullopt;
+    const double k = std::min(1.0, *cap / n_min);
+    if (!held || k <= *held) return k;
+    return k - *held > kShareHyst * k ? std::optional<double>(k * (1 - kShareHyst)) : held;
   }
 
   /// Advances the held values to `now` (called after every input instant).
@@ -156,8 +158,10 @@ struct Model {
       double next = target <= *cap ? target : std::min(target, *cap + kCvlRise * dt);
       cap = next >= base_cvl ? std::nullopt : std::optional<double>(next);
     }
-    share_c = b.block_c ? std::nullopt : hold_share(share_c, share(b.ccl_current, b.current, b.currents_known));
-    share_d = b.block_d ? std::nullopt : hold_share(share_d, share(b.dcl_current, -b.current, b.currents_known));
+    share_c = b.block_c ? std::nullopt
+                        : hold_share(share_c, share(b.ccl_current, b.current, b.currents_known), b.n * b.min_ccl);
+    share_d = b.block_d ? std::nullopt
+                        : hold_share(share_d, share(b.dcl_current, -b.current, b.currents_known), b.n * b.min_dcl);
   }
 
   struct Out {
@@ -175,7 +179,7 @@ struct Model {
       if (held_high) f = std::min(f, ramp(*held_high, kTaperStart, kCellMax));
       if (held_cold) f = std::min({f, ramp(*held_cold, kChargeFullC, kChargeMinC), ramp(*held_warm, kChargeTaperC, kChargeMaxC)});
       o.ccl = base * f;
-      if (share_c) o.ccl = std::min(o.ccl, *share_c);
+      if (share_c) o.ccl = std::min(o.ccl, *share_c * b.n * b.min_ccl);
     }
     if (!b.block_d) {
       const double base = std::min(kMaxDischarge, b.n * b.min_dcl);
@@ -185,7 +189,7 @@ struct Model {
         f = std::min({f, ramp(*held_cold, kDischargeFullC, kDischargeMinC), ramp(*held_warm, kDischargeTaperC, kDischargeMaxC)});
       }
       o.dcl = base * f;
-      if (share_d) o.dcl = std::min(o.dcl, *share_d);
+      if (share_d) o.dcl = std::min(o.dcl, *share_d * b.n * b.min_dcl);
     }
     return o;
   }

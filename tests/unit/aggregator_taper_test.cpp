@@ -307,7 +307,9 @@ TEST(Invariants, WithTapersOnTheBankNeverExceedsNTimesMinAndCvlNeverExceedsMinCv
         EXPECT_LE(s.charge_current_limit_a, 2 * 60.0 + 1e-9);
         EXPECT_LE(s.discharge_current_limit_a, 2 * 70.0 + 1e-9);
         EXPECT_LE(s.charge_voltage_limit_v, 55.5 + 1e-9);
-        if (high >= 3.60 || cold <= 0.0) EXPECT_DOUBLE_EQ(s.charge_current_limit_a, 0.0);
+        if (high >= 3.60 || cold <= 0.0) {
+          EXPECT_DOUBLE_EQ(s.charge_current_limit_a, 0.0);
+        }
       }
     }
   }
