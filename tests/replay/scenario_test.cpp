@@ -99,6 +99,9 @@ reduced_charge_current = 50.0
 max_charge_voltage = 56.0
 max_discharge_current = 200.0
 battery_low_voltage = 46.0
+# This file's model is N x min with blocking; the measured share rule (on by default) and
+# the tapers are modelled in taper_scenario_test.cpp.
+share_threshold_a = 0.0
 
 [[battery]]
 name = "A"

@@ -75,9 +75,12 @@ BatteryReport BatteryModel::step(double t_s) noexcept {
   r.capacity_ah = capacity_ah_;
   r.soh_pct = soh_pct_;
 
-  // Every battery of the bank follows the same slow cycle, scaled by its capacity.
+  // Packs in parallel share one charger and one load: every battery follows the same slow
+  // cycle in phase, scaled by its capacity (its share), plus sensor noise. The per-battery
+  // phase only shifts its temperature wobble.
+  const double bank_cycle = std::sin(2.0 * std::numbers::pi * t_s / kCycleS);
   const double cycle = std::sin(2.0 * std::numbers::pi * (t_s + phase_s_) / kCycleS);
-  double current_a = kCycleCRate * capacity_ah_ * cycle + noise_.uniform(-0.2, 0.2);
+  double current_a = kCycleCRate * capacity_ah_ * bank_cycle + noise_.uniform(-0.2, 0.2);
   const bool first = index_ == 0;
   const bool last = index_ == options_.batteries - 1;
   const bool in_event = window_.contains(t_s);
