@@ -315,3 +315,63 @@ TEST_F(TaperScenario, AnUnevenShareIsCappedSoTheBusyPackStaysWithinItsLimit) {
 
 }  // namespace
 }  // namespace bms
+
+namespace bms {
+namespace {
+
+// CANopen batteries report cells through their object map (here an example TPDO2 that
+// bms-sim --canopen-cells sends): the cell taper acts on them as on the Victron set's 0x373.
+TEST(CanopenCellTaper, CellsFromATpdoTaperTheChargeLimitToZeroAtCellMax) {
+  test::ScratchDir scratch{"bms-canopen-cells"};
+  const std::string map = std::string(BMS_TEST_DATA_DIR) + "/superb_with_cells_tpdo2.toml";
+  std::string config = "[cells]\nchemistry = \"lfp\"\n\n";
+  for (int node = 1; node <= 2; ++node) {
+    config += "[[battery]]\nname = \"N" + std::to_string(node) + "\"\ninterface = \"can0\"\nprotocol = \"canopen\"\nnode_id = " +
+              std::to_string(node) + "\nmap = \"" + map + "\"\nmax_charge_current = 50.0\nmax_discharge_current = 100.0\n\n";
+  }
+  const std::string cfg = scratch.write("bank.toml", config);
+  const std::string in = scratch.path("in.log");
+  const std::string report = scratch.path("report.csv");
+  ASSERT_EQ(run_process(kSim + " --batteries 2 --protocol canopen --canopen-cells --scenario cell-high --duration 300 --out " + in)
+                .exit_code,
+            0);
+  const auto r = run_process(kBinary + " --config " + cfg + " --replay " + in + " --speed max --no-dbus --report " + report);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::istringstream csv(read_file(report));
+  std::string line;
+  std::getline(csv, line);
+  std::vector<std::string> header;
+  {
+    std::stringstream h(line);
+    for (std::string c; std::getline(h, c, ',');) header.push_back(c);
+  }
+  const auto col = [&](const char* name) {
+    return static_cast<std::size_t>(std::find(header.begin(), header.end(), name) - header.begin());
+  };
+  const std::size_t high_col = col("max_cell_voltage_v"), ccl_col = col("charge_current_limit_a");
+  ASSERT_LT(high_col, header.size());
+  int rows = 0, at_max = 0, tapering = 0;
+  while (std::getline(csv, line)) {
+    std::vector<std::string> c;
+    std::stringstream row(line);
+    for (std::string cell; std::getline(row, cell, ',');) c.push_back(cell);
+    ASSERT_GT(c.size(), high_col) << line;
+    if (c[high_col].empty()) continue;
+    ++rows;
+    const double high = std::stod(c[high_col]);
+    const double ccl = std::stod(c[ccl_col]);
+    // 2 x 50 A configured, times the taper at this cell (the held value is at least this high).
+    EXPECT_LE(ccl, 100.0 * ramp(high, kTaperStart, kCellMax) + 0.05) << line;
+    if (high >= kCellMax) {
+      EXPECT_EQ(ccl, 0.0) << line;
+      ++at_max;
+    }
+    if (high > kTaperStart + 0.02 && high < kCellMax - 0.02 && ccl > 0.0) ++tapering;
+  }
+  EXPECT_GT(rows, 250);
+  EXPECT_GT(at_max, 10);
+  EXPECT_GT(tapering, 10);
+}
+
+}  // namespace
+}  // namespace bms

@@ -95,6 +95,10 @@ the same options and --seed give the same bytes.
   --iface-prefix NAME    interface name prefix (default "can": battery i on can<i>;
                          CANopen batteries share <prefix>0 with node ids)
   --first-node N         CANopen node id of the first battery (default 1)
+  --canopen-cells        CANopen batteries also send TPDO2 (0x280 + node) every interval:
+                         min/max cell voltage (u16 mV, bytes 0-1/2-3) and min/max cell
+                         temperature (s16 0.1 degC, bytes 4-5/6-7); an example layout
+                         (tests/data/superb_with_cells_tpdo2.toml maps it)
   --out FILE             output file, "-" for stdout (default)
   --help                 this text
 
@@ -136,6 +140,10 @@ ParseResult parse_sim_options(int argc, const char* const* argv) {
     if (arg == "--help" || arg == "-h") {
       r.help = true;
       return r;
+    }
+    if (arg == "--canopen-cells") {
+      o.canopen_cells = true;
+      continue;
     }
     if (i + 1 >= argc) {
       r.error = "unknown option or missing value: " + std::string(arg);
