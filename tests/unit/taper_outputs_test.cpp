@@ -3,6 +3,7 @@
 // protective changes, and the 0x35A charge-temperature pairs carry them to the inverter.
 #include <gtest/gtest.h>
 
+#include "app/status_line.hpp"
 #include "core/engine.hpp"
 #include "core/frame_set.hpp"
 #include "core/output_schedule.hpp"
@@ -119,6 +120,19 @@ TEST(TaperOutputs, ChargeTemperatureAlarmsTravelIn35APairs) {
   EXPECT_EQ(v.at(SignalId::AlarmLowChargeTemperature), 0.0);
   EXPECT_EQ(v.at(SignalId::AlarmHighChargeTemperature), 1.0);
   EXPECT_EQ(v.at(SignalId::ProtectionHighChargeTemperature), 0.0);
+}
+
+TEST(TaperOutputs, TheStatusLineNamesATaperOrShareThatSetALimit) {
+  Snapshot s;
+  s.failsafe = false;
+  s.charge_limited_by = LimitReason::BatteryLimits;
+  s.discharge_limited_by = LimitReason::Configured;
+  EXPECT_EQ(format_status_line(s).find("<-"), std::string::npos);
+  s.charge_limited_by = LimitReason::Temperature;
+  s.discharge_limited_by = LimitReason::CurrentShare;
+  const std::string line = format_status_line(s);
+  EXPECT_NE(line.find("  CCL<-temperature"), std::string::npos) << line;
+  EXPECT_NE(line.find("  DCL<-current_share"), std::string::npos) << line;
 }
 
 }  // namespace
