@@ -253,7 +253,7 @@ class TaperScenario : public ::testing::Test {
       emitted.push_back({static_cast<double>(f.time_us) / 1e6, d.signals[1].value, d.signals[2].value, d.signals[0].value,
                          b.high, b.cold, share0});
     }
-    EXPECT_GT(emitted.size(), 100U);
+    EXPECT_GT(emitted.size(), 80U);
     return emitted;
   }
 
@@ -311,6 +311,13 @@ TEST_F(TaperScenario, AnUnevenShareIsCappedSoTheBusyPackStaysWithinItsLimit) {
     }
   }
   EXPECT_GT(capped, 20);
+}
+
+TEST_F(TaperScenario, BlockingStillStopsTheBankWithTheTapersOn) {
+  const auto e = replay_and_check("--scenario block-charge --duration 90 --event-start 20 --event-duration 30");
+  int stopped = 0;
+  for (const auto& x : e) stopped += (x.t_s > 1700000021.5 && x.t_s < 1700000049.0 && x.ccl == 0.0) ? 1 : 0;
+  EXPECT_GT(stopped, 20);
 }
 
 }  // namespace
