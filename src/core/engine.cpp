@@ -149,14 +149,17 @@ void Engine::on_reading(const Reading& r) {
 
 bool Engine::is_decision(SignalId id) const noexcept {
   switch (id) {
-    case SignalId::CurrentA: return current_decides_;
+    case SignalId::CurrentA:
+      return current_decides_;
     case SignalId::VoltageV:  // the cell-voltage CVL cap follows the bank voltage
     case SignalId::TemperatureC:
     case SignalId::MinCellVoltageV:
     case SignalId::MaxCellVoltageV:
     case SignalId::MinCellTemperatureC:
-    case SignalId::MaxCellTemperatureC: return cells_decide_;
-    default: return false;
+    case SignalId::MaxCellTemperatureC:
+      return cells_decide_;
+    default:
+      return false;
   }
 }
 

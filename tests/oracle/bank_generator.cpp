@@ -50,8 +50,10 @@ void generate_imbalance(RandomSource& r, BankSpec& s) {
   if (r.chance(explicit_pct)) s.warning_threshold = warning = minor + static_cast<double>(r.between(10, 150)) / 10.0;
   if (r.chance(explicit_pct)) s.alarm_threshold = alarm = warning + static_cast<double>(r.between(10, 200)) / 10.0;
   if (r.chance(explicit_pct)) s.minor_factor = mf = static_cast<double>(r.between(30, 100)) / 100.0;
-  if (r.chance(explicit_pct)) s.warning_factor = wf = static_cast<double>(r.between(10, std::llround(mf * 100))) / 100.0;
-  if (r.chance(explicit_pct)) s.hysteresis = hyst = static_cast<double>(r.between(0, std::llround(minor * 4) - 1)) / 4.0;
+  if (r.chance(explicit_pct))
+    s.warning_factor = wf = static_cast<double>(r.between(10, std::llround(mf * 100))) / 100.0;
+  if (r.chance(explicit_pct))
+    s.hysteresis = hyst = static_cast<double>(r.between(0, std::llround(minor * 4) - 1)) / 4.0;
   const bool valid = minor < warning && warning < alarm && wf <= mf && (hyst < minor || hyst == 0);
   if (!valid) {  // the defaults and the random keys disagree: give every key, all consistent
     s.minor_threshold = minor = static_cast<double>(r.between(20, 100)) / 10.0;
@@ -72,13 +74,15 @@ void generate_charge(RandomSource& r, BankSpec& s) {
   // sets its share, so a nominal current below 50 A needs the key too.
   const bool default_fits = s.preset.empty() ? 50.0 <= alarm_cap + 1e-9 : s.nominal_charge_current >= 50.0;
   if (!default_fits || r.chance(40)) {
-    s.reduced_charge_current = static_cast<double>(r.between(0, static_cast<std::int64_t>(std::floor(alarm_cap * 10)))) / 10.0;
+    s.reduced_charge_current =
+        static_cast<double>(r.between(0, static_cast<std::int64_t>(std::floor(alarm_cap * 10)))) / 10.0;
   }
   s.max_charge_voltage = tenths(r, 13, 60);
   s.battery_low_voltage = tenths(r, 10, s.max_charge_voltage - 0.1);
   s.max_discharge_current = tenths(r, 10, 600);
   s.failsafe_discharge_current = r.chance(60) ? 0.0 : tenths(r, 0, s.max_discharge_current);
   s.charge_current_ramp_a_per_s = r.chance(65) ? 0.0 : tenths(r, 0.1, 200);
+  s.share_threshold_a = r.chance(40) ? 0.0 : (r.chance(50) ? 10.0 : tenths(r, 1, 100));
 }
 
 void generate_batteries(RandomSource& r, BankSpec& s, int max_batteries) {
@@ -100,7 +104,8 @@ void generate_batteries(RandomSource& r, BankSpec& s, int max_batteries) {
       if (r.chance(60)) b.max_discharge_current = tenths(r, 5, 300);
     }
     b.capacity_ah = r.chance(20) ? 0.0 : static_cast<double>(r.between(50, 400));
-    const std::int64_t stale_ms = r.chance(70) ? kStaleChoicesMs[r.below(std::size(kStaleChoicesMs))] : r.between(100, 6000);
+    const std::int64_t stale_ms =
+        r.chance(70) ? kStaleChoicesMs[r.below(std::size(kStaleChoicesMs))] : r.between(100, 6000);
     b.stale_after_us = stale_ms * 1000;
     s.batteries.push_back(std::move(b));
   }
@@ -239,7 +244,8 @@ void pylon_frame(Emitter& out, BatteryRun& b, std::uint32_t id, std::int64_t t) 
       s.soh_pct = 98;
       const bool hires = b.soc_mode == 1 || b.soc_mode == 2 || b.soc_mode == 3 || (b.soc_mode == 4 && r.chance(50));
       s.dlc = hires ? (r.chance(50) ? 6 : 8) : 4;
-      std::int64_t hires_raw = std::clamp<std::int64_t>(std::min<std::int64_t>(b.soc, 100) * 100 + b.hires_offset_cpct, 0, 10000);
+      std::int64_t hires_raw =
+          std::clamp<std::int64_t>(std::min<std::int64_t>(b.soc, 100) * 100 + b.hires_offset_cpct, 0, 10000);
       if (b.soc_mode == 2) hires_raw = 0xFFFF;
       if (b.soc_mode == 3) hires_raw = 0;
       s.soc_hires_pct = static_cast<double>(std::min<std::int64_t>(hires_raw, 10000)) / 100.0;
@@ -263,12 +269,16 @@ void pylon_frame(Emitter& out, BatteryRun& b, std::uint32_t id, std::int64_t t) 
     case pylon::id::kMeasurements: {
       pylon::Measurements m;
       m.voltage_v = 52.1;
-      m.current_a = static_cast<double>(r.between(-500, 500)) / 10.0;
+      // Mostly small currents (the share rule stays below its threshold), sometimes large.
+      const std::int64_t current_da = r.chance(70) ? r.between(-30, 30) : r.between(-500, 500);
+      m.current_a = static_cast<double>(current_da) / 10.0;
       m.temperature_c = static_cast<double>(r.between(-50, 450)) / 10.0;
       f = pylon::encode_measurements(m);
       if (malformed) {
         f = truncated(f, static_cast<std::uint8_t>(r.below(6)));
         e = decode_error();
+      } else {
+        e.set(Quantity::Current, m.current_a);
       }
       break;
     }
@@ -331,17 +341,22 @@ void pylon_frame(Emitter& out, BatteryRun& b, std::uint32_t id, std::int64_t t) 
   out.frame(b, t, f, e);
 }
 
-constexpr std::uint32_t kPylonBurst[] = {pylon::id::kLimits, pylon::id::kSocSoh, pylon::id::kMeasurements,
-                                         pylon::id::kProtection, pylon::id::kAlarmPairs, pylon::id::kRequests,
+constexpr std::uint32_t kPylonBurst[] = {pylon::id::kLimits,      pylon::id::kSocSoh,     pylon::id::kMeasurements,
+                                         pylon::id::kProtection,  pylon::id::kAlarmPairs, pylon::id::kRequests,
                                          pylon::id::kManufacturer};
 
 bool pylon_sends(const BatteryRun& b, std::uint32_t id) {
   switch (id) {
-    case pylon::id::kRequests: return b.sends_35c;
-    case pylon::id::kAlarmPairs: return b.sends_35a;
-    case pylon::id::kProtection: return b.sends_359;
-    case pylon::id::kMeasurements: return b.sends_356;
-    default: return true;
+    case pylon::id::kRequests:
+      return b.sends_35c;
+    case pylon::id::kAlarmPairs:
+      return b.sends_35a;
+    case pylon::id::kProtection:
+      return b.sends_359;
+    case pylon::id::kMeasurements:
+      return b.sends_356;
+    default:
+      return true;
   }
 }
 
@@ -352,11 +367,16 @@ void pylon_walk(RandomSource& r, BatteryRun& b) {
   } else if (r.chance(1)) {
     b.ccl_da = -r.between(1, 100);
   } else {
-    b.ccl_da = std::clamp<std::int64_t>(std::max<std::int64_t>(b.ccl_da, 0) + r.between(-30, 30) + (b.ccl_da <= 0 ? 300 : 0), 0, 3000);
+    b.ccl_da = std::clamp<std::int64_t>(
+        std::max<std::int64_t>(b.ccl_da, 0) + r.between(-30, 30) + (b.ccl_da <= 0 ? 300 : 0), 0, 3000);
   }
-  if (r.chance(2)) b.dcl_da = 0;
-  else if (r.chance(1)) b.dcl_da = -r.between(1, 100);
-  else b.dcl_da = std::clamp<std::int64_t>(std::max<std::int64_t>(b.dcl_da, 0) + r.between(-30, 30) + (b.dcl_da <= 0 ? 300 : 0), 0, 3000);
+  if (r.chance(2))
+    b.dcl_da = 0;
+  else if (r.chance(1))
+    b.dcl_da = -r.between(1, 100);
+  else
+    b.dcl_da = std::clamp<std::int64_t>(
+        std::max<std::int64_t>(b.dcl_da, 0) + r.between(-30, 30) + (b.dcl_da <= 0 ? 300 : 0), 0, 3000);
   if (r.chance(3)) b.cvl_dv = std::clamp<std::int64_t>(b.cvl_dv + r.between(-5, 5), 100, 6000);
   if (r.chance(4)) {
     b.soc = std::clamp<std::int64_t>(b.soc + r.between(-35, 35), 0, 100);
@@ -394,9 +414,12 @@ void canopen_burst(Emitter& out, BatteryRun& b, std::int64_t t) {
   const auto node = static_cast<std::uint8_t>(b.spec->node_id);
   // NMT state changes: stopped for a while, a reboot (boot-up, then operational), pre-op.
   if (b.nmt == canopen::NmtState::Operational) {
-    if (r.chance(2)) b.nmt = canopen::NmtState::Stopped;
-    else if (r.chance(1)) b.nmt = canopen::NmtState::BootUp;
-    else if (r.chance(1)) b.nmt = canopen::NmtState::PreOperational;
+    if (r.chance(2))
+      b.nmt = canopen::NmtState::Stopped;
+    else if (r.chance(1))
+      b.nmt = canopen::NmtState::BootUp;
+    else if (r.chance(1))
+      b.nmt = canopen::NmtState::PreOperational;
   } else if (r.chance(b.nmt == canopen::NmtState::BootUp ? 100 : 15)) {
     b.nmt = canopen::NmtState::Operational;
   }
@@ -432,8 +455,10 @@ void canopen_burst(Emitter& out, BatteryRun& b, std::int64_t t) {
     }
     out.frame(b, step(), f, e);
   }
-  if (r.chance(3)) b.soc = std::clamp<std::int64_t>(b.soc + r.between(-35, 35), 0, 100);
-  else if (r.chance(40)) b.soc = std::clamp<std::int64_t>(b.soc + r.between(-1, 1), 0, 100);
+  if (r.chance(3))
+    b.soc = std::clamp<std::int64_t>(b.soc + r.between(-35, 35), 0, 100);
+  else if (r.chance(40))
+    b.soc = std::clamp<std::int64_t>(b.soc + r.between(-1, 1), 0, 100);
   if (r.chance(3)) b.sdo_silent_until = t + r.between(b.spec->stale_after_us / 2, 3 * b.spec->stale_after_us);
   const std::uint8_t soc_raw = static_cast<std::uint8_t>(r.chance(1) ? r.between(101, 255) : b.soc);
   if (b.spec->map == CanopenMap::Cia418Generic && r.chance(60)) {
@@ -540,8 +565,9 @@ void plan_next(RandomSource& r, BatteryRun& b, std::int64_t t) {
     // last frame, or of the last frame of one kind (its values going stale).
     const bool whole_battery = r.chance(50) || b.spec->protocol == SourceProtocol::Canopen;
     std::int64_t base = b.last_frame_us;
-    std::uint32_t id = b.spec->protocol == SourceProtocol::Canopen ? 0x700U + static_cast<std::uint32_t>(b.spec->node_id)
-                                                                   : pylon::id::kLimits;
+    std::uint32_t id = b.spec->protocol == SourceProtocol::Canopen
+                           ? 0x700U + static_cast<std::uint32_t>(b.spec->node_id)
+                           : pylon::id::kLimits;
     if (!whole_battery) {
       static constexpr std::uint32_t kProbeIds[] = {pylon::id::kLimits, pylon::id::kSocSoh, pylon::id::kRequests};
       id = kProbeIds[r.below(std::size(kProbeIds))];
@@ -572,6 +598,7 @@ std::string render_bank_config(const BankSpec& s) {
   t += "battery_low_voltage = " + number(s.battery_low_voltage) + "\n";
   t += "failsafe_discharge_current = " + number(s.failsafe_discharge_current) + "\n";
   t += "charge_current_ramp_a_per_s = " + number(s.charge_current_ramp_a_per_s) + "\n";
+  t += "share_threshold_a = " + number(s.share_threshold_a) + "\n";
   t += "\n[imbalance]\n";
   if (!s.preset.empty()) t += "preset = \"" + s.preset + "\"\n";
   const auto opt = [&](const char* key, const std::optional<double>& v) {
@@ -590,7 +617,8 @@ std::string render_bank_config(const BankSpec& s) {
     if (b.protocol == SourceProtocol::Canopen) {
       t += "protocol = \"canopen\"\n";
       t += "node_id = " + std::to_string(b.node_id) + "\n";
-      t += std::string("map = \"") + (b.map == CanopenMap::SuperbEpsilonV2 ? "superb_epsilon_v2" : "cia418_generic") + "\"\n";
+      t += std::string("map = \"") + (b.map == CanopenMap::SuperbEpsilonV2 ? "superb_epsilon_v2" : "cia418_generic") +
+           "\"\n";
       if (b.max_charge_current > 0) t += "max_charge_current = " + number(b.max_charge_current) + "\n";
       if (b.max_discharge_current > 0) t += "max_discharge_current = " + number(b.max_discharge_current) + "\n";
     }
@@ -643,7 +671,8 @@ GeneratedBank generate_bank(RandomSource& r, std::uint64_t seed, const Generator
       }
     }
     if (keepalive && next_keepalive < t) {
-      out.other(next_keepalive, pylon::encode_inverter_keep_alive(), bank.spec.output_interface, FrameMeaning::Inverter);
+      out.other(next_keepalive, pylon::encode_inverter_keep_alive(), bank.spec.output_interface,
+                FrameMeaning::Inverter);
       next_keepalive += 1'000'000;
       continue;
     }

@@ -1,12 +1,13 @@
 // The bank generator: deterministic per seed, valid configurations only, the variety the
 // oracle needs, and a description of every frame that says what the real decoder reads.
+#include "bank_generator.hpp"
+
 #include <gtest/gtest.h>
 
 #include <map>
 #include <set>
 
 #include "app/config_loader.hpp"
-#include "bank_generator.hpp"
 #include "core/frame_router.hpp"
 
 namespace bms::oracle {
@@ -18,7 +19,8 @@ GeneratedBank bank_of(std::uint64_t seed) {
 }
 
 bool same_frame(const CanFrame& a, const CanFrame& b) {
-  return a.id == b.id && a.dlc == b.dlc && a.data == b.data && a.time_us == b.time_us && a.iface_name() == b.iface_name();
+  return a.id == b.id && a.dlc == b.dlc && a.data == b.data && a.time_us == b.time_us &&
+         a.iface_name() == b.iface_name();
 }
 
 TEST(BankGenerator, TheSameSeedGivesTheSameBankAndAnotherSeedAnother) {
@@ -62,8 +64,10 @@ TEST(BankGenerator, EveryConfigurationIsValidAndTheBanksCoverWhatTheOracleMustSe
         exact_deadline_gaps += gap >= stale - 1 && gap <= stale + 1;
       }
       last_frame[e.battery] = e.time_us;
-      emcy += e.has.test(static_cast<std::size_t>(Quantity::EmcyCode)) && e.value[static_cast<std::size_t>(Quantity::EmcyCode)] != 0;
-      stopped += e.has.test(static_cast<std::size_t>(Quantity::NmtState)) && e.value[static_cast<std::size_t>(Quantity::NmtState)] == kNmtStopped;
+      emcy += e.has.test(static_cast<std::size_t>(Quantity::EmcyCode)) &&
+              e.value[static_cast<std::size_t>(Quantity::EmcyCode)] != 0;
+      stopped += e.has.test(static_cast<std::size_t>(Quantity::NmtState)) &&
+                 e.value[static_cast<std::size_t>(Quantity::NmtState)] == kNmtStopped;
     }
   }
   EXPECT_EQ(battery_counts, (std::set<std::size_t>{1, 2, 3, 4, 5, 6, 7, 8}));
@@ -83,19 +87,34 @@ TEST(BankGenerator, EveryConfigurationIsValidAndTheBanksCoverWhatTheOracleMustSe
 /// The router's reading of a quantity, by the canonical signal that carries it.
 SignalId signal_of(Quantity q) {
   switch (q) {
-    case Quantity::ChargeVoltageLimit: return SignalId::ChargeVoltageLimitV;
-    case Quantity::ChargeCurrentLimit: return SignalId::ChargeCurrentLimitA;
-    case Quantity::DischargeCurrentLimit: return SignalId::DischargeCurrentLimitA;
-    case Quantity::SocWhole: return SignalId::SocPct;
-    case Quantity::SocHires: return SignalId::SocHiresPct;
-    case Quantity::ChargeEnable: return SignalId::ChargeEnable;
-    case Quantity::DischargeEnable: return SignalId::DischargeEnable;
-    case Quantity::ShortCircuit: return SignalId::ProtectionShortCircuit;
-    case Quantity::HighChargeTemperature: return SignalId::ProtectionHighChargeTemperature;
-    case Quantity::LowChargeTemperature: return SignalId::ProtectionLowChargeTemperature;
-    case Quantity::EmcyCode: return SignalId::EmcyCode;
-    case Quantity::NmtState: return SignalId::NmtState;
-    case Quantity::Count: break;
+    case Quantity::ChargeVoltageLimit:
+      return SignalId::ChargeVoltageLimitV;
+    case Quantity::ChargeCurrentLimit:
+      return SignalId::ChargeCurrentLimitA;
+    case Quantity::DischargeCurrentLimit:
+      return SignalId::DischargeCurrentLimitA;
+    case Quantity::SocWhole:
+      return SignalId::SocPct;
+    case Quantity::SocHires:
+      return SignalId::SocHiresPct;
+    case Quantity::ChargeEnable:
+      return SignalId::ChargeEnable;
+    case Quantity::DischargeEnable:
+      return SignalId::DischargeEnable;
+    case Quantity::ShortCircuit:
+      return SignalId::ProtectionShortCircuit;
+    case Quantity::HighChargeTemperature:
+      return SignalId::ProtectionHighChargeTemperature;
+    case Quantity::LowChargeTemperature:
+      return SignalId::ProtectionLowChargeTemperature;
+    case Quantity::EmcyCode:
+      return SignalId::EmcyCode;
+    case Quantity::NmtState:
+      return SignalId::NmtState;
+    case Quantity::Current:
+      return SignalId::CurrentA;
+    case Quantity::Count:
+      break;
   }
   return SignalId::Count;
 }
@@ -112,7 +131,9 @@ TEST(BankGenerator, EachFrameIsDescribedAsTheRealDecoderReadsIt) {
       router.route(bank.frames[i], [&](const Reading& r) { readings.push_back(r); });
       const std::string where = "seed " + std::to_string(seed) + " frame " + std::to_string(i);
       switch (e.meaning) {
-        case FrameMeaning::Foreign: EXPECT_TRUE(readings.empty()) << where; continue;
+        case FrameMeaning::Foreign:
+          EXPECT_TRUE(readings.empty()) << where;
+          continue;
         case FrameMeaning::Inverter:
           ASSERT_EQ(readings.size(), 1U) << where;
           EXPECT_EQ(readings[0].source, kSourceInverter) << where;
@@ -121,7 +142,8 @@ TEST(BankGenerator, EachFrameIsDescribedAsTheRealDecoderReadsIt) {
           ASSERT_EQ(readings.size(), 1U) << where;
           EXPECT_EQ(readings[0].kind, ReadingKind::DecodeError) << where;
           continue;
-        case FrameMeaning::Decodes: break;
+        case FrameMeaning::Decodes:
+          break;
       }
       ASSERT_FALSE(readings.empty()) << where;
       EXPECT_EQ(readings[0].kind, ReadingKind::FrameSeen) << where;

@@ -47,6 +47,7 @@ enum class Quantity : std::uint8_t {
   LowChargeTemperature,   ///< 0/1 protection (0x35A alarm half)
   EmcyCode,               ///< CANopen EMCY error code (0 = error reset)
   NmtState,               ///< CANopen heartbeat state byte (0 boot-up, 4 stopped, 5, 0x7F)
+  Current,                ///< A, + = charging (0x356): the measured current share rule reads it
   Count
 };
 inline constexpr std::size_t kQuantityCount = static_cast<std::size_t>(Quantity::Count);
@@ -102,6 +103,7 @@ struct BankSpec {
   double battery_low_voltage = 11.5;
   double failsafe_discharge_current = 0;
   double charge_current_ramp_a_per_s = 0;
+  double share_threshold_a = 10;  ///< measured current share rule (0 = off)
   // [imbalance]: nullopt = not in the file
   std::string preset;  ///< "", "conservative", "aggressive"
   std::optional<double> minor_threshold, minor_factor, warning_threshold, warning_factor, alarm_threshold, hysteresis;

@@ -114,7 +114,8 @@ PipelineOutput run_pipeline_in_process(const GeneratedBank& bank, bool dbus_valu
   return out;
 }
 
-OracleReport check_emitted(const GeneratedBank& bank, const std::vector<CanFrame>& emitted, const OracleOptions& options) {
+OracleReport check_emitted(const GeneratedBank& bank, const std::vector<CanFrame>& emitted,
+                           const OracleOptions& options) {
   const std::vector<EmittedFrameSet> sets = split_frame_sets(emitted);
   return check_bank(bank.spec, bank.events, sets, input_end_us(bank), options);
 }
@@ -147,7 +148,8 @@ CampaignResult run_campaign(const CampaignOptions& o) {
       failure.report.violation_count += dbus.violation_count;
       for (Violation& v : dbus.violations) {
         v.detail = "D-Bus: " + v.detail;
-        if (failure.report.violations.size() < o.oracle.keep_violations) failure.report.violations.push_back(std::move(v));
+        if (failure.report.violations.size() < o.oracle.keep_violations)
+          failure.report.violations.push_back(std::move(v));
       }
     }
     const OracleReport& r = failure.report;
@@ -173,10 +175,12 @@ std::string describe(const BankFailure& f) {
   s += std::to_string(f.report.violation_count) + " violation(s)\n";
   for (const Violation& v : f.report.violations) {
     char line[96];
-    std::snprintf(line, sizeof line, "  at %.6f s [%s] ", static_cast<double>(v.time_us) / 1e6, invariant_name(v.invariant));
+    std::snprintf(line, sizeof line, "  at %.6f s [%s] ", static_cast<double>(v.time_us) / 1e6,
+                  invariant_name(v.invariant));
     s += line + v.detail + "\n";
   }
-  s += "  reproduce: tools/fuzz-policy --bank " + std::to_string(f.seed) + " --write DIR (config + candump log for --replay)\n";
+  s += "  reproduce: tools/fuzz-policy --bank " + std::to_string(f.seed) +
+       " --write DIR (config + candump log for --replay)\n";
   return s;
 }
 

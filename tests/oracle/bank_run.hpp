@@ -22,7 +22,7 @@ struct PipelineOutput {
   /// the battery service's item model shows (/Info/Max*, /Io/AllowTo*), as a frame set.
   std::vector<EmittedFrameSet> dbus_values;
   std::int64_t dbus_interval_us = 0;  ///< the D-Bus output's publishing interval
-  std::string config_error;       ///< the loader's errors (a generator fault), empty when valid
+  std::string config_error;           ///< the loader's errors (a generator fault), empty when valid
 };
 
 /// Feeds `bank.frames` through router and engine as `--replay` does (the input ends at the
@@ -50,8 +50,8 @@ struct BankFailure {
 struct CampaignResult {
   std::uint64_t banks = 0;
   std::uint64_t input_frames = 0;
-  std::uint64_t frame_sets = 0;   ///< checked (BMS-CAN frame sets)
-  std::uint64_t dbus_sets = 0;    ///< D-Bus publications checked
+  std::uint64_t frame_sets = 0;  ///< checked (BMS-CAN frame sets)
+  std::uint64_t dbus_sets = 0;   ///< D-Bus publications checked
   std::uint64_t exact_sets = 0;
   std::uint64_t ambiguous_sets = 0;
   std::uint64_t skipped_sets = 0;

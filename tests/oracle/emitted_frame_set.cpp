@@ -3,7 +3,9 @@
 namespace bms::oracle {
 namespace {
 std::int32_t le_u16(const CanFrame& f, int at) { return f.data[at] | (f.data[at + 1] << 8); }
-std::int32_t le_s16(const CanFrame& f, int at) { return static_cast<std::int16_t>(static_cast<std::uint16_t>(le_u16(f, at))); }
+std::int32_t le_s16(const CanFrame& f, int at) {
+  return static_cast<std::int16_t>(static_cast<std::uint16_t>(le_u16(f, at)));
+}
 }  // namespace
 
 std::vector<EmittedFrameSet> split_frame_sets(std::span<const CanFrame> frames) {

@@ -30,7 +30,8 @@ bool parse_u64(const char* s, std::uint64_t& out) {
 }
 
 int usage(const char* why) {
-  std::fprintf(stderr, "bms-fuzz-policy: %s\nusage: bms-fuzz-policy --states N [--seed S] | --bank SEED [--write DIR]\n", why);
+  std::fprintf(stderr,
+               "bms-fuzz-policy: %s\nusage: bms-fuzz-policy --states N [--seed S] | --bank SEED [--write DIR]\n", why);
   return 2;
 }
 
@@ -39,14 +40,26 @@ int write_bank(const GeneratedBank& bank, const std::string& dir) {
   std::ofstream(dir + "/config.toml") << bank.config_toml;
   std::ofstream log(dir + "/input.log");
   for (const bms::CanFrame& f : bank.frames) log << bms::format_candump_log_line(f) << '\n';
-  std::printf("wrote %s/config.toml and %s/input.log (%zu frames); replay with:\n"
-              "  bms-aggregator --config %s/config.toml --replay %s/input.log --speed max --no-dbus --emit-log OUT\n",
-              dir.c_str(), dir.c_str(), bank.frames.size(), dir.c_str(), dir.c_str());
+  std::printf(
+      "wrote %s/config.toml and %s/input.log (%zu frames); replay with:\n"
+      "  bms-aggregator --config %s/config.toml --replay %s/input.log --speed max --no-dbus --emit-log OUT\n",
+      dir.c_str(), dir.c_str(), bank.frames.size(), dir.c_str(), dir.c_str());
   return 0;
 }
 
-const char* const kQuantityNames[] = {"cvl", "ccl", "dcl", "soc", "soc_hires", "charge_enable", "discharge_enable",
-                                      "short_circuit", "high_charge_temp", "low_charge_temp", "emcy", "nmt"};
+const char* const kQuantityNames[] = {"cvl",
+                                      "ccl",
+                                      "dcl",
+                                      "soc",
+                                      "soc_hires",
+                                      "charge_enable",
+                                      "discharge_enable",
+                                      "short_circuit",
+                                      "high_charge_temp",
+                                      "low_charge_temp",
+                                      "emcy",
+                                      "nmt",
+                                      "current"};
 
 /// Input events and emitted sets between two instants (seconds), for reading a failure.
 void trace(const GeneratedBank& bank, const std::vector<EmittedFrameSet>& sets, double from_s, double to_s) {
@@ -58,8 +71,9 @@ void trace(const GeneratedBank& bank, const std::vector<EmittedFrameSet>& sets, 
     for (; si < sets.size() && sets[si].time_us <= e.time_us; ++si) {
       const EmittedFrameSet& s = sets[si];
       if (in(s.time_us))
-        std::printf("%.6f  OUT cvl %.1f ccl %.1f dcl %.1f ce %d de %d\n", seconds(s.time_us), s.charge_voltage_dv / 10.0,
-                    s.charge_current_da / 10.0, s.discharge_current_da / 10.0, s.charge_enable, s.discharge_enable);
+        std::printf("%.6f  OUT cvl %.1f ccl %.1f dcl %.1f ce %d de %d\n", seconds(s.time_us),
+                    s.charge_voltage_dv / 10.0, s.charge_current_da / 10.0, s.discharge_current_da / 10.0,
+                    s.charge_enable, s.discharge_enable);
     }
     if (!in(e.time_us)) continue;
     static const char* const kMeaning[] = {"ok", "decode-error", "foreign", "inverter"};
@@ -91,7 +105,8 @@ int one_bank(std::uint64_t seed, const std::string& write_dir, double from_s, do
   }
   std::printf("bank %llu: %zu batteries, %zu input frames, %llu frame sets checked (%llu exact)\n",
               static_cast<unsigned long long>(seed), bank.spec.batteries.size(), bank.frames.size(),
-              static_cast<unsigned long long>(f.report.frame_sets), static_cast<unsigned long long>(f.report.exact_sets));
+              static_cast<unsigned long long>(f.report.frame_sets),
+              static_cast<unsigned long long>(f.report.exact_sets));
   if (f.report.ok() && f.config_error.empty()) {
     std::printf("violations: 0\n");
     return 0;
@@ -133,14 +148,14 @@ int main(int argc, char** argv) {
   if (!write_dir.empty()) return usage("--write only with --bank");
 
   const CampaignResult r = run_campaign(options);
-  std::printf("seed %llu: %llu frame sets checked (%llu exact, %llu lenient, %llu skipped as too ambiguous), "
-              "%llu D-Bus publications, in %llu banks, %llu input frames, %.1f s: %.0f states/s\n",
-              static_cast<unsigned long long>(options.seed), static_cast<unsigned long long>(r.frame_sets),
-              static_cast<unsigned long long>(r.exact_sets), static_cast<unsigned long long>(r.ambiguous_sets),
-              static_cast<unsigned long long>(r.skipped_sets), static_cast<unsigned long long>(r.dbus_sets),
-              static_cast<unsigned long long>(r.banks),
-              static_cast<unsigned long long>(r.input_frames), r.seconds,
-              r.seconds > 0 ? static_cast<double>(r.frame_sets) / r.seconds : 0.0);
+  std::printf(
+      "seed %llu: %llu frame sets checked (%llu exact, %llu lenient, %llu skipped as too ambiguous), "
+      "%llu D-Bus publications, in %llu banks, %llu input frames, %.1f s: %.0f states/s\n",
+      static_cast<unsigned long long>(options.seed), static_cast<unsigned long long>(r.frame_sets),
+      static_cast<unsigned long long>(r.exact_sets), static_cast<unsigned long long>(r.ambiguous_sets),
+      static_cast<unsigned long long>(r.skipped_sets), static_cast<unsigned long long>(r.dbus_sets),
+      static_cast<unsigned long long>(r.banks), static_cast<unsigned long long>(r.input_frames), r.seconds,
+      r.seconds > 0 ? static_cast<double>(r.frame_sets) / r.seconds : 0.0);
   std::printf("violations: %llu\n", static_cast<unsigned long long>(r.violations));
   for (const BankFailure& f : r.failures) std::printf("%s", describe(f).c_str());
   return r.violations == 0 ? 0 : 1;

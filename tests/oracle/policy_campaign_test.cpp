@@ -23,12 +23,12 @@ TEST(PolicyCampaign, TwoHundredThousandRandomFrameSetsKeepEveryInvariant) {
 #if BMS_WITH_DBUS
   EXPECT_GT(r.dbus_sets, r.frame_sets / 10);  // the D-Bus item model's values too, on its own cadence
 #endif
-  std::printf("%llu frame sets (%llu exact), %llu D-Bus publications, in %llu banks, %llu input frames, %.1f s: "
-              "%.0f states/s\n",
-              static_cast<unsigned long long>(r.frame_sets), static_cast<unsigned long long>(r.exact_sets),
-              static_cast<unsigned long long>(r.dbus_sets),
-              static_cast<unsigned long long>(r.banks), static_cast<unsigned long long>(r.input_frames), r.seconds,
-              static_cast<double>(r.frame_sets) / r.seconds);
+  std::printf(
+      "%llu frame sets (%llu exact), %llu D-Bus publications, in %llu banks, %llu input frames, %.1f s: "
+      "%.0f states/s\n",
+      static_cast<unsigned long long>(r.frame_sets), static_cast<unsigned long long>(r.exact_sets),
+      static_cast<unsigned long long>(r.dbus_sets), static_cast<unsigned long long>(r.banks),
+      static_cast<unsigned long long>(r.input_frames), r.seconds, static_cast<double>(r.frame_sets) / r.seconds);
 }
 
 }  // namespace

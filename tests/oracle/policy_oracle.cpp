@@ -30,6 +30,7 @@ struct Policy {
   std::array<double, 4> cap{};  ///< charge current each tier allows, never above a milder tier's
   double max_charge_voltage = 0, max_discharge_current = 0, battery_low_voltage = 0;
   double failsafe_discharge_current = 0, ramp_a_per_s = 0;
+  double share_threshold_a = 0;  ///< measured current share rule, 0 = off
   std::int64_t interval_us = 0;
 };
 
@@ -67,6 +68,7 @@ Policy policy_of(const BankSpec& s) {
   p.battery_low_voltage = s.battery_low_voltage;
   p.failsafe_discharge_current = s.failsafe_discharge_current;
   p.ramp_a_per_s = s.charge_current_ramp_a_per_s;
+  p.share_threshold_a = s.share_threshold_a;
   p.interval_us = s.interval_us;
   return p;
 }
@@ -75,9 +77,12 @@ Policy policy_of(const BankSpec& s) {
 /// strictly below the tier's threshold minus the hysteresis.
 int next_tier(int current, double soc_diff, const Policy& p) {
   int target = Balanced;
-  if (soc_diff > p.threshold[Alarm]) target = Alarm;
-  else if (soc_diff > p.threshold[Warning]) target = Warning;
-  else if (soc_diff > p.threshold[Minor]) target = Minor;
+  if (soc_diff > p.threshold[Alarm])
+    target = Alarm;
+  else if (soc_diff > p.threshold[Warning])
+    target = Warning;
+  else if (soc_diff > p.threshold[Minor])
+    target = Minor;
   if (target >= current) return target;
   while (current > target && soc_diff < p.threshold[current] - p.hysteresis) --current;
   return current;
@@ -89,7 +94,16 @@ int next_tier(int current, double soc_diff, const Policy& p) {
 enum class Tri : std::uint8_t { No, Yes, Maybe };
 
 /// Flags that forbid until a fresh value allows again or the battery goes offline.
-enum Latch : int { ChargeOff, DischargeOff, ShortCircuit, HighChargeTemp, LowChargeTemp, EmcyActive, NodeStopped, kLatchCount };
+enum Latch : int {
+  ChargeOff,
+  DischargeOff,
+  ShortCircuit,
+  HighChargeTemp,
+  LowChargeTemp,
+  EmcyActive,
+  NodeStopped,
+  kLatchCount
+};
 
 struct LatchState {
   bool set = false;
@@ -108,8 +122,9 @@ struct Track {
 };
 
 /// Quantities whose age matters (the flags latch instead).
-constexpr Quantity kAged[] = {Quantity::ChargeVoltageLimit, Quantity::ChargeCurrentLimit, Quantity::DischargeCurrentLimit,
-                              Quantity::SocWhole, Quantity::SocHires};
+constexpr Quantity kAged[] = {
+    Quantity::ChargeVoltageLimit, Quantity::ChargeCurrentLimit, Quantity::DischargeCurrentLimit,
+    Quantity::SocWhole,           Quantity::SocHires,           Quantity::Current};
 
 /// One battery at one instant: every yes/no the policy depends on, possibly undecided.
 struct BatteryAt {
@@ -125,14 +140,18 @@ struct Outcome {
   double min_ccl = kInf, min_dcl = kInf, min_cvl = kInf;
   bool soc_known = false;
   double soc_diff_lo = 0, soc_diff_hi = 0;
+  /// The measured current share may cut the current limits (a further min() term that only
+  /// lowers them): every online battery reports its current and the bank's is above the
+  /// threshold. Then only the bounds hold, not the exact N x min.
+  bool share_may_cut = false;
 };
 
 struct Bounds {
   bool skipped = false;
-  bool exact = false;             ///< single reading of the state
+  bool exact = false;  ///< single reading of the state
   double ccl_max = 0, dcl_max = 0, cvl_max = 0;
   bool charge_must_block = true, discharge_must_block = true;
-  Outcome single;                 ///< the reading, when exact
+  Outcome single;  ///< the reading, when exact
 };
 
 /// Wire raw (0.1 units) values `x` may legitimately encode to: one, or two on a tie.
@@ -188,8 +207,8 @@ class Checker {
   std::int64_t first_reading_us_ = kNeverUs;
   int tier_lo_ = Balanced, tier_hi_ = Balanced;
   std::int64_t protective_due_us_ = kNoTime;
-  std::int64_t grid_origin_us_ = kNeverUs;       ///< the first set: periodic sets fall on its grid
-  std::int64_t last_protective_us_ = kNeverUs;   ///< the last set off the grid (protective)
+  std::int64_t grid_origin_us_ = kNeverUs;      ///< the first set: periodic sets fall on its grid
+  std::int64_t last_protective_us_ = kNeverUs;  ///< the last set off the grid (protective)
   std::string protective_why_;
   OracleReport report_;
 };
@@ -224,17 +243,30 @@ void Checker::apply(const InputEvent& e) {
     b.value[q] = v;
     b.at[q] = e.time_us;
     switch (static_cast<Quantity>(q)) {
-      case Quantity::ChargeEnable: latch(ChargeOff, v == 0); break;
-      case Quantity::DischargeEnable: latch(DischargeOff, v == 0); break;
-      case Quantity::ShortCircuit: latch(ShortCircuit, v != 0); break;
-      case Quantity::HighChargeTemperature: latch(HighChargeTemp, v != 0); break;
-      case Quantity::LowChargeTemperature: latch(LowChargeTemp, v != 0); break;
-      case Quantity::EmcyCode: latch(EmcyActive, v != 0); break;
+      case Quantity::ChargeEnable:
+        latch(ChargeOff, v == 0);
+        break;
+      case Quantity::DischargeEnable:
+        latch(DischargeOff, v == 0);
+        break;
+      case Quantity::ShortCircuit:
+        latch(ShortCircuit, v != 0);
+        break;
+      case Quantity::HighChargeTemperature:
+        latch(HighChargeTemp, v != 0);
+        break;
+      case Quantity::LowChargeTemperature:
+        latch(LowChargeTemp, v != 0);
+        break;
+      case Quantity::EmcyCode:
+        latch(EmcyActive, v != 0);
+        break;
       case Quantity::NmtState:
         latch(NodeStopped, v == kNmtStopped);
         if (v == kNmtBootUp) latch(EmcyActive, false);  // a node that rebooted has no active EMCY
         break;
-      default: break;
+      default:
+        break;
     }
   }
 }
@@ -261,9 +293,12 @@ BatteryAt Checker::battery_at(std::size_t i, std::int64_t now) const noexcept {
     const LatchState& s = b.latch[static_cast<std::size_t>(l)];
     Tri t = Tri::No;
     if (s.set) {
-      if (b.offline_for_sure > s.offline_for_sure) t = Tri::No;  // went offline since: released
-      else if (b.offline_maybe > s.offline_maybe) t = Tri::Maybe;
-      else t = Tri::Yes;
+      if (b.offline_for_sure > s.offline_for_sure)
+        t = Tri::No;  // went offline since: released
+      else if (b.offline_maybe > s.offline_maybe)
+        t = Tri::Maybe;
+      else
+        t = Tri::Yes;
     }
     a.latched[static_cast<std::size_t>(l)] = t;
   }
@@ -275,7 +310,8 @@ std::int64_t Checker::next_boundary_after(std::int64_t t) const noexcept {
   const auto consider = [&](std::int64_t since, std::int64_t stale) {
     if (since == kNeverUs) return;
     // The classification changes when the age crosses stale - tol and stale + tol.
-    for (const std::int64_t b : {since + stale - options_.tolerance_us + 1, since + stale + options_.tolerance_us + 1}) {
+    for (const std::int64_t b :
+         {since + stale - options_.tolerance_us + 1, since + stale + options_.tolerance_us + 1}) {
       if (b > t && b < next) next = b;
     }
   };
@@ -315,6 +351,8 @@ Outcome Checker::evaluate(const std::vector<BatteryAt>& at, std::uint32_t mask) 
     return t == Tri::Yes;
   };
   Outcome o;
+  bool all_currents = true;
+  double bank_current = 0;
   double soc_lo_max = -kInf, soc_hi_min = kInf, soc_min = kInf, soc_max = -kInf;
   for (std::size_t i = 0; i < at.size(); ++i) {
     const BatteryAt& a = at[i];
@@ -369,6 +407,11 @@ Outcome Checker::evaluate(const std::vector<BatteryAt>& at, std::uint32_t mask) 
     o.blocks_charge |= latched(ChargeOff) || latched(ShortCircuit) || latched(HighChargeTemp) ||
                        latched(LowChargeTemp) || latched(NodeStopped);
     o.blocks_discharge |= latched(DischargeOff) || latched(ShortCircuit) || latched(NodeStopped);
+    if (const auto current = fresh(Quantity::Current)) {
+      bank_current += *current;
+    } else {
+      all_currents = false;
+    }
     if (ccl) o.min_ccl = std::min(o.min_ccl, *ccl);
     if (dcl) o.min_dcl = std::min(o.min_dcl, *dcl);
     if (cvl) o.min_cvl = std::min(o.min_cvl, *cvl);
@@ -386,6 +429,8 @@ Outcome Checker::evaluate(const std::vector<BatteryAt>& at, std::uint32_t mask) 
       soc_max = std::max(soc_max, hi);
     }
   }
+  o.share_may_cut = policy_.share_threshold_a > 0 && o.online > 0 && all_currents &&
+                    std::abs(bank_current) > policy_.share_threshold_a - kEps;
   if (o.soc_known) {
     o.soc_diff_hi = soc_max - soc_min;
     o.soc_diff_lo = std::max(0.0, soc_lo_max - soc_hi_min);
@@ -460,10 +505,11 @@ void Checker::check_set(const EmittedFrameSet& s, const EmittedFrameSet* previou
     }
   } else if (t - previous->time_us > policy_.interval_us + options_.tolerance_us) {
     violation(Invariant::FrameSetGap, t,
-              fmt("%.6f s since the previous frame set; interval %.3f s", static_cast<double>(t - previous->time_us) / 1e6,
-                  static_cast<double>(policy_.interval_us) / 1e6));
+              fmt("%.6f s since the previous frame set; interval %.3f s",
+                  static_cast<double>(t - previous->time_us) / 1e6, static_cast<double>(policy_.interval_us) / 1e6));
   }
-  if (s.discharge_voltage_dv && *s.discharge_voltage_dv != rounding_of(policy_.battery_low_voltage, kMaxVoltageV).first &&
+  if (s.discharge_voltage_dv &&
+      *s.discharge_voltage_dv != rounding_of(policy_.battery_low_voltage, kMaxVoltageV).first &&
       *s.discharge_voltage_dv != rounding_of(policy_.battery_low_voltage, kMaxVoltageV).second) {
     violation(Invariant::DischargeVoltage, t,
               fmt("discharge voltage limit %.1f V, battery_low_voltage %.2f V", *s.discharge_voltage_dv / 10.0,
@@ -477,8 +523,8 @@ void Checker::check_set(const EmittedFrameSet& s, const EmittedFrameSet* previou
     const double allowed = from + policy_.ramp_a_per_s * static_cast<double>(t - since) / 1e6 + (previous ? 0.1 : 0.05);
     if (s.charge_current_da / 10.0 > allowed + kEps) {
       violation(Invariant::RampRate, t,
-                fmt("charge current limit rose to %.1f A; the ramp allows %.2f A (from %.1f A)", s.charge_current_da / 10.0,
-                    allowed, from));
+                fmt("charge current limit rose to %.1f A; the ramp allows %.2f A (from %.1f A)",
+                    s.charge_current_da / 10.0, allowed, from));
     }
   }
 
@@ -490,7 +536,8 @@ void Checker::check_set(const EmittedFrameSet& s, const EmittedFrameSet* previou
   ++report_.frame_sets;
   const double ccl = s.charge_current_da / 10.0, dcl = s.discharge_current_da / 10.0, cvl = s.charge_voltage_dv / 10.0;
   if (s.charge_current_da > raw_ceiling(b.ccl_max, kMaxCurrentA)) {
-    violation(Invariant::ChargeCurrentBound, t, fmt("charge current limit %.1f A above the bound %.2f A", ccl, b.ccl_max));
+    violation(Invariant::ChargeCurrentBound, t,
+              fmt("charge current limit %.1f A above the bound %.2f A", ccl, b.ccl_max));
   }
   // A force-charge or full-charge request never overrides a battery that forbids charging.
   if (b.charge_must_block && (s.charge_current_da != 0 || (s.has_requests && (s.charge_enable || s.charge_request)))) {
@@ -499,14 +546,17 @@ void Checker::check_set(const EmittedFrameSet& s, const EmittedFrameSet* previou
                   s.charge_enable ? 1 : 0, s.charge_request ? 1 : 0));
   }
   if (s.discharge_current_da > raw_ceiling(b.dcl_max, kMaxCurrentA)) {
-    violation(Invariant::DischargeCurrentBound, t, fmt("discharge current limit %.1f A above the bound %.2f A", dcl, b.dcl_max));
+    violation(Invariant::DischargeCurrentBound, t,
+              fmt("discharge current limit %.1f A above the bound %.2f A", dcl, b.dcl_max));
   }
   if (b.discharge_must_block && (s.discharge_current_da != 0 || (s.has_requests && s.discharge_enable))) {
-    violation(Invariant::DischargeBlocked, t,
-              fmt("discharging must be blocked; emitted %.1f A, discharge enable %.0f", dcl, s.discharge_enable ? 1 : 0));
+    violation(
+        Invariant::DischargeBlocked, t,
+        fmt("discharging must be blocked; emitted %.1f A, discharge enable %.0f", dcl, s.discharge_enable ? 1 : 0));
   }
   if (s.charge_voltage_dv > raw_ceiling(b.cvl_max, kMaxVoltageV)) {
-    violation(Invariant::ChargeVoltageBound, t, fmt("charge voltage limit %.1f V above the bound %.2f V", cvl, b.cvl_max));
+    violation(Invariant::ChargeVoltageBound, t,
+              fmt("charge voltage limit %.1f V above the bound %.2f V", cvl, b.cvl_max));
   }
   if (!b.exact) {
     ++report_.ambiguous_sets;
@@ -518,20 +568,25 @@ void Checker::check_set(const EmittedFrameSet& s, const EmittedFrameSet* previou
     const auto [a, c] = rounding_of(x, max);
     return raw == a || raw == c;
   };
-  if (tier_lo_ == tier_hi_ && policy_.ramp_a_per_s == 0) {
+  // The share rule (when it may act) only lowers the current limits: bounds, not exact values.
+  const bool share = b.single.share_may_cut;
+  if (tier_lo_ == tier_hi_ && policy_.ramp_a_per_s == 0 && !share) {
     const double want = b.ccl_max;
     if (!matches(s.charge_current_da, want, kMaxCurrentA) || (s.has_requests && s.charge_enable != (want > 0))) {
       violation(Invariant::ChargeExact, t,
-                fmt("charge current limit %.1f A (enable %.0f); expected exactly %.2f A", ccl, s.charge_enable ? 1 : 0, want));
+                fmt("charge current limit %.1f A (enable %.0f); expected exactly %.2f A", ccl, s.charge_enable ? 1 : 0,
+                    want));
     }
   }
-  if (!matches(s.discharge_current_da, b.dcl_max, kMaxCurrentA) || (s.has_requests && s.discharge_enable != (b.dcl_max > 0))) {
+  if (!share && (!matches(s.discharge_current_da, b.dcl_max, kMaxCurrentA) ||
+                 (s.has_requests && s.discharge_enable != (b.dcl_max > 0)))) {
     violation(Invariant::DischargeExact, t,
-              fmt("discharge current limit %.1f A (enable %.0f); expected exactly %.2f A", dcl, s.discharge_enable ? 1 : 0,
-                  b.dcl_max));
+              fmt("discharge current limit %.1f A (enable %.0f); expected exactly %.2f A", dcl,
+                  s.discharge_enable ? 1 : 0, b.dcl_max));
   }
   if (!matches(s.charge_voltage_dv, b.cvl_max, kMaxVoltageV)) {
-    violation(Invariant::ChargeVoltageExact, t, fmt("charge voltage limit %.1f V; expected exactly %.2f V", cvl, b.cvl_max));
+    violation(Invariant::ChargeVoltageExact, t,
+              fmt("charge voltage limit %.1f V; expected exactly %.2f V", cvl, b.cvl_max));
   }
 }
 
@@ -539,11 +594,16 @@ void Checker::check_protective(std::int64_t now, const EmittedFrameSet& in_force
   const Bounds b = bounds(now);
   if (b.skipped) return;
   std::string why;
-  if (in_force.charge_current_da > raw_ceiling(b.ccl_max, kMaxCurrentA)) why = fmt("charge current limit must fall to <= %.2f A", b.ccl_max);
-  else if (b.charge_must_block && in_force.has_requests && in_force.charge_enable) why = "charging must be disabled";
-  else if (in_force.discharge_current_da > raw_ceiling(b.dcl_max, kMaxCurrentA)) why = fmt("discharge current limit must fall to <= %.2f A", b.dcl_max);
-  else if (b.discharge_must_block && in_force.has_requests && in_force.discharge_enable) why = "discharging must be disabled";
-  else if (in_force.charge_voltage_dv > raw_ceiling(b.cvl_max, kMaxVoltageV)) why = fmt("charge voltage limit must fall to <= %.2f V", b.cvl_max);
+  if (in_force.charge_current_da > raw_ceiling(b.ccl_max, kMaxCurrentA))
+    why = fmt("charge current limit must fall to <= %.2f A", b.ccl_max);
+  else if (b.charge_must_block && in_force.has_requests && in_force.charge_enable)
+    why = "charging must be disabled";
+  else if (in_force.discharge_current_da > raw_ceiling(b.dcl_max, kMaxCurrentA))
+    why = fmt("discharge current limit must fall to <= %.2f A", b.dcl_max);
+  else if (b.discharge_must_block && in_force.has_requests && in_force.discharge_enable)
+    why = "discharging must be disabled";
+  else if (in_force.charge_voltage_dv > raw_ceiling(b.cvl_max, kMaxVoltageV))
+    why = fmt("charge voltage limit must fall to <= %.2f V", b.cvl_max);
   if (why.empty()) return;
   // At once, or when 200 ms have passed since the previous protective set (a periodic set
   // opens no such gap).
@@ -565,7 +625,8 @@ void Checker::note_set_kind(const EmittedFrameSet& s) {
   }
 }
 
-OracleReport Checker::run(std::span<const InputEvent> events, std::span<const EmittedFrameSet> sets, std::int64_t end_us) {
+OracleReport Checker::run(std::span<const InputEvent> events, std::span<const EmittedFrameSet> sets,
+                          std::int64_t end_us) {
   std::size_t ei = 0, si = 0;
   std::int64_t now = kNeverUs;
   const EmittedFrameSet* in_force = nullptr;
@@ -592,9 +653,10 @@ OracleReport Checker::run(std::span<const InputEvent> events, std::span<const Em
     now = set_t;
     const EmittedFrameSet& s = sets[si++];
     if (s.time_us > protective_due_us_) {
-      violation(Invariant::ProtectiveLate, s.time_us,
-                protective_why_ + fmt("; the next frame set came at %.6f s, due by %.6f s", static_cast<double>(s.time_us) / 1e6,
-                                      static_cast<double>(protective_due_us_) / 1e6));
+      violation(
+          Invariant::ProtectiveLate, s.time_us,
+          protective_why_ + fmt("; the next frame set came at %.6f s, due by %.6f s",
+                                static_cast<double>(s.time_us) / 1e6, static_cast<double>(protective_due_us_) / 1e6));
     }
     protective_due_us_ = kNoTime;
     update_tier(now, true);
@@ -612,21 +674,36 @@ OracleReport Checker::run(std::span<const InputEvent> events, std::span<const Em
 
 const char* invariant_name(Invariant i) noexcept {
   switch (i) {
-    case Invariant::ChargeCurrentBound: return "charge-current-bound";
-    case Invariant::ChargeBlocked: return "charge-blocked";
-    case Invariant::ChargeExact: return "charge-exact";
-    case Invariant::DischargeCurrentBound: return "discharge-current-bound";
-    case Invariant::DischargeBlocked: return "discharge-blocked";
-    case Invariant::DischargeExact: return "discharge-exact";
-    case Invariant::ChargeVoltageBound: return "charge-voltage-bound";
-    case Invariant::ChargeVoltageExact: return "charge-voltage-exact";
-    case Invariant::DischargeVoltage: return "discharge-voltage";
-    case Invariant::FrameSetShape: return "frame-set-shape";
-    case Invariant::FrameSetGap: return "frame-set-gap";
-    case Invariant::FirstFrameSetLate: return "first-frame-set-late";
-    case Invariant::ProtectiveLate: return "protective-late";
-    case Invariant::RampRate: return "ramp-rate";
-    case Invariant::Count: break;
+    case Invariant::ChargeCurrentBound:
+      return "charge-current-bound";
+    case Invariant::ChargeBlocked:
+      return "charge-blocked";
+    case Invariant::ChargeExact:
+      return "charge-exact";
+    case Invariant::DischargeCurrentBound:
+      return "discharge-current-bound";
+    case Invariant::DischargeBlocked:
+      return "discharge-blocked";
+    case Invariant::DischargeExact:
+      return "discharge-exact";
+    case Invariant::ChargeVoltageBound:
+      return "charge-voltage-bound";
+    case Invariant::ChargeVoltageExact:
+      return "charge-voltage-exact";
+    case Invariant::DischargeVoltage:
+      return "discharge-voltage";
+    case Invariant::FrameSetShape:
+      return "frame-set-shape";
+    case Invariant::FrameSetGap:
+      return "frame-set-gap";
+    case Invariant::FirstFrameSetLate:
+      return "first-frame-set-late";
+    case Invariant::ProtectiveLate:
+      return "protective-late";
+    case Invariant::RampRate:
+      return "ramp-rate";
+    case Invariant::Count:
+      break;
   }
   return "?";
 }

@@ -25,20 +25,20 @@
 namespace bms::oracle {
 
 enum class Invariant : std::uint8_t {
-  ChargeCurrentBound,       ///< CCL <= N_online x min(CCL_i), <= the tier cap, <= the wire maximum
-  ChargeBlocked,            ///< CCL 0, charge disabled and no force-charge request while charging must stop
-  ChargeExact,              ///< clear state: CCL and charge enable exactly as the policy says
-  DischargeCurrentBound,    ///< DCL <= min(max_discharge_current, N_online x min(DCL_i)); fail-safe current
-  DischargeBlocked,         ///< DCL 0 and discharge disabled while a battery blocks discharging
-  DischargeExact,           ///< clear state: DCL and discharge enable exactly
-  ChargeVoltageBound,       ///< CVL <= min(max_charge_voltage, min CVL_i)
-  ChargeVoltageExact,       ///< clear state: CVL exactly
-  DischargeVoltage,         ///< discharge voltage limit = battery_low_voltage (8-byte 0x351)
-  FrameSetShape,            ///< each set: one 0x351, and 0x35C where the profile sends it
-  FrameSetGap,              ///< no gap between frame sets longer than interval_ms
-  FirstFrameSetLate,        ///< the first set no later than the longest stale timeout after the first frame
-  ProtectiveLate,           ///< a limit that must fall goes out at once (or min_gap after the last protective set)
-  RampRate,                 ///< CCL rises no faster than charge_current_ramp_a_per_s
+  ChargeCurrentBound,     ///< CCL <= N_online x min(CCL_i), <= the tier cap, <= the wire maximum
+  ChargeBlocked,          ///< CCL 0, charge disabled and no force-charge request while charging must stop
+  ChargeExact,            ///< clear state: CCL and charge enable exactly as the policy says
+  DischargeCurrentBound,  ///< DCL <= min(max_discharge_current, N_online x min(DCL_i)); fail-safe current
+  DischargeBlocked,       ///< DCL 0 and discharge disabled while a battery blocks discharging
+  DischargeExact,         ///< clear state: DCL and discharge enable exactly
+  ChargeVoltageBound,     ///< CVL <= min(max_charge_voltage, min CVL_i)
+  ChargeVoltageExact,     ///< clear state: CVL exactly
+  DischargeVoltage,       ///< discharge voltage limit = battery_low_voltage (8-byte 0x351)
+  FrameSetShape,          ///< each set: one 0x351, and 0x35C where the profile sends it
+  FrameSetGap,            ///< no gap between frame sets longer than interval_ms
+  FirstFrameSetLate,      ///< the first set no later than the longest stale timeout after the first frame
+  ProtectiveLate,         ///< a limit that must fall goes out at once (or min_gap after the last protective set)
+  RampRate,               ///< CCL rises no faster than charge_current_ramp_a_per_s
   Count
 };
 [[nodiscard]] const char* invariant_name(Invariant i) noexcept;
@@ -64,12 +64,12 @@ struct OracleOptions {
 };
 
 struct OracleReport {
-  std::uint64_t frame_sets = 0;        ///< frame sets checked
-  std::uint64_t exact_sets = 0;        ///< of them, with the exact CCL/DCL/CVL checked
-  std::uint64_t ambiguous_sets = 0;    ///< checked with lenient bounds only
-  std::uint64_t skipped_sets = 0;      ///< too ambiguous to bound (see max_ambiguous)
+  std::uint64_t frame_sets = 0;      ///< frame sets checked
+  std::uint64_t exact_sets = 0;      ///< of them, with the exact CCL/DCL/CVL checked
+  std::uint64_t ambiguous_sets = 0;  ///< checked with lenient bounds only
+  std::uint64_t skipped_sets = 0;    ///< too ambiguous to bound (see max_ambiguous)
   std::uint64_t violation_count = 0;
-  std::vector<Violation> violations;   ///< the first `keep_violations`
+  std::vector<Violation> violations;  ///< the first `keep_violations`
   [[nodiscard]] bool ok() const noexcept { return violation_count == 0; }
 };
 

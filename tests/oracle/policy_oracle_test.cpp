@@ -1,12 +1,13 @@
 // The oracle itself, on hand-written banks: each rule of docs/POLICY.md accepts what the
 // policy allows and rejects what it forbids, and ambiguous instants accept either reading.
+#include "policy_oracle.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <vector>
 
 #include "emitted_frame_set.hpp"
-#include "policy_oracle.hpp"
 
 namespace bms::oracle {
 namespace {
@@ -97,23 +98,26 @@ TEST(PolicyOracle, AcceptsExactlyNTimesTheSmallestLimitInABalancedBank) {
 }
 
 TEST(PolicyOracle, RejectsTheSumOfTheLimitsAsAboveTheBound) {
-  const OracleReport r = check_bank(two_batteries(), steady_bank(kS, kS), std::vector{out(kS + 500'000, 160, 140, 13.9)}, kS + 3);
+  const OracleReport r =
+      check_bank(two_batteries(), steady_bank(kS, kS), std::vector{out(kS + 500'000, 160, 140, 13.9)}, kS + 3);
   EXPECT_EQ(invariants(r), (std::vector{Invariant::ChargeCurrentBound, Invariant::ChargeExact}));
 }
 
 TEST(PolicyOracle, RejectsAnAlwaysZeroAggregatorInAClearState) {
-  const OracleReport r = check_bank(two_batteries(), steady_bank(kS, kS), std::vector{out(kS + 500'000, 0, 0, 13.9)}, kS + 3);
+  const OracleReport r =
+      check_bank(two_batteries(), steady_bank(kS, kS), std::vector{out(kS + 500'000, 0, 0, 13.9)}, kS + 3);
   EXPECT_EQ(invariants(r), (std::vector{Invariant::ChargeExact, Invariant::DischargeExact}));
 }
 
 TEST(PolicyOracle, RejectsAChargeVoltageAboveTheSmallestBatteryLimit) {
-  const OracleReport r = check_bank(two_batteries(), steady_bank(kS, kS), std::vector{out(kS + 500'000, 120, 140, 14.2)}, kS + 3);
+  const OracleReport r =
+      check_bank(two_batteries(), steady_bank(kS, kS), std::vector{out(kS + 500'000, 120, 140, 14.2)}, kS + 3);
   EXPECT_EQ(invariants(r), (std::vector{Invariant::ChargeVoltageBound, Invariant::ChargeVoltageExact}));
 }
 
 TEST(PolicyOracle, AChargeDisableHoldsAfterItsValueIsStaleUntilAFreshEnable) {
   auto events = steady_bank(kS, 12 * kS);
-  events.push_back(requests(kS + 4, 1, false, true));        // sent once, at 1 s
+  events.push_back(requests(kS + 4, 1, false, true));            // sent once, at 1 s
   events.push_back(requests(10 * kS + 500'000, 1, true, true));  // enabled again at 10.5 s
   std::sort(events.begin(), events.end(), [](auto& a, auto& b) { return a.time_us < b.time_us; });
   std::vector<EmittedFrameSet> blocked;
@@ -136,11 +140,10 @@ TEST(PolicyOracle, AChargeDisableIsReleasedWhenTheBatteryWentOffline) {
   for (const auto& e : steady_bank(8 * kS, 9 * kS)) events.push_back(e);  // b0 and b1 quiet 1..8 s
   // Both offline from 6.001 s (fail-safe: nothing allowed); at 8.5 s b1 is back after 7 s
   // offline: the disable of 1 s no longer holds.
-  const std::vector<EmittedFrameSet> sets = {out(kS + 500'000, 0, 140, 13.9), out(2 * kS + 500'000, 0, 140, 13.9),
-                                             out(3 * kS + 500'000, 0, 140, 13.9), out(4 * kS + 500'000, 0, 140, 13.9),
-                                             out(5 * kS + 500'000, 0, 140, 13.9), out(6 * kS + 1'100, 0, 0, 14.2),
-                                             out(7 * kS + 1'100, 0, 0, 14.2),   out(8 * kS + 3, 120, 140, 13.9),
-                                             out(8 * kS + 500'000, 120, 140, 13.9)};
+  const std::vector<EmittedFrameSet> sets = {
+      out(kS + 500'000, 0, 140, 13.9),     out(2 * kS + 500'000, 0, 140, 13.9), out(3 * kS + 500'000, 0, 140, 13.9),
+      out(4 * kS + 500'000, 0, 140, 13.9), out(5 * kS + 500'000, 0, 140, 13.9), out(6 * kS + 1'100, 0, 0, 14.2),
+      out(7 * kS + 1'100, 0, 0, 14.2),     out(8 * kS + 3, 120, 140, 13.9),     out(8 * kS + 500'000, 120, 140, 13.9)};
   const OracleReport r = check_bank(two_batteries(), events, sets, 9 * kS + 3);
   EXPECT_TRUE(r.ok()) << r.violations.front().detail;
   EXPECT_EQ(r.exact_sets, 9U);
@@ -254,7 +257,8 @@ TEST(PolicyOracle, TheImbalanceTierEntersAtOnceAndLeavesBelowThresholdMinusHyste
   bank_at(3 * kS, 67);  // 17 %: warning, 0.66 x 150 = 99 A
   bank_at(4 * kS, 52);  // 2 %: balanced, min(150, 2 x 100)
   const std::vector<EmittedFrameSet> sets = {out(kS + 500'000, 50, 140, 13.9), out(2 * kS + 500'000, 50, 140, 13.9),
-                                             out(3 * kS + 500'000, 99, 140, 13.9), out(4 * kS + 500'000, 150, 140, 13.9)};
+                                             out(3 * kS + 500'000, 99, 140, 13.9),
+                                             out(4 * kS + 500'000, 150, 140, 13.9)};
   const OracleReport r = check_bank(two_batteries(), events, sets, 4 * kS + 3);
   EXPECT_TRUE(r.ok()) << r.violations.front().detail;
   EXPECT_EQ(r.exact_sets, 4U);
@@ -285,7 +289,8 @@ TEST(PolicyOracle, RejectsAGapLongerThanTheIntervalAndALateFirstFrameSet) {
                                             out(3 * kS + 500'002, 120, 140, 13.9)};
   EXPECT_TRUE(check_bank(two_batteries(), events, std::vector(gap.begin(), gap.begin() + 2), 10 * kS).ok());
   EXPECT_TRUE(check_bank(two_batteries(), events, gap, 10 * kS).ok()) << "within the 1 ms tolerance";
-  const std::vector<EmittedFrameSet> late_gap = {out(kS + 500'000, 120, 140, 13.9), out(2 * kS + 502'000, 120, 140, 13.9)};
+  const std::vector<EmittedFrameSet> late_gap = {out(kS + 500'000, 120, 140, 13.9),
+                                                 out(2 * kS + 502'000, 120, 140, 13.9)};
   EXPECT_EQ(invariants(check_bank(two_batteries(), events, late_gap, 10 * kS)), (std::vector{Invariant::FrameSetGap}));
   // The first set: at most the longest stale timeout (5 s) after the first frame (1 s).
   const std::vector<EmittedFrameSet> late_first = {out(6 * kS + 2'000, 120, 140, 13.9)};
@@ -300,12 +305,15 @@ TEST(PolicyOracle, ALimitThatFallsMustGoOutAtOnceNotAtTheNextPeriodicSet) {
   const std::vector<EmittedFrameSet> at_once = {out(kS + 400'000, 120, 140, 13.9), out(kS + 700'000, 0, 140, 13.9),
                                                 out(2 * kS + 400'000, 120, 140, 13.9)};
   EXPECT_TRUE(check_bank(two_batteries(), events, at_once, 2 * kS + 3).ok());
-  const std::vector<EmittedFrameSet> waited = {out(kS + 400'000, 120, 140, 13.9), out(2 * kS + 400'000, 120, 140, 13.9)};
-  EXPECT_EQ(invariants(check_bank(two_batteries(), events, waited, 2 * kS + 3)), (std::vector{Invariant::ProtectiveLate}));
+  const std::vector<EmittedFrameSet> waited = {out(kS + 400'000, 120, 140, 13.9),
+                                               out(2 * kS + 400'000, 120, 140, 13.9)};
+  EXPECT_EQ(invariants(check_bank(two_batteries(), events, waited, 2 * kS + 3)),
+            (std::vector{Invariant::ProtectiveLate}));
   // Within 200 ms of the previous protective set (off the periodic grid) it waits for the gap
   // to pass, and no longer; a periodic set just before opens no gap.
-  const std::vector<EmittedFrameSet> after_protective = {out(kS + 400'000, 120, 140, 13.9), out(kS + 600'000, 120, 140, 13.9),
-                                                         out(kS + 800'000, 0, 140, 13.9), out(2 * kS + 400'000, 120, 140, 13.9)};
+  const std::vector<EmittedFrameSet> after_protective = {
+      out(kS + 400'000, 120, 140, 13.9), out(kS + 600'000, 120, 140, 13.9), out(kS + 800'000, 0, 140, 13.9),
+      out(2 * kS + 400'000, 120, 140, 13.9)};
   EXPECT_TRUE(check_bank(two_batteries(), events, after_protective, 2 * kS + 3).ok());
   auto block_at_2_1 = steady_bank(kS, 3 * kS);
   block_at_2_1.push_back(limits(2 * kS + 100'000, 1, 0, 70, 13.9));
@@ -321,7 +329,8 @@ TEST(PolicyOracle, TheChargeCurrentRisesNoFasterThanTheRamp) {
   spec.charge_current_ramp_a_per_s = 40;
   const auto events = steady_bank(kS, 5 * kS);
   const std::vector<EmittedFrameSet> ramped = {out(kS + 500'000, 20, 140, 13.9), out(2 * kS + 500'000, 60, 140, 13.9),
-                                               out(3 * kS + 500'000, 100, 140, 13.9), out(4 * kS + 500'000, 120, 140, 13.9)};
+                                               out(3 * kS + 500'000, 100, 140, 13.9),
+                                               out(4 * kS + 500'000, 120, 140, 13.9)};
   EXPECT_TRUE(check_bank(spec, events, ramped, 5 * kS).ok());
   auto jump = ramped;
   jump[2] = out(3 * kS + 500'000, 120, 140, 13.9);

@@ -35,8 +35,9 @@ TEST(PolicyReplay, TheBinaryEmitsWhatTheInProcessPipelineEmitsAndTheOracleAccept
     const std::string config = dir.write("bank.toml", bank.config_toml);
     const std::string input = dir.write("input.log", log);
     const std::string emitted = dir.path("emitted.log");
-    const test::ProcessResult run = test::run_process(std::string(BMS_BINARY_PATH) + " --config " + config + " --replay " +
-                                                      input + " --speed max --no-dbus --emit-log " + emitted);
+    const test::ProcessResult run =
+        test::run_process(std::string(BMS_BINARY_PATH) + " --config " + config + " --replay " + input +
+                          " --speed max --no-dbus --emit-log " + emitted);
     ASSERT_EQ(run.exit_code, 0) << "bank " << seed << ": " << run.err.substr(0, 2000);
     const std::vector<CanFrame> from_binary = read_candump(test::read_file(emitted));
     const PipelineOutput in_process = run_pipeline_in_process(bank);

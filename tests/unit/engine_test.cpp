@@ -191,8 +191,10 @@ TEST(Engine, AValueBackAfterGoingStaleIsAChangeEvenWithTheSameNumber) {
     if (k > 0 && k < 4) feed(e, frame(k * kSecond + 20'000, 0, {{SignalId::SocPct, 50}}));  // A: no limits frame
   }
   // A's limits (stale since 3.000001 s) come back at 4.5 s, the same numbers as before.
-  feed(e, frame(4'500'000, 0, {{SignalId::ChargeVoltageLimitV, 13.8}, {SignalId::ChargeCurrentLimitA, 100.0},
-                               {SignalId::DischargeCurrentLimitA, 100.0}}));
+  feed(e, frame(4'500'000, 0,
+                {{SignalId::ChargeVoltageLimitV, 13.8},
+                 {SignalId::ChargeCurrentLimitA, 100.0},
+                 {SignalId::DischargeCurrentLimitA, 100.0}}));
   e.finish(5 * kSecond);
   ASSERT_GE(rec.entries.size(), 3U);
   EXPECT_EQ(rec.entries[1].t, 3'000'001);  // A blocks: its limits are unknown
@@ -228,10 +230,10 @@ TEST(Engine, AQuietLogStillTicksEveryInterval) {
   const std::vector<std::pair<std::int64_t, PublishReason>> expected = {
       {10'000, PublishReason::Periodic},    {1'010'000, PublishReason::Periodic},
       {2'010'000, PublishReason::Periodic}, {3'000'001, PublishReason::Protective},
-      {3'010'000, PublishReason::Periodic}, {3'200'001, PublishReason::Protective}, {4'010'000, PublishReason::Periodic},
-      {5'010'000, PublishReason::Periodic}, {6'010'000, PublishReason::Periodic},
-      {7'010'000, PublishReason::Periodic}, {8'010'000, PublishReason::Periodic},
-      {9'010'000, PublishReason::Periodic}};
+      {3'010'000, PublishReason::Periodic}, {3'200'001, PublishReason::Protective},
+      {4'010'000, PublishReason::Periodic}, {5'010'000, PublishReason::Periodic},
+      {6'010'000, PublishReason::Periodic}, {7'010'000, PublishReason::Periodic},
+      {8'010'000, PublishReason::Periodic}, {9'010'000, PublishReason::Periodic}};
   EXPECT_EQ(got, expected);
 }
 
