@@ -8,10 +8,16 @@
 
 namespace bms {
 namespace {
+/// A bank shunt ([bank] current_source) counts as fresh this long after it last spoke.
+constexpr std::int64_t kShuntStaleUs = 5'000'000;
+
 /// Whether a battery's protocol can carry `signal` at all: the Pylontech family always
 /// carries the limits; a CANopen battery only when its object map maps them.
 bool protocol_sends(const BatterySettings& b, SignalId signal) {
-  if (b.protocol == BatteryProtocol::Pylontech || !b.canopen_map) return true;
+  if (b.protocol == BatteryProtocol::Pylontech) return true;
+  // A D-Bus pack publishes /Info/Max*Current; a shunt taken as a battery (accept_non_bms) does not.
+  if (b.protocol == BatteryProtocol::Dbus) return !b.accept_non_bms;
+  if (!b.canopen_map) return true;
   for (const auto& pdo : b.canopen_map->pdos) {
     for (const auto& field : pdo.fields) {
       if (field.signal == signal) return true;
@@ -70,6 +76,7 @@ Aggregator::Aggregator(const Settings& settings)
       charge_(settings.charge),
       imbalance_(settings.imbalance),
       batteries_(settings.batteries.size()),
+      has_shunt_(!settings.bank.current_source.empty()),
       keepalive_timeout_us_(static_cast<std::int64_t>(settings.output.keepalive_timeout_ms) * 1000) {
   for (const BatterySettings& b : settings.batteries) {
     sends_charge_limit_.push_back(protocol_sends(b, SignalId::ChargeCurrentLimitA));
@@ -80,6 +87,8 @@ Aggregator::Aggregator(const Settings& settings)
 void Aggregator::apply(const Reading& reading) noexcept {
   if (reading.source < batteries_.size()) {
     batteries_[reading.source].apply(reading);
+  } else if (reading.source == kSourceBankShunt) {
+    shunt_.apply(reading);
   } else if (reading.source == kSourceInverter && reading.kind == ReadingKind::Signal &&
              reading.signal == SignalId::InverterKeepAlive) {
     last_keepalive_us_ = reading.time_us;
@@ -209,7 +218,12 @@ Snapshot Aggregator::evaluate(std::int64_t now_us) {
       ++voltage_count;
     }
     if (view.current_a) s.current_a = s.current_a.value_or(0.0) + *view.current_a;
-    if (view.voltage_v && view.current_a) s.power_w = s.power_w.value_or(0.0) + *view.voltage_v * *view.current_a;
+    // A BMS that measures power itself (a D-Bus service's /Dc/0/Power) is taken at its word.
+    if (auto p = f.get(SignalId::PowerW)) {
+      s.power_w = s.power_w.value_or(0.0) + *p;
+    } else if (view.voltage_v && view.current_a) {
+      s.power_w = s.power_w.value_or(0.0) + *view.voltage_v * *view.current_a;
+    }
     if (auto t = f.get(SignalId::TemperatureC)) {
       take_max(s.temperature_c, *t);
       take_min(s.min_temperature_c, *t);
@@ -263,6 +277,21 @@ Snapshot Aggregator::evaluate(std::int64_t now_us) {
   }
   if (remaining_known && soc_count > 0) s.capacity_ah = remaining_ah;
   if (voltage_count > 0) s.voltage_v = voltage_sum / voltage_count;
+  // A shunt measures the bank's current better than the sum of BMS readings (most BMSes
+  // resolve 0.1-1 A): while it is fresh its current and power are the bank's.
+  if (has_shunt_ && shunt_.online(now_us, kShuntStaleUs)) {
+    const Fresh f{shunt_, now_us, kShuntStaleUs};
+    if (auto i = f.get(SignalId::CurrentA)) {
+      s.current_a = *i;
+      if (auto p = f.get(SignalId::PowerW)) {
+        s.power_w = *p;
+      } else if (auto v = f.get(SignalId::VoltageV)) {
+        s.power_w = *v * *i;
+      } else if (s.voltage_v) {
+        s.power_w = *s.voltage_v * *i;
+      }
+    }
+  }
   s.tier = tier_;
 
   const auto n = static_cast<double>(s.batteries_online);

@@ -55,6 +55,10 @@ class Aggregator {
   std::vector<bool> sends_discharge_limit_;  // per battery: its protocol carries a DCL
   [[nodiscard]] double ramp_charge_current(double target_a, std::int64_t now_us) noexcept;
 
+  // [bank] current_source: a shunt whose current and power replace the packs' sum while fresh.
+  bool has_shunt_ = false;
+  BatteryState shunt_;
+
   ImbalanceTier tier_ = ImbalanceTier::Balanced;
   std::int64_t keepalive_timeout_us_;
   std::int64_t last_keepalive_us_ = kNever;

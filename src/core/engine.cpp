@@ -24,6 +24,12 @@ constexpr bool is_decision_signal(SignalId id) noexcept {
     case SignalId::DischargedEnergyKwh:
     case SignalId::InstalledCapacityAh:
     case SignalId::ModuleCount:
+    case SignalId::PowerW:
+    case SignalId::AvailableCapacityAh:
+    case SignalId::ModulesOnline:
+    case SignalId::ModulesOffline:
+    case SignalId::ModulesBlockingCharge:
+    case SignalId::ModulesBlockingDischarge:
       return false;
     default:
       return !signal_is_text(id);
@@ -128,10 +134,15 @@ void Engine::on_reading(const Reading& r) {
       }
     } else if (r.kind == ReadingKind::FrameSeen) {
       dirty_ |= !b.online(now_us_, stale_after_us_[r.source]);
+    } else if (r.kind == ReadingKind::SignalInvalid) {
+      dirty_ |= b.value(r.signal).has_value() && is_decision_signal(r.signal);
+    } else if (r.kind == ReadingKind::SourceLost) {
+      dirty_ |= b.online(now_us_, stale_after_us_[r.source]);
     }
     aggregator_.apply(r);
-  } else if (r.source == kSourceInverter) {
-    aggregator_.apply(r);  // the keep-alive: shown at the next publication, never protective
+  } else if (r.source == kSourceInverter || r.source == kSourceBankShunt) {
+    // The keep-alive, the bank shunt's current: shown at the next publication, never protective.
+    aggregator_.apply(r);
   } else if (r.kind == ReadingKind::Tick) {
     step_to(now_us_);
   }

@@ -1,0 +1,568 @@
+#include "dbus/dbus_battery_source.hpp"
+
+#include <sdbus-c++/sdbus-c++.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace bms::dbus {
+namespace {
+
+constexpr const char* kBatteryPrefix = "com.victronenergy.battery.";
+constexpr const char* kBusItem = "com.victronenergy.BusItem";
+using Items = std::map<std::string, std::map<std::string, sdbus::Variant>>;
+
+std::int64_t monotonic_us(BusAttachment::Clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
+}
+
+/// A bus value as the mapping sees it. Every integer type, double and boolean is a number;
+/// an empty array (velib's invalid) is unknown; anything else is taken as text or, for
+/// types that are neither, as a wrong type (unknown, counted).
+struct Converted {
+  ItemValue value;
+  std::string text;  // storage for value.text
+  bool wrong_type = false;
+};
+Converted convert(const sdbus::Variant& v) {
+  Converted c;
+  const std::string type = v.peekValueType();
+  if (type == "d") {
+    c.value = ItemValue::of(v.get<double>());
+  } else if (type == "i") {
+    c.value = ItemValue::of(v.get<std::int32_t>());
+  } else if (type == "u") {
+    c.value = ItemValue::of(v.get<std::uint32_t>());
+  } else if (type == "x") {
+    c.value = ItemValue::of(static_cast<double>(v.get<std::int64_t>()));
+  } else if (type == "t") {
+    c.value = ItemValue::of(static_cast<double>(v.get<std::uint64_t>()));
+  } else if (type == "n") {
+    c.value = ItemValue::of(v.get<std::int16_t>());
+  } else if (type == "q") {
+    c.value = ItemValue::of(v.get<std::uint16_t>());
+  } else if (type == "y") {
+    c.value = ItemValue::of(v.get<std::uint8_t>());
+  } else if (type == "b") {
+    c.value = ItemValue::of(v.get<bool>() ? 1.0 : 0.0);
+  } else if (type == "s") {
+    c.text = v.get<std::string>();
+    c.value = ItemValue::of_text(c.text);
+  } else if (type == "ai" && v.get<std::vector<std::int32_t>>().empty()) {
+    c.value = ItemValue::invalid();
+  } else if (type == "av" && v.get<std::vector<sdbus::Variant>>().empty()) {
+    c.value = ItemValue::invalid();
+  } else {
+    c.wrong_type = true;
+  }
+  return c;
+}
+
+/// A text item's value ("" when invalid or not text).
+std::string text_of(const std::map<std::string, sdbus::Variant>& values, const std::string& path) {
+  const auto it = values.find(path);
+  if (it == values.end() || it->second.peekValueType() != "s") return {};
+  return it->second.get<std::string>();
+}
+
+/// /Connected as a number; nullopt when absent or invalid.
+std::optional<double> number_of(const sdbus::Variant& v) {
+  const Converted c = convert(v);
+  if (c.value.kind != ItemValue::Kind::Number) return std::nullopt;
+  return c.value.number;
+}
+
+}  // namespace
+
+/// A configured D-Bus battery (or the bank's shunt) and the service it is bound to.
+struct DbusBatterySource::Target {
+  std::string battery;  ///< name in logs
+  std::uint16_t source = 0;
+  std::string service, serial, custom_name;
+  bool accept_non_bms = false;
+  std::chrono::microseconds stale_after{5'000'000};
+  std::string bound;  ///< the well-known name it is read from now
+};
+
+/// One com.victronenergy.battery.* name on the bus.
+struct DbusBatterySource::Peer {
+  enum class State : std::uint8_t { Scanning, Bound, Unbound, Refused, Failed };
+  std::string name;
+  std::string owner;
+  std::unique_ptr<sdbus::IProxy> root;  ///< "/" of the service: GetItems, and /Connected's probe
+  std::unique_ptr<sdbus::IProxy> connected_item;
+  State state = State::Scanning;
+  int target = -1;
+  DbusBatteryImage image;
+  bool connected = false;
+  bool heard_since_check = false;
+  bool probe_pending = false;
+  bool failure_logged = false;
+  std::string serial, custom_name;  ///< as the service published them (for unbound matching)
+  Clock::time_point next_check{};
+};
+
+DbusBatterySource::DbusBatterySource(const Settings& settings, SideInput& out, Timing timing)
+    : own_service_(settings.service.service_name), out_(out), timing_(timing) {
+  for (std::size_t i = 0; i < settings.batteries.size(); ++i) {
+    const BatterySettings& b = settings.batteries[i];
+    if (b.protocol != BatteryProtocol::Dbus) continue;
+    Target t;
+    t.battery = b.name;
+    t.source = static_cast<std::uint16_t>(i);
+    t.service = b.dbus_service;
+    t.serial = b.dbus_serial;
+    t.custom_name = b.dbus_custom_name;
+    t.accept_non_bms = b.accept_non_bms;
+    t.stale_after = std::chrono::milliseconds(b.stale_after_ms);
+    targets_.push_back(std::move(t));
+  }
+  if (!settings.bank.current_source.empty()) {
+    Target t;
+    t.battery = "bank current source";
+    t.source = kSourceBankShunt;
+    t.service = settings.bank.current_source;
+    t.accept_non_bms = true;  // a shunt is what it is meant to be
+    targets_.push_back(std::move(t));
+  }
+  bindings_.assign(settings.batteries.size(), std::string());
+}
+
+DbusBatterySource::~DbusBatterySource() { detach(); }
+
+void DbusBatterySource::attach(sdbus::IConnection& connection) {
+  connection_ = &connection;
+  own_unique_name_ = connection.getUniqueName();
+  // Matches once per connection. NameOwnerChanged only for battery names.
+  matches_.push_back(connection.addMatch(
+      "type='signal',sender='org.freedesktop.DBus',interface='org.freedesktop.DBus',member='NameOwnerChanged',"
+      "arg0namespace='com.victronenergy.battery'",
+      [this](sdbus::Message& msg) {
+        std::string name, old_owner, new_owner;
+        msg >> name >> old_owner >> new_owner;
+        on_owner(name, old_owner, new_owner);
+      }));
+  matches_.push_back(connection.addMatch("type='signal',interface='com.victronenergy.BusItem',member='ItemsChanged',path='/'",
+                                         [this](sdbus::Message& msg) { on_items_changed(msg); }));
+  matches_.push_back(connection.addMatch("type='signal',interface='com.victronenergy.BusItem',member='PropertiesChanged'",
+                                         [this](sdbus::Message& msg) { on_properties_changed(msg); }));
+  // Then the names already there: ListNames and one GetNameOwner each, asynchronously.
+  bus_proxy_ = sdbus::createProxy(connection, "org.freedesktop.DBus", "/org/freedesktop/DBus");
+  bus_proxy_->callMethodAsync("ListNames")
+      .onInterface("org.freedesktop.DBus")
+      .withTimeout(timing_.get_items_timeout)
+      .uponReplyInvoke([this](const sdbus::Error* error, const std::vector<std::string>& names) {
+        if (error != nullptr) {
+          spdlog::warn("D-Bus sources: ListNames failed: {}", error->getMessage());
+          return;
+        }
+        on_names(names);
+      });
+}
+
+void DbusBatterySource::detach() noexcept {
+  // Everything the sources said is void without the connection: they are offline now.
+  const std::int64_t now = monotonic_us(Clock::now());
+  for (auto& [name, peer] : peers_) {
+    if (peer->state == Peer::State::Bound) {
+      Reading r;
+      r.time_us = now;
+      r.source = targets_[static_cast<std::size_t>(peer->target)].source;
+      r.kind = ReadingKind::SourceLost;
+      push(r);
+      targets_[static_cast<std::size_t>(peer->target)].bound.clear();
+    }
+  }
+  if (!peers_.empty()) push_tick(now);
+  peers_.clear();
+  bus_proxy_.reset();
+  matches_.clear();
+  connection_ = nullptr;
+  std::lock_guard lock(stats_mutex_);
+  std::fill(bindings_.begin(), bindings_.end(), std::string());
+}
+
+void DbusBatterySource::on_names(const std::vector<std::string>& names) {
+  for (const std::string& name : names) {
+    if (!name.starts_with(kBatteryPrefix) || peers_.count(name) != 0) continue;
+    bus_proxy_->callMethodAsync("GetNameOwner")
+        .onInterface("org.freedesktop.DBus")
+        .withTimeout(timing_.get_items_timeout)
+        .withArguments(name)
+        .uponReplyInvoke([this, name](const sdbus::Error* error, const std::string& owner) {
+          if (error == nullptr && peers_.count(name) == 0) on_owner(name, "", owner);
+        });
+  }
+}
+
+void DbusBatterySource::on_owner(const std::string& name, const std::string& /*old_owner*/, const std::string& new_owner) {
+  if (!name.starts_with(kBatteryPrefix)) return;
+  // Never our own service: reading our aggregate as a pack would feed it back into itself.
+  if (name == own_service_ || new_owner == own_unique_name_) return;
+  if (auto it = peers_.find(name); it != peers_.end()) {
+    lose(*it->second, "its name left the bus");
+    peers_.erase(it);  // drops its proxies: pending calls are cancelled
+  }
+  if (new_owner.empty()) return;
+  auto peer = std::make_unique<Peer>();
+  peer->name = name;
+  peer->owner = new_owner;
+  Peer& p = *peer;
+  peers_.emplace(name, std::move(peer));
+  start_scan(p);
+}
+
+void DbusBatterySource::start_scan(Peer& peer) {
+  peer.state = Peer::State::Scanning;
+  if (!peer.root) peer.root = sdbus::createProxy(*connection_, peer.name, "/");
+  {
+    std::lock_guard lock(stats_mutex_);
+    ++stats_.get_items_calls;
+  }
+  const std::string name = peer.name;
+  peer.root->callMethodAsync("GetItems")
+      .onInterface(kBusItem)
+      .withTimeout(timing_.get_items_timeout)
+      .uponReplyInvoke([this, name](const sdbus::Error* error, const Items& items) {
+        auto it = peers_.find(name);
+        if (it == peers_.end()) return;
+        Peer& p = *it->second;
+        if (error != nullptr) {
+          {
+            std::lock_guard lock(stats_mutex_);
+            ++stats_.call_failures;
+          }
+          if (!p.failure_logged) {
+            spdlog::warn("D-Bus sources: {} did not answer GetItems: {} (retrying every {} ms)", name, error->getMessage(),
+                         timing_.retry_after.count());
+            p.failure_logged = true;
+          }
+          p.state = Peer::State::Failed;
+          p.next_check = Clock::now() + timing_.retry_after;
+          return;
+        }
+        on_scanned(name, items);
+      });
+}
+
+int DbusBatterySource::match_target(const std::string& name, const std::string& serial, const std::string& custom_name) const {
+  for (std::size_t i = 0; i < targets_.size(); ++i) {
+    const Target& t = targets_[i];
+    if ((!t.service.empty() && t.service == name) || (!t.serial.empty() && t.serial == serial) ||
+        (!t.custom_name.empty() && t.custom_name == custom_name)) {
+      return static_cast<int>(i);
+    }
+  }
+  return -1;
+}
+
+void DbusBatterySource::on_scanned(const std::string& name, const Items& items) {
+  Peer& peer = *peers_.at(name);
+  peer.failure_logged = false;
+  std::map<std::string, sdbus::Variant> values;
+  for (const auto& [path, entry] : items) {
+    if (auto v = entry.find("Value"); v != entry.end()) values.emplace(path, v->second);
+  }
+  peer.serial = text_of(values, "/Serial");
+  peer.custom_name = text_of(values, "/CustomName");
+  const int target = match_target(name, peer.serial, peer.custom_name);
+  if (target < 0) {
+    peer.state = Peer::State::Unbound;  // not ours; watched for /Serial or /CustomName changes
+    spdlog::debug("D-Bus sources: {} (serial \"{}\") is not a configured battery", name, peer.serial);
+    return;
+  }
+  bind(peer, target, values);
+}
+
+void DbusBatterySource::bind(Peer& peer, int target, const std::map<std::string, sdbus::Variant>& values) {
+  Target& t = targets_[static_cast<std::size_t>(target)];
+  if (!t.bound.empty() && t.bound != peer.name) {
+    spdlog::warn("D-Bus sources: {} also matches battery {}, which is read from {}; ignored", peer.name, t.battery, t.bound);
+    peer.state = Peer::State::Unbound;
+    return;
+  }
+  const bool is_bms = std::any_of(values.begin(), values.end(), [](const auto& kv) { return is_bms_limit_path(kv.first); });
+  if (!is_bms && !t.accept_non_bms) {
+    spdlog::warn("D-Bus sources: refused {} as battery {}: it publishes no /Info/MaxChargeVoltage, MaxChargeCurrent or "
+                 "MaxDischargeCurrent, so it is not a BMS (a shunt?); set accept_non_bms = true to take it anyway",
+                 peer.name, t.battery);
+    peer.state = Peer::State::Refused;
+    std::lock_guard lock(stats_mutex_);
+    ++stats_.refused;
+    return;
+  }
+  peer.state = Peer::State::Bound;
+  peer.target = target;
+  t.bound = peer.name;
+  spdlog::info("D-Bus sources: battery {} is {} (serial \"{}\")", t.battery, peer.name, peer.serial);
+  {
+    std::lock_guard lock(stats_mutex_);
+    ++stats_.appeared;
+    if (t.source < bindings_.size()) bindings_[t.source] = peer.name;
+  }
+  const auto now = Clock::now();
+  const std::int64_t now_us = monotonic_us(now);
+  peer.image.clear();
+  for (const auto& [path, value] : values) {
+    if (path != "/Connected") apply_item(peer, path, value, now_us);
+  }
+  const auto connected = values.find("/Connected");
+  set_connected(peer, connected != values.end() && number_of(connected->second) == 1.0, now_us);
+  peer.next_check = now + std::max(t.stale_after / 3, std::chrono::microseconds(50'000));
+  push_tick(now_us);
+}
+
+void DbusBatterySource::apply_item(Peer& peer, const std::string& path, const sdbus::Variant& value, std::int64_t now_us) {
+  const Converted c = convert(value);
+  const std::uint16_t source = targets_[static_cast<std::size_t>(peer.target)].source;
+  const MappedItem m = peer.image.apply(path, c.value, now_us, source);
+  if (c.wrong_type || m.outcome == ItemOutcome::WrongType) {
+    std::lock_guard lock(stats_mutex_);
+    if (stats_.bad_values++ == 0) spdlog::warn("D-Bus sources: {} {}: value of the wrong type, taken as unknown", peer.name, path);
+  }
+  // While /Connected is not 1 the values are held in the image but not handed on.
+  if (!peer.connected) return;
+  for (std::uint8_t i = 0; i < m.count; ++i) push(m.readings[i]);
+}
+
+void DbusBatterySource::set_connected(Peer& peer, bool connected, std::int64_t now_us) {
+  const Target& t = targets_[static_cast<std::size_t>(peer.target)];
+  if (connected) {
+    const bool was = peer.connected;
+    peer.connected = true;
+    heard(peer, now_us);
+    if (!was) peer.image.refresh(now_us, t.source, [this](const Reading& r) { push(r); });
+    return;
+  }
+  if (peer.connected) spdlog::warn("D-Bus sources: battery {} ({}): /Connected is not 1; offline", t.battery, peer.name);
+  peer.connected = false;
+  Reading r;
+  r.time_us = now_us;
+  r.source = t.source;
+  r.kind = ReadingKind::SourceLost;
+  push(r);
+  std::lock_guard lock(stats_mutex_);
+  ++stats_.lost;
+}
+
+void DbusBatterySource::heard(Peer& peer, std::int64_t now_us) {
+  peer.heard_since_check = true;
+  if (!peer.connected) return;
+  Reading r;
+  r.time_us = now_us;
+  r.source = targets_[static_cast<std::size_t>(peer.target)].source;
+  r.kind = ReadingKind::FrameSeen;
+  push(r);
+}
+
+void DbusBatterySource::lose(Peer& peer, const char* why) {
+  if (peer.state != Peer::State::Bound) return;
+  Target& t = targets_[static_cast<std::size_t>(peer.target)];
+  spdlog::warn("D-Bus sources: battery {} ({}): {}; offline", t.battery, peer.name, why);
+  const std::int64_t now_us = monotonic_us(Clock::now());
+  Reading r;
+  r.time_us = now_us;
+  r.source = t.source;
+  r.kind = ReadingKind::SourceLost;
+  push(r);
+  push_tick(now_us);
+  t.bound.clear();
+  peer.state = Peer::State::Unbound;
+  std::lock_guard lock(stats_mutex_);
+  ++stats_.lost;
+  if (t.source < bindings_.size()) bindings_[t.source].clear();
+}
+
+DbusBatterySource::Peer* DbusBatterySource::peer_by_owner(const std::string& owner) {
+  for (auto& [name, peer] : peers_) {
+    if (peer->owner == owner) return peer.get();
+  }
+  return nullptr;
+}
+
+void DbusBatterySource::on_items_changed(sdbus::Message& msg) {
+  Peer* peer = peer_by_owner(msg.getSender());
+  if (peer == nullptr) return;
+  Items items;
+  try {
+    msg >> items;
+  } catch (const sdbus::Error& e) {
+    spdlog::warn("D-Bus sources: {}: unreadable ItemsChanged: {}", peer->name, e.getMessage());
+    return;
+  }
+  const std::int64_t now_us = monotonic_us(Clock::now());
+  if (peer->state == Peer::State::Unbound) {
+    // A pack named by serial or custom name may publish it after it appeared.
+    for (const char* key : {"/Serial", "/CustomName"}) {
+      auto it = items.find(key);
+      if (it == items.end()) continue;
+      auto v = it->second.find("Value");
+      if (v != it->second.end() && v->second.peekValueType() == "s") {
+        (std::string_view(key) == "/Serial" ? peer->serial : peer->custom_name) = v->second.get<std::string>();
+      }
+    }
+    if (match_target(peer->name, peer->serial, peer->custom_name) >= 0) start_scan(*peer);
+    return;
+  }
+  if (peer->state != Peer::State::Bound) return;
+  std::size_t n = 0;
+  std::optional<bool> connected;
+  for (const auto& [path, entry] : items) {
+    auto v = entry.find("Value");
+    if (v == entry.end()) continue;
+    ++n;
+    if (path == "/Connected") {
+      connected = number_of(v->second) == 1.0;
+      continue;
+    }
+    apply_item(*peer, path, v->second, now_us);
+  }
+  {
+    std::lock_guard lock(stats_mutex_);
+    ++stats_.signals;
+    stats_.items += n;
+  }
+  if (connected && *connected != peer->connected) set_connected(*peer, *connected, now_us);
+  heard(*peer, now_us);
+  push_tick(now_us);
+}
+
+void DbusBatterySource::on_properties_changed(sdbus::Message& msg) {
+  Peer* peer = peer_by_owner(msg.getSender());
+  if (peer == nullptr || peer->state != Peer::State::Bound) return;
+  std::map<std::string, sdbus::Variant> props;
+  try {
+    msg >> props;
+  } catch (const sdbus::Error& e) {
+    spdlog::warn("D-Bus sources: {}: unreadable PropertiesChanged: {}", peer->name, e.getMessage());
+    return;
+  }
+  auto v = props.find("Value");
+  if (v == props.end()) return;
+  const std::string path = msg.getPath();
+  const std::int64_t now_us = monotonic_us(Clock::now());
+  {
+    std::lock_guard lock(stats_mutex_);
+    ++stats_.signals;
+    ++stats_.items;
+  }
+  if (path == "/Connected") {
+    const bool connected = number_of(v->second) == 1.0;
+    if (connected != peer->connected) set_connected(*peer, connected, now_us);
+  } else {
+    apply_item(*peer, path, v->second, now_us);
+  }
+  heard(*peer, now_us);
+  push_tick(now_us);
+}
+
+void DbusBatterySource::probe(Peer& peer) {
+  if (peer.probe_pending) return;
+  if (!peer.connected_item) peer.connected_item = sdbus::createProxy(*connection_, peer.name, "/Connected");
+  peer.probe_pending = true;
+  {
+    std::lock_guard lock(stats_mutex_);
+    ++stats_.probes;
+  }
+  const Target& t = targets_[static_cast<std::size_t>(peer.target)];
+  const std::string name = peer.name;
+  peer.connected_item->callMethodAsync("GetValue")
+      .onInterface(kBusItem)
+      .withTimeout(std::max(std::chrono::duration_cast<std::chrono::milliseconds>(t.stale_after / 3), std::chrono::milliseconds(50)))
+      .uponReplyInvoke([this, name](const sdbus::Error* error, const sdbus::Variant& value) {
+        auto it = peers_.find(name);
+        if (it == peers_.end()) return;
+        Peer& p = *it->second;
+        p.probe_pending = false;
+        if (error != nullptr || p.state != Peer::State::Bound) {
+          // Silence is not an answer: the battery goes stale on its own after stale_after_ms.
+          std::lock_guard lock(stats_mutex_);
+          ++stats_.call_failures;
+          return;
+        }
+        const std::int64_t now_us = monotonic_us(Clock::now());
+        const bool connected = number_of(value) == 1.0;
+        const Target& tt = targets_[static_cast<std::size_t>(p.target)];
+        if (connected != p.connected) {
+          set_connected(p, connected, now_us);  // coming back re-issues what it holds
+        } else if (connected) {
+          heard(p, now_us);
+          p.image.refresh(now_us, tt.source, [this](const Reading& r) { push(r); });
+        }
+        p.heard_since_check = false;  // this answer is the check
+        push_tick(now_us);
+      });
+}
+
+std::optional<BusAttachment::Clock::time_point> DbusBatterySource::next_deadline() const {
+  std::optional<Clock::time_point> next;
+  for (const auto& [name, peer] : peers_) {
+    if (peer->state != Peer::State::Bound && peer->state != Peer::State::Failed) continue;
+    if (!next || peer->next_check < *next) next = peer->next_check;
+  }
+  return next;
+}
+
+void DbusBatterySource::on_time(Clock::time_point now) {
+  bool pushed = false;
+  const std::int64_t now_us = monotonic_us(now);
+  for (auto& [name, peer] : peers_) {
+    Peer& p = *peer;
+    if (now < p.next_check) continue;
+    if (p.state == Peer::State::Failed) {
+      start_scan(p);
+      p.next_check = now + timing_.retry_after;
+      continue;
+    }
+    if (p.state != Peer::State::Bound) continue;
+    const Target& t = targets_[static_cast<std::size_t>(p.target)];
+    p.next_check = now + std::max(t.stale_after / 3, std::chrono::microseconds(50'000));
+    if (p.heard_since_check && p.connected) {
+      // It spoke since the last check and said nothing changed: what it holds is current.
+      p.heard_since_check = false;
+      p.image.refresh(now_us, t.source, [this](const Reading& r) { push(r); });
+      Reading seen;
+      seen.time_us = now_us;
+      seen.source = t.source;
+      seen.kind = ReadingKind::FrameSeen;
+      push(seen);
+      pushed = true;
+    } else {
+      probe(p);
+    }
+  }
+  if (pushed) push_tick(now_us);
+}
+
+void DbusBatterySource::push(const Reading& r) {
+  const bool ok = out_.push(r);
+  std::lock_guard lock(stats_mutex_);
+  if (ok) {
+    ++stats_.readings;
+  } else {
+    ++stats_.readings_dropped;
+  }
+}
+
+void DbusBatterySource::push_tick(std::int64_t now_us) {
+  // A tick at the readings' own time settles them at once: a protective change goes out
+  // now, not when the next frame or tick happens to arrive.
+  Reading tick;
+  tick.time_us = now_us;
+  tick.kind = ReadingKind::Tick;
+  (void)out_.push(tick);
+  out_.flush();
+}
+
+DbusSourceStats DbusBatterySource::stats() const {
+  std::lock_guard lock(stats_mutex_);
+  return stats_;
+}
+
+std::vector<std::string> DbusBatterySource::bindings() const {
+  std::lock_guard lock(stats_mutex_);
+  return bindings_;
+}
+
+}  // namespace bms::dbus
