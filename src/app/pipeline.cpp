@@ -98,6 +98,8 @@ PipelineResult Pipeline::run(FrameSource& source, std::stop_token stop) {
   std::uint64_t seen_generation = settings_generation_ != nullptr ? settings_generation_->load() : 0;
   for (;;) {
     if (!take()) {
+      // Idle: tell the source when the engine needs time next (a TimerSource ticks only then).
+      source.set_next_deadline(engine_.next_due_us());
       const std::uint32_t ticket = doorbell_.prepare_wait();
       if (!take()) {
         doorbell_.wait(ticket);

@@ -1,5 +1,7 @@
 #include "core/engine.hpp"
 
+#include "core/decision_signals.hpp"
+
 #include <algorithm>
 #include <limits>
 
@@ -7,34 +9,6 @@ namespace bms {
 namespace {
 constexpr std::int64_t kNoTimer = std::numeric_limits<std::int64_t>::max();
 
-/// Signals that feed a protective decision (limits, enables, alarms, and SOC through the
-/// imbalance tier). Measurements and texts only matter at the next periodic publication,
-/// so a change of them does not trigger an evaluation of its own.
-constexpr bool is_decision_signal(SignalId id) noexcept {
-  switch (id) {
-    case SignalId::VoltageV:
-    case SignalId::CurrentA:
-    case SignalId::TemperatureC:
-    case SignalId::SohPct:
-    case SignalId::MinCellVoltageV:
-    case SignalId::MaxCellVoltageV:
-    case SignalId::MinCellTemperatureC:
-    case SignalId::MaxCellTemperatureC:
-    case SignalId::ChargedEnergyKwh:
-    case SignalId::DischargedEnergyKwh:
-    case SignalId::InstalledCapacityAh:
-    case SignalId::ModuleCount:
-    case SignalId::PowerW:
-    case SignalId::AvailableCapacityAh:
-    case SignalId::ModulesOnline:
-    case SignalId::ModulesOffline:
-    case SignalId::ModulesBlockingCharge:
-    case SignalId::ModulesBlockingDischarge:
-      return false;
-    default:
-      return !signal_is_text(id);
-  }
-}
 }  // namespace
 
 Engine::Engine(const Settings& settings) : aggregator_(settings) {

@@ -25,7 +25,8 @@ class BusAttachment {
   virtual void detach() noexcept = 0;
   /// When on_time() wants the thread next; nullopt: no timer.
   [[nodiscard]] virtual std::optional<Clock::time_point> next_deadline() const = 0;
-  /// The deadline passed (or the thread woke for another reason): do what is due at `now`.
+  /// Called after every round of message dispatch (and so when a deadline passed): hand on
+  /// what the messages produced and do what is due at `now`.
   virtual void on_time(Clock::time_point now) = 0;
 };
 

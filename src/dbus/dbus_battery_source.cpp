@@ -1,5 +1,8 @@
 #include "dbus/dbus_battery_source.hpp"
 
+#include "core/decision_signals.hpp"
+#include "dbus/item_value_reader.hpp"
+
 #include <sdbus-c++/sdbus-c++.h>
 #include <spdlog/spdlog.h>
 
@@ -17,48 +20,6 @@ std::int64_t monotonic_us(BusAttachment::Clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
 }
 
-/// A bus value as the mapping sees it. Every integer type, double and boolean is a number;
-/// an empty array (velib's invalid) is unknown; anything else is taken as text or, for
-/// types that are neither, as a wrong type (unknown, counted).
-struct Converted {
-  ItemValue value;
-  std::string text;  // storage for value.text
-  bool wrong_type = false;
-};
-Converted convert(const sdbus::Variant& v) {
-  Converted c;
-  const std::string type = v.peekValueType();
-  if (type == "d") {
-    c.value = ItemValue::of(v.get<double>());
-  } else if (type == "i") {
-    c.value = ItemValue::of(v.get<std::int32_t>());
-  } else if (type == "u") {
-    c.value = ItemValue::of(v.get<std::uint32_t>());
-  } else if (type == "x") {
-    c.value = ItemValue::of(static_cast<double>(v.get<std::int64_t>()));
-  } else if (type == "t") {
-    c.value = ItemValue::of(static_cast<double>(v.get<std::uint64_t>()));
-  } else if (type == "n") {
-    c.value = ItemValue::of(v.get<std::int16_t>());
-  } else if (type == "q") {
-    c.value = ItemValue::of(v.get<std::uint16_t>());
-  } else if (type == "y") {
-    c.value = ItemValue::of(v.get<std::uint8_t>());
-  } else if (type == "b") {
-    c.value = ItemValue::of(v.get<bool>() ? 1.0 : 0.0);
-  } else if (type == "s") {
-    c.text = v.get<std::string>();
-    c.value = ItemValue::of_text(c.text);
-  } else if (type == "ai" && v.get<std::vector<std::int32_t>>().empty()) {
-    c.value = ItemValue::invalid();
-  } else if (type == "av" && v.get<std::vector<sdbus::Variant>>().empty()) {
-    c.value = ItemValue::invalid();
-  } else {
-    c.wrong_type = true;
-  }
-  return c;
-}
-
 /// A text item's value ("" when invalid or not text).
 std::string text_of(const std::map<std::string, sdbus::Variant>& values, const std::string& path) {
   const auto it = values.find(path);
@@ -67,11 +28,11 @@ std::string text_of(const std::map<std::string, sdbus::Variant>& values, const s
 }
 
 /// /Connected as a number; nullopt when absent or invalid.
-std::optional<double> number_of(const sdbus::Variant& v) {
-  const Converted c = convert(v);
-  if (c.value.kind != ItemValue::Kind::Number) return std::nullopt;
-  return c.value.number;
+std::optional<double> number_of(const BusItemValue& v) {
+  if (v.kind != ItemValue::Kind::Number) return std::nullopt;
+  return v.number;
 }
+std::optional<double> number_of(const sdbus::Variant& v) { return number_of(item_value_of(v)); }
 
 }  // namespace
 
@@ -99,6 +60,10 @@ struct DbusBatterySource::Peer {
   bool heard_since_check = false;
   bool probe_pending = false;
   bool failure_logged = false;
+  bool refusal_logged = false;
+  /// Older velib services claim their name before they add their paths, so a first GetItems
+  /// can miss /Serial or the limits: a service that is not (yet) ours is read again a few times.
+  int rescans_left = kRescans;
   std::string serial, custom_name;  ///< as the service published them (for unbound matching)
   Clock::time_point next_check{};
 };
@@ -175,11 +140,13 @@ void DbusBatterySource::detach() noexcept {
     }
   }
   if (!peers_.empty()) push_tick(now);
+  round_urgent_ = true;  // lost packs: at once
+  flush_round(Clock::now());
   peers_.clear();
   bus_proxy_.reset();
   matches_.clear();
   connection_ = nullptr;
-  std::lock_guard lock(stats_mutex_);
+  std::lock_guard lock(bindings_mutex_);
   std::fill(bindings_.begin(), bindings_.end(), std::string());
 }
 
@@ -216,10 +183,7 @@ void DbusBatterySource::on_owner(const std::string& name, const std::string& /*o
 void DbusBatterySource::start_scan(Peer& peer) {
   peer.state = Peer::State::Scanning;
   if (!peer.root) peer.root = sdbus::createProxy(*connection_, peer.name, "/");
-  {
-    std::lock_guard lock(stats_mutex_);
-    ++stats_.get_items_calls;
-  }
+  stats_.get_items_calls.fetch_add(1, std::memory_order_relaxed);
   const std::string name = peer.name;
   peer.root->callMethodAsync("GetItems")
       .onInterface(kBusItem)
@@ -229,10 +193,7 @@ void DbusBatterySource::start_scan(Peer& peer) {
         if (it == peers_.end()) return;
         Peer& p = *it->second;
         if (error != nullptr) {
-          {
-            std::lock_guard lock(stats_mutex_);
-            ++stats_.call_failures;
-          }
+          stats_.call_failures.fetch_add(1, std::memory_order_relaxed);
           if (!p.failure_logged) {
             spdlog::warn("D-Bus sources: {} did not answer GetItems: {} (retrying every {} ms)", name, error->getMessage(),
                          timing_.retry_after.count());
@@ -269,10 +230,20 @@ void DbusBatterySource::on_scanned(const std::string& name, const Items& items) 
   const int target = match_target(name, peer.serial, peer.custom_name);
   if (target < 0) {
     peer.state = Peer::State::Unbound;  // not ours; watched for /Serial or /CustomName changes
+    schedule_rescan(peer);
     spdlog::debug("D-Bus sources: {} (serial \"{}\") is not a configured battery", name, peer.serial);
     return;
   }
   bind(peer, target, values);
+}
+
+void DbusBatterySource::schedule_rescan(Peer& peer) {
+  if (peer.rescans_left <= 0) {
+    peer.next_check = Clock::time_point{};  // settled: not ours
+    return;
+  }
+  --peer.rescans_left;
+  peer.next_check = Clock::now() + timing_.retry_after;
 }
 
 void DbusBatterySource::bind(Peer& peer, int target, const std::map<std::string, sdbus::Variant>& values) {
@@ -284,21 +255,24 @@ void DbusBatterySource::bind(Peer& peer, int target, const std::map<std::string,
   }
   const bool is_bms = std::any_of(values.begin(), values.end(), [](const auto& kv) { return is_bms_limit_path(kv.first); });
   if (!is_bms && !t.accept_non_bms) {
-    spdlog::warn("D-Bus sources: refused {} as battery {}: it publishes no /Info/MaxChargeVoltage, MaxChargeCurrent or "
-                 "MaxDischargeCurrent, so it is not a BMS (a shunt?); set accept_non_bms = true to take it anyway",
-                 peer.name, t.battery);
+    if (!peer.refusal_logged) {
+      spdlog::warn("D-Bus sources: refused {} as battery {}: it publishes no /Info/MaxChargeVoltage, MaxChargeCurrent or "
+                   "MaxDischargeCurrent, so it is not a BMS (a shunt?); set accept_non_bms = true to take it anyway",
+                   peer.name, t.battery);
+      peer.refusal_logged = true;
+      stats_.refused.fetch_add(1, std::memory_order_relaxed);
+    }
     peer.state = Peer::State::Refused;
-    std::lock_guard lock(stats_mutex_);
-    ++stats_.refused;
+    schedule_rescan(peer);
     return;
   }
   peer.state = Peer::State::Bound;
   peer.target = target;
   t.bound = peer.name;
   spdlog::info("D-Bus sources: battery {} is {} (serial \"{}\")", t.battery, peer.name, peer.serial);
+  stats_.appeared.fetch_add(1, std::memory_order_relaxed);
   {
-    std::lock_guard lock(stats_mutex_);
-    ++stats_.appeared;
+    std::lock_guard lock(bindings_mutex_);
     if (t.source < bindings_.size()) bindings_[t.source] = peer.name;
   }
   const auto now = Clock::now();
@@ -314,12 +288,16 @@ void DbusBatterySource::bind(Peer& peer, int target, const std::map<std::string,
 }
 
 void DbusBatterySource::apply_item(Peer& peer, const std::string& path, const sdbus::Variant& value, std::int64_t now_us) {
-  const Converted c = convert(value);
+  apply_item(peer, path, item_value_of(value), now_us);
+}
+
+void DbusBatterySource::apply_item(Peer& peer, const std::string& path, const BusItemValue& value, std::int64_t now_us) {
   const std::uint16_t source = targets_[static_cast<std::size_t>(peer.target)].source;
-  const MappedItem m = peer.image.apply(path, c.value, now_us, source);
-  if (c.wrong_type || m.outcome == ItemOutcome::WrongType) {
-    std::lock_guard lock(stats_mutex_);
-    if (stats_.bad_values++ == 0) spdlog::warn("D-Bus sources: {} {}: value of the wrong type, taken as unknown", peer.name, path);
+  const MappedItem m = peer.image.apply(path, value.item(), now_us, source);
+  if (value.wrong_type || m.outcome == ItemOutcome::WrongType) {
+    if (stats_.bad_values.fetch_add(1, std::memory_order_relaxed) == 0) {
+      spdlog::warn("D-Bus sources: {} {}: value of the wrong type, taken as unknown", peer.name, path);
+    }
   }
   // While /Connected is not 1 the values are held in the image but not handed on.
   if (!peer.connected) return;
@@ -342,8 +320,7 @@ void DbusBatterySource::set_connected(Peer& peer, bool connected, std::int64_t n
   r.source = t.source;
   r.kind = ReadingKind::SourceLost;
   push(r);
-  std::lock_guard lock(stats_mutex_);
-  ++stats_.lost;
+  stats_.lost.fetch_add(1, std::memory_order_relaxed);
 }
 
 void DbusBatterySource::heard(Peer& peer, std::int64_t now_us) {
@@ -369,9 +346,20 @@ void DbusBatterySource::lose(Peer& peer, const char* why) {
   push_tick(now_us);
   t.bound.clear();
   peer.state = Peer::State::Unbound;
-  std::lock_guard lock(stats_mutex_);
-  ++stats_.lost;
+  stats_.lost.fetch_add(1, std::memory_order_relaxed);
+  std::lock_guard lock(bindings_mutex_);
   if (t.source < bindings_.size()) bindings_[t.source].clear();
+}
+
+bool DbusBatterySource::wants_time(const Peer& p) const {
+  switch (p.state) {
+    case Peer::State::Bound:
+    case Peer::State::Failed: return true;
+    case Peer::State::Unbound:
+    case Peer::State::Refused: return p.next_check != Clock::time_point{};
+    case Peer::State::Scanning: return false;
+  }
+  return false;
 }
 
 DbusBatterySource::Peer* DbusBatterySource::peer_by_owner(const std::string& owner) {
@@ -384,45 +372,42 @@ DbusBatterySource::Peer* DbusBatterySource::peer_by_owner(const std::string& own
 void DbusBatterySource::on_items_changed(sdbus::Message& msg) {
   Peer* peer = peer_by_owner(msg.getSender());
   if (peer == nullptr) return;
-  Items items;
-  try {
-    msg >> items;
-  } catch (const sdbus::Error& e) {
-    spdlog::warn("D-Bus sources: {}: unreadable ItemsChanged: {}", peer->name, e.getMessage());
-    return;
-  }
   const std::int64_t now_us = monotonic_us(Clock::now());
   if (peer->state == Peer::State::Unbound) {
     // A pack named by serial or custom name may publish it after it appeared.
-    for (const char* key : {"/Serial", "/CustomName"}) {
-      auto it = items.find(key);
-      if (it == items.end()) continue;
-      auto v = it->second.find("Value");
-      if (v != it->second.end() && v->second.peekValueType() == "s") {
-        (std::string_view(key) == "/Serial" ? peer->serial : peer->custom_name) = v->second.get<std::string>();
+    bool named = false;
+    (void)read_items_changed(msg, [&](const std::string& path, const BusItemValue& v) {
+      if (v.kind != ItemValue::Kind::Text) return;
+      if (path == "/Serial") {
+        peer->serial = v.text;
+        named = true;
+      } else if (path == "/CustomName") {
+        peer->custom_name = v.text;
+        named = true;
       }
-    }
-    if (match_target(peer->name, peer->serial, peer->custom_name) >= 0) start_scan(*peer);
+    });
+    if (named && match_target(peer->name, peer->serial, peer->custom_name) >= 0) start_scan(*peer);
     return;
   }
   if (peer->state != Peer::State::Bound) return;
-  std::size_t n = 0;
+  std::uint64_t n = 0;
   std::optional<bool> connected;
-  for (const auto& [path, entry] : items) {
-    auto v = entry.find("Value");
-    if (v == entry.end()) continue;
+  const bool ok = read_items_changed(msg, [&](const std::string& path, const BusItemValue& v) {
     ++n;
     if (path == "/Connected") {
-      connected = number_of(v->second) == 1.0;
-      continue;
+      connected = number_of(v) == 1.0;
+    } else {
+      apply_item(*peer, path, v, now_us);
     }
-    apply_item(*peer, path, v->second, now_us);
+  });
+  if (!ok) {
+    if (stats_.bad_values.fetch_add(1, std::memory_order_relaxed) == 0) {
+      spdlog::warn("D-Bus sources: {}: ItemsChanged without the a{{sa{{sv}}}} shape; ignored", peer->name);
+    }
+    return;
   }
-  {
-    std::lock_guard lock(stats_mutex_);
-    ++stats_.signals;
-    stats_.items += n;
-  }
+  stats_.signals.fetch_add(1, std::memory_order_relaxed);
+  stats_.items.fetch_add(n, std::memory_order_relaxed);
   if (connected && *connected != peer->connected) set_connected(*peer, *connected, now_us);
   heard(*peer, now_us);
   push_tick(now_us);
@@ -431,27 +416,17 @@ void DbusBatterySource::on_items_changed(sdbus::Message& msg) {
 void DbusBatterySource::on_properties_changed(sdbus::Message& msg) {
   Peer* peer = peer_by_owner(msg.getSender());
   if (peer == nullptr || peer->state != Peer::State::Bound) return;
-  std::map<std::string, sdbus::Variant> props;
-  try {
-    msg >> props;
-  } catch (const sdbus::Error& e) {
-    spdlog::warn("D-Bus sources: {}: unreadable PropertiesChanged: {}", peer->name, e.getMessage());
-    return;
-  }
-  auto v = props.find("Value");
-  if (v == props.end()) return;
+  const std::optional<BusItemValue> value = read_properties_changed(msg);
+  if (!value) return;  // a PropertiesChanged of another shape (not velib's): not ours to read
   const std::string path = msg.getPath();
   const std::int64_t now_us = monotonic_us(Clock::now());
-  {
-    std::lock_guard lock(stats_mutex_);
-    ++stats_.signals;
-    ++stats_.items;
-  }
+  stats_.signals.fetch_add(1, std::memory_order_relaxed);
+  stats_.items.fetch_add(1, std::memory_order_relaxed);
   if (path == "/Connected") {
-    const bool connected = number_of(v->second) == 1.0;
+    const bool connected = number_of(*value) == 1.0;
     if (connected != peer->connected) set_connected(*peer, connected, now_us);
   } else {
-    apply_item(*peer, path, v->second, now_us);
+    apply_item(*peer, path, *value, now_us);
   }
   heard(*peer, now_us);
   push_tick(now_us);
@@ -461,10 +436,7 @@ void DbusBatterySource::probe(Peer& peer) {
   if (peer.probe_pending) return;
   if (!peer.connected_item) peer.connected_item = sdbus::createProxy(*connection_, peer.name, "/Connected");
   peer.probe_pending = true;
-  {
-    std::lock_guard lock(stats_mutex_);
-    ++stats_.probes;
-  }
+  stats_.probes.fetch_add(1, std::memory_order_relaxed);
   const Target& t = targets_[static_cast<std::size_t>(peer.target)];
   const std::string name = peer.name;
   peer.connected_item->callMethodAsync("GetValue")
@@ -477,8 +449,7 @@ void DbusBatterySource::probe(Peer& peer) {
         p.probe_pending = false;
         if (error != nullptr || p.state != Peer::State::Bound) {
           // Silence is not an answer: the battery goes stale on its own after stale_after_ms.
-          std::lock_guard lock(stats_mutex_);
-          ++stats_.call_failures;
+          stats_.call_failures.fetch_add(1, std::memory_order_relaxed);
           return;
         }
         const std::int64_t now_us = monotonic_us(Clock::now());
@@ -496,9 +467,9 @@ void DbusBatterySource::probe(Peer& peer) {
 }
 
 std::optional<BusAttachment::Clock::time_point> DbusBatterySource::next_deadline() const {
-  std::optional<Clock::time_point> next;
+  std::optional<Clock::time_point> next = measurement_flush_at_;
   for (const auto& [name, peer] : peers_) {
-    if (peer->state != Peer::State::Bound && peer->state != Peer::State::Failed) continue;
+    if (!wants_time(*peer)) continue;
     if (!next || peer->next_check < *next) next = peer->next_check;
   }
   return next;
@@ -510,9 +481,10 @@ void DbusBatterySource::on_time(Clock::time_point now) {
   for (auto& [name, peer] : peers_) {
     Peer& p = *peer;
     if (now < p.next_check) continue;
-    if (p.state == Peer::State::Failed) {
-      start_scan(p);
+    if (!wants_time(p)) continue;
+    if (p.state != Peer::State::Bound) {  // a failed scan, or a service not (yet) ours: read it again
       p.next_check = now + timing_.retry_after;
+      start_scan(p);
       continue;
     }
     if (p.state != Peer::State::Bound) continue;
@@ -533,35 +505,67 @@ void DbusBatterySource::on_time(Clock::time_point now) {
     }
   }
   if (pushed) push_tick(now_us);
+  flush_round(now);
 }
 
 void DbusBatterySource::push(const Reading& r) {
-  const bool ok = out_.push(r);
-  std::lock_guard lock(stats_mutex_);
-  if (ok) {
-    ++stats_.readings;
+  // What can change a decision wakes the aggregator at the end of this dispatch round.
+  if (r.kind == ReadingKind::SignalInvalid || r.kind == ReadingKind::SourceLost ||
+      (r.kind == ReadingKind::Signal && is_decision_signal(r.signal))) {
+    round_urgent_ = true;
+  }
+  if (out_.push(r)) {
+    stats_.readings.fetch_add(1, std::memory_order_relaxed);
   } else {
-    ++stats_.readings_dropped;
+    stats_.readings_dropped.fetch_add(1, std::memory_order_relaxed);
   }
 }
 
 void DbusBatterySource::push_tick(std::int64_t now_us) {
+  // Deferred to the end of the dispatch round (flush_round), so a burst of signals (velib
+  // sends one per path) wakes the aggregator once.
+  round_tick_us_ = std::max(round_tick_us_, now_us);
+}
+
+void DbusBatterySource::flush_round(Clock::time_point now) {
+  if (round_tick_us_ == kNoTick) return;
+  // Measurements only (voltages, currents, cells): they are shown at the next publication
+  // anyway, so they wait up to kMeasurementDelay and share one wake-up of the aggregator.
+  if (!round_urgent_) {
+    if (!measurement_flush_at_) measurement_flush_at_ = now + kMeasurementDelay;
+    if (now < *measurement_flush_at_) return;
+  }
+  round_urgent_ = false;
+  measurement_flush_at_.reset();
   // A tick at the readings' own time settles them at once: a protective change goes out
   // now, not when the next frame or tick happens to arrive.
   Reading tick;
-  tick.time_us = now_us;
+  tick.time_us = round_tick_us_;
   tick.kind = ReadingKind::Tick;
   (void)out_.push(tick);
   out_.flush();
+  round_tick_us_ = kNoTick;
 }
 
 DbusSourceStats DbusBatterySource::stats() const {
-  std::lock_guard lock(stats_mutex_);
-  return stats_;
+  const auto get = [](const std::atomic<std::uint64_t>& a) { return a.load(std::memory_order_relaxed); };
+  DbusSourceStats s;
+  s.signals = get(stats_.signals);
+  s.items = get(stats_.items);
+  s.readings = get(stats_.readings);
+  s.readings_dropped = get(stats_.readings_dropped);
+  s.get_items_calls = get(stats_.get_items_calls);
+  s.probes = get(stats_.probes);
+  s.call_failures = get(stats_.call_failures);
+  s.bad_values = get(stats_.bad_values);
+  s.appeared = get(stats_.appeared);
+  s.lost = get(stats_.lost);
+  s.refused = get(stats_.refused);
+  return s;
 }
 
 std::vector<std::string> DbusBatterySource::bindings() const {
-  std::lock_guard lock(stats_mutex_);
+  std::lock_guard lock(bindings_mutex_);
   return bindings_;
 }
 

@@ -17,10 +17,13 @@
 /// no charge limits (a SmartShunt) is refused as a battery unless accept_non_bms is set.
 /// Readings go to the aggregator thread through a SideInput, stamped with CLOCK_MONOTONIC.
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <sdbus-c++/Types.h>
 #include <map>
+#include <optional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -38,6 +41,8 @@ class Message;
 
 
 namespace bms::dbus {
+
+struct BusItemValue;
 
 /// Counters for tests, the shutdown summary and docs/PERFORMANCE.md. Monotonic.
 struct DbusSourceStats {
@@ -86,14 +91,25 @@ class DbusBatterySource final : public BusAttachment {
   void on_scanned(const std::string& name, const std::map<std::string, std::map<std::string, sdbus::Variant>>& items);
   void bind(Peer& peer, int target, const std::map<std::string, sdbus::Variant>& values);
   void apply_item(Peer& peer, const std::string& path, const sdbus::Variant& value, std::int64_t now_us);
+  void apply_item(Peer& peer, const std::string& path, const BusItemValue& value, std::int64_t now_us);
   void set_connected(Peer& peer, bool connected, std::int64_t now_us);
   void lose(Peer& peer, const char* why);
   void probe(Peer& peer);
+  void schedule_rescan(Peer& peer);
+  [[nodiscard]] bool wants_time(const Peer& peer) const;
+  static constexpr int kRescans = 6;  ///< GetItems again every retry_after, this often
   void heard(Peer& peer, std::int64_t now_us);
   [[nodiscard]] int match_target(const std::string& name, const std::string& serial, const std::string& custom_name) const;
   [[nodiscard]] Peer* peer_by_owner(const std::string& owner);
   void push(const Reading& r);
   void push_tick(std::int64_t now_us);
+  void flush_round(Clock::time_point now);
+  static constexpr std::int64_t kNoTick = std::numeric_limits<std::int64_t>::min();
+  /// How long readings that change no decision (measurements) may wait for company.
+  static constexpr std::chrono::milliseconds kMeasurementDelay{100};
+  std::int64_t round_tick_us_ = kNoTick;  ///< latest reading time not yet handed over
+  bool round_urgent_ = false;             ///< a reading not handed over can change a decision
+  std::optional<Clock::time_point> measurement_flush_at_;
 
   std::vector<Target> targets_;  ///< configured D-Bus batteries (and the bank shunt)
   std::string own_service_;
@@ -106,9 +122,14 @@ class DbusBatterySource final : public BusAttachment {
   std::vector<std::unique_ptr<void, std::function<void(void*)>>> matches_;
   std::map<std::string, std::unique_ptr<Peer>> peers_;  ///< by well-known name
 
-  mutable std::mutex stats_mutex_;
-  DbusSourceStats stats_;
-  std::vector<std::string> bindings_;  ///< under stats_mutex_
+  /// DbusSourceStats as relaxed atomics: written by the bus thread, read by anyone.
+  struct Counters {
+    std::atomic<std::uint64_t> signals{0}, items{0}, readings{0}, readings_dropped{0}, get_items_calls{0}, probes{0},
+        call_failures{0}, bad_values{0}, appeared{0}, lost{0}, refused{0};
+  };
+  Counters stats_;
+  mutable std::mutex bindings_mutex_;
+  std::vector<std::string> bindings_;  ///< under bindings_mutex_
 };
 
 }  // namespace bms::dbus

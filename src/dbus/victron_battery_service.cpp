@@ -165,6 +165,9 @@ void VictronBatteryService::serve_once() {
   sdbus::IConnection& connection = *session_->connection;
   while (connection.processPendingRequest()) {
   }
+  // After every dispatch round: the attachment hands over what the messages produced (one
+  // wake-up of the aggregator per round, not per message) and does what is due.
+  if (attached_) attachment_->on_time(Clock::now());
   flush(false);
   const auto poll_data = connection.getEventLoopPollData();
   int timeout = poll_data.getPollTimeout();
@@ -188,7 +191,6 @@ void VictronBatteryService::serve_once() {
   if ((fds[0].revents & (POLLHUP | POLLERR)) != 0 && !connection.processPendingRequest()) {
     throw std::runtime_error("connection hung up");
   }
-  if (attached_) attachment_->on_time(Clock::now());
 }
 
 void VictronBatteryService::wait_for_wake(std::chrono::milliseconds timeout) {

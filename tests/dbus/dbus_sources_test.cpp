@@ -204,6 +204,18 @@ TEST_F(DbusSources, ASteadyPackStaysOnlineAndAPackThatStopsAnsweringGoesStale) {
   EXPECT_TRUE(becomes("/System/NrOfModulesOnline", 2)) << describe("/System/NrOfModulesOnline");
 }
 
+// Older velib claims its name before it adds its paths: the first GetItems finds no /Serial.
+// The service is read again (every 5 s, a few times), and found by its serial then.
+TEST_F(DbusSources, APackWhosePathsAppearAfterItsNameIsFoundByItsSerialLater) {
+  auto a = pack(kUsb0, {"--serial", "JK-A", "--ccl", "70"});
+  start_aggregator(kTwoPacks);
+  auto b = pack(kUsb1, {"--serial", "JK-B", "--ccl", "90", "--late"});
+  ASSERT_TRUE(wait_until([&] { return b->output().find("getitems 9") != std::string::npos; })) << b->output();
+  ASSERT_TRUE(b->command(R"({"add_paths": true})"));
+  EXPECT_TRUE(becomes("/System/NrOfModulesOnline", 2, 15s)) << describe("/System/NrOfModulesOnline");
+  EXPECT_TRUE(becomes("/Info/MaxChargeCurrent", 140.0)) << describe("/Info/MaxChargeCurrent");
+}
+
 // A hung driver (a service that never answers) never blocks our bus thread or our service.
 TEST_F(DbusSources, APackThatNeverAnswersLeavesTheServiceAndTheOtherPackServing) {
   auto a = pack(kUsb0, {"--serial", "JK-A", "--ccl", "70", "--silent"});

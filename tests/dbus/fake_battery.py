@@ -11,7 +11,9 @@ Controlled through stdin, one JSON object per line; each is acknowledged on stdo
   {"silent": true}          stop answering calls (a hung driver); false answers again
   {"rename": "com.victronenergy.battery.ttyUSB3"}   release the name, claim another
   {"release": true}         leave the bus name (the service vanishes)
+  {"add_paths": true}      --late only: add the pack's other paths, silently (velib's add_path)
   {"quit": true}
+Every GetItems answered is reported as "getitems <number of items>".
 With --animate, every numeric value changes once a second (the benchmark's load).
 """
 import argparse
@@ -49,6 +51,7 @@ class Service:
         self.values = values
         self.items_changed = items_changed
         self.silent = False
+        self.report = None
         self.objects = {}
         self.root = Root(self)
         for path in values:
@@ -79,6 +82,8 @@ class Root(dbus.service.Object):
     def GetItems(self, reply, error):
         if self.svc.silent:
             return  # never answers: the caller's timeout is its only way out
+        if self.svc.report:
+            self.svc.report('getitems %d' % len(self.svc.values))
         reply(dbus.Dictionary({p: {'Value': wrap(v), 'Text': text(v)} for p, v in self.svc.values.items()},
                               signature='sa{sv}'))
 
@@ -170,11 +175,20 @@ def main():
     p.add_argument('--items-changed', action='store_true', help='also send ItemsChanged (Victron C++ style)')
     p.add_argument('--silent', action='store_true', help='never answer a call (a hung driver)')
     p.add_argument('--animate', action='store_true', help='every value changes once a second')
+    p.add_argument('--late', action='store_true',
+                   help='claim the name with the mandatory paths only; add_paths adds the rest (older velib)')
     args = p.parse_args()
 
     DBusGMainLoop(set_as_default=True)
     bus = dbus.SessionBus() if 'DBUS_SESSION_BUS_ADDRESS' in os.environ else dbus.SystemBus()
-    svc = Service(bus, pack_values(args), args.items_changed)
+    values = pack_values(args)
+    later = {}
+    if args.late:
+        keep = ('/Mgmt/', '/DeviceInstance', '/ProductId', '/ProductName', '/FirmwareVersion', '/HardwareVersion',
+                '/Connected')
+        later = {k: v for k, v in values.items() if not k.startswith(keep)}
+        values = {k: v for k, v in values.items() if k not in later}
+    svc = Service(bus, values, args.items_changed)
     svc.silent = args.silent
     names = [dbus.service.BusName(args.name, bus)]  # claimed last, as velib does
     loop = GLib.MainLoop()
@@ -183,6 +197,8 @@ def main():
     def say(line):
         sys.stdout.write(line + '\n')
         sys.stdout.flush()
+
+    svc.report = say
 
     def on_line(source, condition):
         line = sys.stdin.readline()
@@ -193,6 +209,10 @@ def main():
         count[0] += 1
         if 'set' in cmd:
             svc.set(cmd['set'])
+        if 'add_paths' in cmd:
+            for path, v in later.items():  # no signal: velib's add_path does not send one
+                svc.values[path] = v
+                svc.objects[path] = Item(svc, path)
         if 'silent' in cmd:
             svc.silent = bool(cmd['silent'])
         if 'release' in cmd:
