@@ -101,7 +101,7 @@ def main():
 
     def drop(k):
         svc = packs[k % len(packs)][0]
-        value = 30.0 + k  # a new bank limit each time: 4 x value, under the 150 A cap
+        value = 35.0 - k  # a new bank limit each time: 4 x value stays under the 150 A cap
         drops.append({'pack': k % len(packs), 'pack_ccl': value, 'bank_ccl': len(packs) * value,
                       'emit': time.monotonic()})
         svc.set({'/Info/MaxChargeCurrent': value})
