@@ -5,6 +5,8 @@
 #include <limits>
 
 #include "core/imbalance_policy.hpp"
+#include "protocols/canopen/emcy.hpp"
+#include "protocols/canopen/nmt.hpp"
 
 namespace bms {
 namespace {
@@ -48,14 +50,37 @@ std::optional<double> battery_soc(const std::optional<double>& whole, const std:
   return soc;
 }
 
+namespace {
+/// Values that can forbid charging or discharging. Many BMSes send them once per event
+/// (0x35C with a bit cleared, a 0x35A protection, a CANopen EMCY), so they hold until a
+/// fresh value allows again, or until the battery goes offline; they never expire while
+/// the battery keeps talking. An NMT boot-up also ends an EMCY (Aggregator::apply).
+constexpr bool holds_until_cleared(SignalId id) noexcept {
+  switch (id) {
+    case SignalId::ChargeEnable:
+    case SignalId::DischargeEnable:
+    case SignalId::EmcyCode:
+    case SignalId::NmtState:
+    case SignalId::ProtectionShortCircuit:
+    case SignalId::ProtectionHighChargeTemperature:
+    case SignalId::ProtectionLowChargeTemperature:
+      return true;
+    default:
+      return false;
+  }
+}
+}  // namespace
+
 /// Fresh values of one battery at one instant: a value is used only while it is younger
-/// than the battery's stale timeout, so nothing stale is ever shown as current.
+/// than the battery's stale timeout, so nothing stale is ever shown as current; a value
+/// that can forbid holds for the whole online session (holds_until_cleared).
 struct Aggregator::Fresh {
   const BatteryState& state;
   std::int64_t now_us;
   std::int64_t stale_us;
 
   [[nodiscard]] std::optional<double> get(SignalId id) const noexcept {
+    if (holds_until_cleared(id)) return state.latest_this_session(id);
     if (!state.value(id)) return std::nullopt;
     if (now_us - state.updated_us(id) > stale_us) return std::nullopt;
     return state.value(id);
@@ -75,10 +100,10 @@ Aggregator::Aggregator(const Settings& settings)
     : battery_settings_(settings.batteries),
       charge_(settings.charge),
       imbalance_(settings.imbalance),
-      batteries_(settings.batteries.size()),
       has_shunt_(!settings.bank.current_source.empty()),
       keepalive_timeout_us_(static_cast<std::int64_t>(settings.output.keepalive_timeout_ms) * 1000) {
   for (const BatterySettings& b : settings.batteries) {
+    batteries_.emplace_back(static_cast<std::int64_t>(b.stale_after_ms) * 1000);
     sends_charge_limit_.push_back(protocol_sends(b, SignalId::ChargeCurrentLimitA));
     sends_discharge_limit_.push_back(protocol_sends(b, SignalId::DischargeCurrentLimitA));
   }
@@ -86,7 +111,19 @@ Aggregator::Aggregator(const Settings& settings)
 
 void Aggregator::apply(const Reading& reading) noexcept {
   if (reading.source < batteries_.size()) {
-    batteries_[reading.source].apply(reading);
+    // An item that became invalid ([] on D-Bus) does not end a forbidding value: only a fresh
+    // value that allows does (docs/POLICY.md), so the latch is left as it is.
+    if (reading.kind == ReadingKind::SignalInvalid && holds_until_cleared(reading.signal)) return;
+    BatteryState& battery = batteries_[reading.source];
+    battery.apply(reading);
+    // A node's boot-up (NMT state 0) means it reset: an EMCY it sent before no longer holds.
+    if (reading.kind == ReadingKind::Signal && reading.signal == SignalId::NmtState &&
+        reading.value == static_cast<double>(canopen::NmtState::BootUp)) {
+      Reading reset = reading;
+      reset.signal = SignalId::EmcyCode;
+      reset.value = canopen::kEmcyNoError;
+      battery.apply(reset);
+    }
   } else if (reading.source == kSourceBankShunt) {
     shunt_.apply(reading);
   } else if (reading.source == kSourceInverter && reading.kind == ReadingKind::Signal &&
@@ -118,6 +155,17 @@ double Aggregator::ramp_charge_current(double target_a, std::int64_t now_us) noe
 }
 
 namespace {
+/// A battery's stack size as it reports it: the Pylontech module number (0x359 byte 4, or
+/// an object map's module_count), else Victron's modules online (0x372); 1 when it reports
+/// neither, or 0: an online battery is at least one module.
+template <typename FreshValues>
+int battery_module_count(const FreshValues& f) {
+  for (SignalId id : {SignalId::ModuleCount, SignalId::ModulesOnline}) {
+    if (auto n = f.get(id); n && *n >= 1.0) return static_cast<int>(std::min(*n, 65535.0));
+  }
+  return 1;
+}
+
 void take_min(std::optional<double>& acc, double v) { acc = acc ? std::min(*acc, v) : v; }
 void take_max(std::optional<double>& acc, double v) { acc = acc ? std::max(*acc, v) : v; }
 
@@ -177,7 +225,7 @@ Snapshot Aggregator::evaluate(std::int64_t now_us) {
     const auto emcy = f.get(SignalId::EmcyCode);
     const bool emcy_active = emcy && *emcy != 0.0;
     const auto nmt = f.get(SignalId::NmtState);
-    const bool node_stopped = nmt && *nmt == 4.0;
+    const bool node_stopped = nmt && *nmt == static_cast<double>(canopen::NmtState::Stopped);
     const bool short_circuit = f.flag(SignalId::ProtectionShortCircuit);
     view.blocks_charge = (sends_charge_limit_[i] && !view.charge_current_limit_a) ||
                          (view.charge_current_limit_a && *view.charge_current_limit_a <= 0.0) ||
@@ -188,6 +236,10 @@ Snapshot Aggregator::evaluate(std::int64_t now_us) {
     view.blocks_discharge = (sends_discharge_limit_[i] && !view.discharge_current_limit_a) ||
                             (view.discharge_current_limit_a && *view.discharge_current_limit_a <= 0.0) ||
                             (discharge_enable && *discharge_enable == 0.0) || node_stopped || short_circuit;
+    s.module_count = static_cast<std::uint16_t>(std::min<int>(s.module_count + battery_module_count(f), 0xFFFF));
+    s.force_charge_requested.force_charge_1 |= f.flag(SignalId::ForceCharge1);
+    s.force_charge_requested.force_charge_2 |= f.flag(SignalId::ForceCharge2);
+    s.force_charge_requested.full_charge |= f.flag(SignalId::FullChargeRequest);
     if (view.blocks_charge) ++s.blocking_charge;
     if (view.blocks_discharge) ++s.blocking_discharge;
     any_blocks_charge |= view.blocks_charge;
@@ -312,6 +364,8 @@ Snapshot Aggregator::evaluate(std::int64_t now_us) {
   s.charge_allowed = s.charge_current_limit_a > 0.0;
   s.inverter_present = last_keepalive_us_ != kNever && now_us - last_keepalive_us_ <= keepalive_timeout_us_;
   s.discharge_allowed = s.discharge_current_limit_a > 0.0;
+  // One battery asking for a charge never overrides another that forbids charging.
+  if (!s.charge_allowed) s.force_charge_requested = {};
 
   s.alarms.cell_imbalance = std::max(s.alarms.cell_imbalance, tier_alarm_level(tier_));
   if (s.batteries_offline > 0) s.alarms.bms_cable = s.batteries_online == 0 ? 2 : 1;
