@@ -53,6 +53,9 @@ struct DbusBatterySource::Peer {
   std::string owner;
   std::unique_ptr<sdbus::IProxy> root;  ///< "/" of the service: GetItems, and /Connected's probe
   std::unique_ptr<sdbus::IProxy> connected_item;
+  /// Its ItemsChanged and PropertiesChanged, by its unique name: set up before its GetItems,
+  /// so no change falls between what GetItems returns and the first signal we see.
+  std::vector<sdbus::Slot> matches;
   State state = State::Scanning;
   int target = -1;
   DbusBatteryImage image;
@@ -108,10 +111,8 @@ void DbusBatterySource::attach(sdbus::IConnection& connection) {
         msg >> name >> old_owner >> new_owner;
         on_owner(name, old_owner, new_owner);
       }));
-  matches_.push_back(connection.addMatch("type='signal',interface='com.victronenergy.BusItem',member='ItemsChanged',path='/'",
-                                         [this](sdbus::Message& msg) { on_items_changed(msg); }));
-  matches_.push_back(connection.addMatch("type='signal',interface='com.victronenergy.BusItem',member='PropertiesChanged'",
-                                         [this](sdbus::Message& msg) { on_properties_changed(msg); }));
+  // ItemsChanged and PropertiesChanged are matched per battery service (on_owner): on a GX
+  // every other service (chargers, inverters, the hub) sends BusItem signals too.
   // Then the names already there: ListNames and one GetNameOwner each, asynchronously.
   bus_proxy_ = sdbus::createProxy(connection, "org.freedesktop.DBus", "/org/freedesktop/DBus");
   bus_proxy_->callMethodAsync("ListNames")
@@ -177,6 +178,11 @@ void DbusBatterySource::on_owner(const std::string& name, const std::string& /*o
   peer->owner = new_owner;
   Peer& p = *peer;
   peers_.emplace(name, std::move(peer));
+  const std::string sender = "type='signal',sender='" + new_owner + "',interface='com.victronenergy.BusItem',";
+  p.matches.push_back(connection_->addMatch(sender + "member='ItemsChanged',path='/'",
+                                            [this](sdbus::Message& msg) { on_items_changed(msg); }));
+  p.matches.push_back(connection_->addMatch(sender + "member='PropertiesChanged'",
+                                            [this](sdbus::Message& msg) { on_properties_changed(msg); }));
   start_scan(p);
 }
 
