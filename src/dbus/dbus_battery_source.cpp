@@ -275,7 +275,7 @@ void DbusBatterySource::bind(Peer& peer, int target, const std::map<std::string,
   peer.state = Peer::State::Bound;
   peer.target = target;
   t.bound = peer.name;
-  spdlog::info("D-Bus sources: battery {} is {} (serial \"{}\")", t.battery, peer.name, peer.serial);
+
   stats_.appeared.fetch_add(1, std::memory_order_relaxed);
   {
     std::lock_guard lock(bindings_mutex_);
@@ -287,8 +287,12 @@ void DbusBatterySource::bind(Peer& peer, int target, const std::map<std::string,
   for (const auto& [path, value] : values) {
     if (path != "/Connected") apply_item(peer, path, value, now_us);
   }
-  const auto connected = values.find("/Connected");
-  set_connected(peer, connected != values.end() && number_of(connected->second) == 1.0, now_us);
+  const auto connected_item = values.find("/Connected");
+  const bool connected = connected_item != values.end() && number_of(connected_item->second) == 1.0;
+  spdlog::info("D-Bus sources: battery {} is {} (serial \"{}\"){}", t.battery, peer.name, peer.serial,
+               connected ? "" : "; /Connected is not 1: offline until it is");
+  // Handed on only once it says it is connected (it has never been online before this).
+  if (connected) set_connected(peer, true, now_us);
   peer.next_check = now + std::max(t.stale_after / 3, std::chrono::microseconds(50'000));
   push_tick(now_us);
 }
