@@ -109,6 +109,9 @@ reduced_charge_current = 50.0
 max_charge_voltage = 56.0
 max_discharge_current = 200.0
 battery_low_voltage = 46.0
+# This file's model is N x min with blocking; the measured share rule (on by default) and
+# the tapers are modelled in taper_scenario_test.cpp.
+share_threshold_a = 0.0
 
 [[battery]]
 name = "A"
@@ -237,7 +240,8 @@ TEST_F(Scenario, ImbalanceWalksThroughTheTiersWithHysteresis) {
   std::getline(csv, line);
   ASSERT_EQ(line, "time_s,A_soc_pct,A_online,B_soc_pct,B_online,C_soc_pct,C_online,soc_pct,soc_diff_pct,tier,"
                   "charge_current_limit_a,discharge_current_limit_a,charge_voltage_limit_v,batteries_online,inverter_present,"
-                  "reason");
+                  "reason,max_cell_voltage_v,min_cell_voltage_v,coldest_temperature_c,charge_limited_by,discharge_limited_by,"
+                  "charge_voltage_limited_by");
   int previous_tier = 0;
   std::vector<int> tiers_seen;
   while (std::getline(csv, line)) {
@@ -245,7 +249,7 @@ TEST_F(Scenario, ImbalanceWalksThroughTheTiersWithHysteresis) {
     std::stringstream row(line);
     std::string cell;
     while (std::getline(row, cell, ',')) c.push_back(cell);
-    ASSERT_EQ(c.size(), 16U) << line;
+    ASSERT_EQ(c.size(), 22U) << line;
     const double diff = std::stod(c[8]);
     const int tier = std::stoi(c[9]);
     const double ccl = std::stod(c[10]);
