@@ -1,5 +1,6 @@
 #include "app/config_loader.hpp"
 
+#include "app/dbus_name.hpp"
 #include "io/object_map_loader.hpp"
 
 #include <algorithm>
@@ -175,6 +176,11 @@ void read_service(TableReader& r, ServiceSettings& s) {
   }
   if (!s.service_name.starts_with("com.victronenergy.battery.")) {
     r.error_at(r.table().source(), "service_name", "must start with com.victronenergy.battery. (Venus OS finds batteries by that prefix)");
+  } else if (!is_valid_bus_name(s.service_name)) {
+    // The bus would refuse it, and the service would retry registering for ever.
+    r.error_at(r.table().get("service_name")->source(), "service_name",
+               "not a valid D-Bus name (dot-separated elements of A-Z a-z 0-9 _ -, none empty or starting with a "
+               "digit, at most 255 characters)");
   }
   r.finish();
 }
