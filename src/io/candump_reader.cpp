@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
+#include <utility>
 
 namespace bms {
 namespace {
@@ -33,8 +34,9 @@ bool CandumpReader::next_line(std::string_view& line) {
     const void* nl = std::memchr(start, '\n', end_ - begin_);
     if (nl != nullptr) {
       const auto len = static_cast<std::size_t>(static_cast<const char*>(nl) - start);
-      line = std::string_view(start, len);
       begin_ += len + 1;
+      if (std::exchange(in_long_line_, false)) continue;  // the rest of a line already handed over
+      line = std::string_view(start, len);
       ++line_;
       return true;
     }
@@ -42,21 +44,27 @@ bool CandumpReader::next_line(std::string_view& line) {
       if (begin_ == end_) return false;
       line = std::string_view(start, end_ - begin_);  // last line without a newline
       begin_ = end_;
+      if (std::exchange(in_long_line_, false)) return false;
       ++line_;
       return true;
     }
     // Move the partial line to the front and read more.
     const std::size_t partial = end_ - begin_;
-    if (partial >= kMaxLine) {
-      // Hand the over-long fragment to the parser as one line; it will be rejected there.
+    if (partial >= kMaxLine && !in_long_line_) {
+      // Hand the start of an over-long line to the parser as the whole line (a '#' comment is
+      // skipped, anything else rejected there); the rest of it, up to its newline, is dropped,
+      // never decoded as a line of its own.
       line = std::string_view(start, partial);
       begin_ = end_;
+      in_long_line_ = true;
       ++line_;
       return true;
     }
-    std::memmove(buffer_.data(), start, partial);
+    if (in_long_line_) begin_ = end_;  // still inside the over-long line: drop what was read
+    const std::size_t keep = end_ - begin_;
+    std::memmove(buffer_.data(), buffer_.data() + begin_, keep);
     begin_ = 0;
-    end_ = partial;
+    end_ = keep;
     ssize_t n;
     do {
       n = ::read(fd_, buffer_.data() + end_, buffer_.size() - end_);

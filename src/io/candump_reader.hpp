@@ -45,6 +45,7 @@ class CandumpReader {
   std::size_t begin_ = 0;  // first unread byte in buffer_
   std::size_t end_ = 0;    // one past the last valid byte
   bool eof_ = false;
+  bool in_long_line_ = false;  ///< the start of an over-long line was handed over; drop to its newline
   std::uint64_t line_ = 0;
   std::uint64_t skipped_ = 0;
   std::uint64_t frames_ = 0;
