@@ -2,6 +2,7 @@
 
 #include "app/dbus_name.hpp"
 #include "io/object_map_loader.hpp"
+#include "io/small_file.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -12,6 +13,11 @@
 
 namespace bms {
 namespace {
+
+constexpr std::size_t kMaxBatteries = 64;
+/// Errors shown at most; a file that repeats one mistake a thousand times gets the first
+/// ones and a count, not a thousand lines.
+constexpr std::size_t kMaxErrors = 100;
 
 /// A number as a user wrote it in an error message ("99", "0.85").
 std::string format_number(double v) {
@@ -384,6 +390,14 @@ ConfigResult load_config_text(std::string_view text, const std::string& origin) 
       batteries = nullptr;
     }
   }
+  // Refuse an over-long list before reading it: the pairwise checks below grow with its
+  // square (10,000 entries gave 50 million errors).
+  const bool too_many = batteries != nullptr && batteries->size() > kMaxBatteries;
+  if (too_many) {
+    errors.push_back(origin + ":1: battery: " + std::to_string(batteries->size()) + " batteries; at most " +
+                     std::to_string(kMaxBatteries) + " are supported");
+    batteries = nullptr;
+  }
   if (batteries != nullptr) {
     for (std::size_t i = 0; i < batteries->size(); ++i) {
       BatterySettings b;
@@ -431,8 +445,7 @@ ConfigResult load_config_text(std::string_view text, const std::string& origin) 
                      " A is more than the warning tier allows (warning_factor x nominal_charge_current = " +
                      format_number(s.imbalance.warning_factor * s.charge.nominal_charge_current) + " A)");
   }
-  if (s.batteries.empty()) errors.push_back(origin + ":1: battery: at least one [[battery]] is required");
-  if (s.batteries.size() > 64) errors.push_back(origin + ":1: battery: at most 64 batteries are supported");
+  if (s.batteries.empty() && !too_many) errors.push_back(origin + ":1: battery: at least one [[battery]] is required");
   if (s.output.enabled) {
     for (std::size_t i = 0; i < s.batteries.size(); ++i) {
       if (s.batteries[i].interface == s.output.interface && s.batteries[i].protocol == BatteryProtocol::Pylontech) {
@@ -474,19 +487,24 @@ ConfigResult load_config_text(std::string_view text, const std::string& origin) 
       errors.push_back(origin + ":" + std::to_string(node.source().begin.line) + ": " + std::string(k.str()) + ": unknown key");
     }
   }
+  if (errors.size() > kMaxErrors) {
+    const std::size_t more = errors.size() - kMaxErrors;
+    errors.resize(kMaxErrors);
+    errors.push_back(origin + ": " + std::to_string(more) + " more errors not shown");
+  }
   return result;
 }
 
 ConfigResult load_config_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) {
+  // Not a stream read to the end: /dev/zero never ends, a FIFO blocks, a huge file is not a
+  // configuration. Regular files up to 1 MiB only.
+  const SmallFile file = read_small_file(path, "a configuration file");
+  if (!file.ok()) {
     ConfigResult r;
-    r.errors.push_back(path + ": cannot read the configuration file");
+    r.errors.push_back(file.error);
     return r;
   }
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return load_config_text(buf.str(), path);
+  return load_config_text(file.text, path);
 }
 
 namespace {
