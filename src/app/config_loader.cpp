@@ -179,6 +179,11 @@ void read_service(TableReader& r, ServiceSettings& s) {
   }
   if (const toml::node* node = r.table().get("custom_name"); node != nullptr && s.custom_name.size() > kMaxCustomNameBytes) {
     r.error(*node, "custom_name", "longer than " + std::to_string(kMaxCustomNameBytes) + " bytes");
+  } else if (node != nullptr && std::any_of(s.custom_name.begin(), s.custom_name.end(), [](char c) {
+               return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
+             })) {
+    // SetValue refuses these over D-Bus; the config must not be a way around that.
+    r.error(*node, "custom_name", "contains a control character");
   }
   if (!s.service_name.starts_with("com.victronenergy.battery.")) {
     r.error_at(r.table().source(), "service_name", "must start with com.victronenergy.battery. (Venus OS finds batteries by that prefix)");
@@ -283,7 +288,7 @@ void read_battery(TableReader& r, BatterySettings& b) {
   if (r.has("voltage_scale") && b.voltage_scale != 0.01 && b.voltage_scale != 0.1) {
     r.error_at(r.table().get("voltage_scale")->source(), "voltage_scale", "must be 0.01 or 0.1 (volts per bit of 0x356)");
   }
-  if (b.protocol == BatteryProtocol::Canopen && b.node_id == 0) {
+  if (b.protocol == BatteryProtocol::Canopen && b.node_id == 0 && !r.has("node_id")) {
     r.error_at(r.table().source(), "node_id", "required for protocol \"canopen\"");
   }
   if (b.protocol == BatteryProtocol::Pylontech && r.has("node_id")) {
@@ -295,6 +300,9 @@ void read_battery(TableReader& r, BatterySettings& b) {
 void read_output(TableReader& r, OutputSettings& o) {
   o.enabled = true;
   r.get_string("interface", o.interface);
+  if (o.interface.size() > 15) {  // IFNAMSIZ - 1: no Linux interface has a longer name
+    r.error_at(r.table().get("interface")->source(), "interface", "longer than 15 characters (a Linux interface name)");
+  }
   const int profile = r.get_choice("profile", {"pylon", "sma", "victron"});
   if (profile >= 0) o.profile = static_cast<OutputProfile>(profile);
   r.get_string("manufacturer", o.manufacturer);
