@@ -1,7 +1,9 @@
 #pragma once
 /// @file unique_fd.hpp
-/// Move-only owner of one file descriptor: the only way io code holds an fd, so no path
-/// (early return, exception during start-up) can leak one.
+/// Move-only owner of one file descriptor: the only way our code holds an fd (sockets, log
+/// files, eventfds, signalfds, state files), so no path (early return, an exception during
+/// start-up) can leak one. In core because io, dbus and app all hold descriptors; it does no
+/// I/O of its own beyond close().
 
 #include <unistd.h>
 

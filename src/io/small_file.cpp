@@ -7,7 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "io/unique_fd.hpp"
+#include "core/unique_fd.hpp"
 
 namespace bms {
 
