@@ -23,6 +23,7 @@
 #include "dbus/battery_items.hpp"
 #include "dbus/bus_target.hpp"
 #include "dbus/custom_name_store.hpp"
+#include "dbus/custom_name_writer.hpp"
 #include "dbus/item_tree.hpp"
 
 namespace bms::dbus {
@@ -85,6 +86,7 @@ class VictronBatteryService final : public SnapshotPublisher {
   BusTarget target_;
   RetryPolicy retry_;
   CustomNameStore name_store_;
+  CustomNameWriter name_writer_;  ///< /CustomName writes, off the bus thread
   ItemTree tree_;  ///< bus thread only
 
   std::mutex pending_mutex_;
