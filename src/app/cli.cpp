@@ -48,7 +48,8 @@ Options:
   --version                print the version
   --help                   this text
 
-Exit status: 0 ok, 2 bad usage, configuration or input (with file:line), 1 runtime failure.
+Exit status: 0 ok, 2 bad usage, configuration or input (with file:line), 1 runtime failure
+(also when --emit-log or --report could not be written in full).
 )";
 }
 
