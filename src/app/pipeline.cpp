@@ -24,6 +24,12 @@ class Pipeline::Producer final : public FrameHandler {
     push(r);
     flush();
   }
+  void on_gap(std::int64_t resume_us) override {
+    Reading r;
+    r.time_us = resume_us;
+    r.kind = ReadingKind::Gap;
+    push(r);
+  }
   void flush() override {
     unannounced_ = 0;
     p_.doorbell_.ring();

@@ -21,6 +21,7 @@ enum class ReadingKind : std::uint8_t {
   DecodeError,  ///< battery `source` sent a frame that failed to decode
   Tick,         ///< time advanced to time_us; nothing else
   EndOfInput,   ///< the source ended (end of replay log)
+  Gap,          ///< the input resumes at time_us after a jump (a paused capture): periodic outputs restart there
 };
 
 struct Reading {

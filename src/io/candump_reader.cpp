@@ -1,6 +1,7 @@
 #include "io/candump_reader.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -12,6 +13,7 @@ namespace bms {
 namespace {
 constexpr std::size_t kChunk = 1 << 20;
 constexpr std::size_t kMaxLine = 4096;  // longer is not a candump line: report, do not grow forever
+constexpr int kStopPollMs = 50;         // how often a wait for a silent pipe looks at the stop request
 }  // namespace
 
 std::unique_ptr<CandumpReader> CandumpReader::open(const std::string& path, bool skip_malformed) {
@@ -23,6 +25,17 @@ std::unique_ptr<CandumpReader> CandumpReader::open(const std::string& path, bool
 
 CandumpReader::CandumpReader(int fd, std::string path, bool owns_fd, bool skip_malformed)
     : fd_(fd), path_(std::move(path)), owns_fd_(owns_fd), skip_malformed_(skip_malformed), buffer_(kChunk + kMaxLine) {}
+
+bool CandumpReader::wait_for_input() {
+  if (!stop_.stop_possible()) return true;
+  pollfd p{fd_, POLLIN, 0};
+  for (;;) {
+    if (stop_.stop_requested()) return false;
+    const int n = ::poll(&p, 1, kStopPollMs);
+    if (n > 0) return true;                    // data, end of file or an error: read() says which
+    if (n < 0 && errno != EINTR) return true;  // cannot be polled: read() blocks or fails
+  }
+}
 
 CandumpReader::~CandumpReader() {
   if (owns_fd_) ::close(fd_);
@@ -65,6 +78,11 @@ bool CandumpReader::next_line(std::string_view& line) {
     std::memmove(buffer_.data(), buffer_.data() + begin_, keep);
     begin_ = 0;
     end_ = keep;
+    if (!wait_for_input()) {  // stopped: the input ends here
+      eof_ = true;
+      begin_ = end_ = 0;
+      return false;
+    }
     ssize_t n;
     do {
       n = ::read(fd_, buffer_.data() + end_, buffer_.size() - end_);

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,6 +28,12 @@ class CandumpReader {
   /// Advances to the next frame. On Error, error() says "FILE:LINE: what is wrong".
   Next next(CanFrame& frame);
 
+  /// While waiting for input (a pipe or stdin that stays open and silent), look at `stop`
+  /// every 50 ms and end the input (Next::End) once it is requested. Without it a read
+  /// blocks until data or end of file: signals are read from a signalfd, so none
+  /// interrupts it.
+  void stop_waiting_on(std::stop_token stop) noexcept { stop_ = std::move(stop); }
+
   [[nodiscard]] const std::string& error() const noexcept { return error_; }
   [[nodiscard]] std::uint64_t line_number() const noexcept { return line_; }
   [[nodiscard]] std::uint64_t skipped_lines() const noexcept { return skipped_; }
@@ -36,11 +43,14 @@ class CandumpReader {
  private:
   CandumpReader(int fd, std::string path, bool owns_fd, bool skip_malformed);
   bool next_line(std::string_view& line);
+  /// False when stop was requested before input arrived.
+  bool wait_for_input();
 
   int fd_;
   std::string path_;
   bool owns_fd_;
   bool skip_malformed_;
+  std::stop_token stop_;
   std::vector<char> buffer_;
   std::size_t begin_ = 0;  // first unread byte in buffer_
   std::size_t end_ = 0;    // one past the last valid byte

@@ -97,12 +97,15 @@ TEST_F(HardenedReplay, ForwardTimeJumpIsReplayedAsAGap) {
     if (seconds > 1'700'000'009 && seconds < 1'794'608'000) ++in_gap;
     if (seconds >= 1'794'608'000) ++after;
   }
-  // In the gap only the batteries going offline (fail-safe limits, a protective change) are
-  // published, once at the first and once 200 ms later for the two that follow.
-  EXPECT_EQ(in_gap, 2U * 6U);
-  // After it, the grid restarts at the first frame: 10 sets at .000000, 1.000000, ..., 9.000000,
-  // then the final set.
-  EXPECT_EQ(after, 11U * 6U);
+  // In the gap only what the batteries going stale change is published, each at its instant:
+  // at 14.000001 A's limits (0x351) expire, charging and discharging are blocked (a set of 6
+  // frames); at 14.200001 (the 200 ms gap later) all three are offline: fail-safe, a set of
+  // 4 frames (no SOC, no 0x355/0x356).
+  EXPECT_EQ(in_gap, 6U + 4U);
+  // After it the grid restarts at the first frame: at .000000 only A's 0x351 is known (4
+  // frames), at .200000 B and C are back and the charge voltage limit drops (protective, 6),
+  // then 1.000000 .. 9.000000 (9 x 6) and the final set (6).
+  EXPECT_EQ(after, 4U + 6U + 9U * 6U + 6U);
   EXPECT_NE(read_file(emitted).find("(1794608000.000000) can9 351#"), std::string::npos);
   EXPECT_NE(read_file(emitted).find("(1794608009.000000) can9 351#"), std::string::npos);
 }
@@ -115,7 +118,7 @@ TEST_F(HardenedReplay, PacedReplayCrossesATwelveDigitTimestampWithoutWaiting) {
   const auto r = run_process("timeout -k 5 30 " + kBinary + " --config " + config() + " --replay " + log +
                              " --speed 100 --no-dbus");
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.err.find(log + ":181: time jumps forward by 998299999990.979000 s; replayed as a gap"), std::string::npos)
+  EXPECT_NE(r.err.find(log + ":181: time jumps forward by 998299999989.979000 s; replayed as a gap"), std::string::npos)
       << r.err;
 }
 
