@@ -53,8 +53,8 @@ VictronBatteryService::~VictronBatteryService() { stop(); }
 
 void VictronBatteryService::start() {
   if (thread_.joinable()) return;
-  wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  if (wake_fd_ < 0) throw std::system_error(errno, std::generic_category(), "eventfd");
+  wake_fd_.reset(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+  if (!wake_fd_.valid()) throw std::system_error(errno, std::generic_category(), "eventfd");
   stopping_ = false;
   thread_ = std::thread([this] { run(); });
 }
@@ -64,8 +64,7 @@ void VictronBatteryService::stop() {
   stopping_ = true;
   wake();
   thread_.join();
-  ::close(wake_fd_);
-  wake_fd_ = -1;
+  wake_fd_.reset();
 }
 
 void VictronBatteryService::publish(const Snapshot& snapshot, PublishReason reason) {
@@ -90,7 +89,7 @@ ServiceStats VictronBatteryService::stats() const {
 void VictronBatteryService::wake() noexcept {
   const std::uint64_t one = 1;
   // EAGAIN means the counter is already non-zero: the thread will wake anyway.
-  [[maybe_unused]] const ssize_t n = ::write(wake_fd_, &one, sizeof one);
+  [[maybe_unused]] const ssize_t n = ::write(wake_fd_.get(), &one, sizeof one);
 }
 
 void VictronBatteryService::run() {
@@ -160,11 +159,11 @@ void VictronBatteryService::serve_once() {
   int timeout = poll_data.getPollTimeout();
   const int flush_timeout = next_flush_timeout_ms();
   if (flush_timeout >= 0 && (timeout < 0 || flush_timeout < timeout)) timeout = flush_timeout;
-  pollfd fds[2] = {{poll_data.fd, poll_data.events, 0}, {wake_fd_, POLLIN, 0}};
+  pollfd fds[2] = {{poll_data.fd, poll_data.events, 0}, {wake_fd_.get(), POLLIN, 0}};
   if (::poll(fds, 2, timeout) < 0 && errno != EINTR) throw std::system_error(errno, std::generic_category(), "poll");
   if ((fds[1].revents & POLLIN) != 0) {
     std::uint64_t count = 0;
-    [[maybe_unused]] const ssize_t n = ::read(wake_fd_, &count, sizeof count);
+    [[maybe_unused]] const ssize_t n = ::read(wake_fd_.get(), &count, sizeof count);
   }
   // sd-bus reports a dead peer from sd_bus_process once the socket hangs up; if it has nothing
   // left to say, the connection is gone and polling it again would spin.
@@ -178,10 +177,10 @@ void VictronBatteryService::wait_for_wake(std::chrono::milliseconds timeout) {
   while (!stopping_) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     if (left.count() <= 0) return;
-    pollfd fd{wake_fd_, POLLIN, 0};
+    pollfd fd{wake_fd_.get(), POLLIN, 0};
     if (::poll(&fd, 1, static_cast<int>(left.count())) > 0) {
       std::uint64_t count = 0;
-      [[maybe_unused]] const ssize_t n = ::read(wake_fd_, &count, sizeof count);
+      [[maybe_unused]] const ssize_t n = ::read(wake_fd_.get(), &count, sizeof count);
       flush(false);
     }
   }

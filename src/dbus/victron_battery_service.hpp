@@ -22,6 +22,7 @@
 #include "core/snapshot_publisher.hpp"
 #include "dbus/battery_items.hpp"
 #include "dbus/bus_target.hpp"
+#include "core/unique_fd.hpp"
 #include "dbus/custom_name_store.hpp"
 #include "dbus/custom_name_writer.hpp"
 #include "dbus/item_tree.hpp"
@@ -94,7 +95,7 @@ class VictronBatteryService final : public SnapshotPublisher {
   bool urgent_ = false;              ///< a Protective/Final snapshot is pending
   bool final_ = false;               ///< the pending snapshot is the Final one (logged when out)
 
-  int wake_fd_ = -1;
+  UniqueFd wake_fd_;  ///< eventfd: wakes the bus thread (publish, stop)
   std::atomic<bool> stopping_{false};
   std::atomic<bool> registered_{false};
   std::unique_ptr<Session> session_;  ///< bus thread only

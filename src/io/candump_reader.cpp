@@ -17,28 +17,26 @@ constexpr int kStopPollMs = 50;         // how often a wait for a silent pipe lo
 }  // namespace
 
 std::unique_ptr<CandumpReader> CandumpReader::open(const std::string& path, bool skip_malformed) {
-  if (path == "-") return std::unique_ptr<CandumpReader>(new CandumpReader(STDIN_FILENO, "<stdin>", false, skip_malformed));
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw std::runtime_error(path + ": cannot open: " + std::strerror(errno));
-  return std::unique_ptr<CandumpReader>(new CandumpReader(fd, path, true, skip_malformed));
+  if (path == "-") return std::unique_ptr<CandumpReader>(new CandumpReader(UniqueFd{}, "<stdin>", skip_malformed));
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) throw std::runtime_error(path + ": cannot open: " + std::strerror(errno));
+  return std::unique_ptr<CandumpReader>(new CandumpReader(std::move(fd), path, skip_malformed));
 }
 
-CandumpReader::CandumpReader(int fd, std::string path, bool owns_fd, bool skip_malformed)
-    : fd_(fd), path_(std::move(path)), owns_fd_(owns_fd), skip_malformed_(skip_malformed), buffer_(kChunk + kMaxLine) {}
+CandumpReader::CandumpReader(UniqueFd fd, std::string path, bool skip_malformed)
+    : fd_(std::move(fd)), path_(std::move(path)), skip_malformed_(skip_malformed), buffer_(kChunk + kMaxLine) {}
+
+int CandumpReader::fd() const noexcept { return fd_.valid() ? fd_.get() : STDIN_FILENO; }
 
 bool CandumpReader::wait_for_input() {
   if (!stop_.stop_possible()) return true;
-  pollfd p{fd_, POLLIN, 0};
+  pollfd p{fd(), POLLIN, 0};
   for (;;) {
     if (stop_.stop_requested()) return false;
     const int n = ::poll(&p, 1, kStopPollMs);
     if (n > 0) return true;                    // data, end of file or an error: read() says which
     if (n < 0 && errno != EINTR) return true;  // cannot be polled: read() blocks or fails
   }
-}
-
-CandumpReader::~CandumpReader() {
-  if (owns_fd_) ::close(fd_);
 }
 
 bool CandumpReader::next_line(std::string_view& line) {
@@ -85,7 +83,7 @@ bool CandumpReader::next_line(std::string_view& line) {
     }
     ssize_t n;
     do {
-      n = ::read(fd_, buffer_.data() + end_, buffer_.size() - end_);
+      n = ::read(fd(), buffer_.data() + end_, buffer_.size() - end_);
     } while (n < 0 && errno == EINTR);
     if (n < 0) throw std::runtime_error(path_ + ": read error: " + std::strerror(errno));
     if (n == 0) eof_ = true;

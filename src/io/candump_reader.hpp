@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/unique_fd.hpp"
 #include "io/candump_format.hpp"
 
 namespace bms {
@@ -21,7 +22,6 @@ class CandumpReader {
 
   /// Opens `path` ("-" is stdin). @throws std::runtime_error naming the file when it cannot be opened.
   static std::unique_ptr<CandumpReader> open(const std::string& path, bool skip_malformed);
-  ~CandumpReader();
   CandumpReader(const CandumpReader&) = delete;
   CandumpReader& operator=(const CandumpReader&) = delete;
 
@@ -41,14 +41,15 @@ class CandumpReader {
   [[nodiscard]] const std::string& path() const noexcept { return path_; }
 
  private:
-  CandumpReader(int fd, std::string path, bool owns_fd, bool skip_malformed);
+  /// `fd` empty: read stdin (not owned, never closed).
+  CandumpReader(UniqueFd fd, std::string path, bool skip_malformed);
+  [[nodiscard]] int fd() const noexcept;
   bool next_line(std::string_view& line);
   /// False when stop was requested before input arrived.
   bool wait_for_input();
 
-  int fd_;
+  UniqueFd fd_;
   std::string path_;
-  bool owns_fd_;
   bool skip_malformed_;
   std::stop_token stop_;
   std::vector<char> buffer_;
