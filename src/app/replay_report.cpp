@@ -13,13 +13,15 @@ const char* reason_name(PublishReason r) {
   return "?";
 }
 std::string opt(const std::optional<double>& v) { return v ? fmt::format("{:.2f}", *v) : std::string(); }
+std::string cell(const std::optional<CellExtreme>& e) { return e ? fmt::format("{:.3f}", e->value) : std::string(); }
 }  // namespace
 
 std::string replay_report_header(const std::vector<std::string>& names) {
   std::string h = "time_s";
   for (const auto& n : names) h += fmt::format(",{}_soc_pct,{}_online", n, n);
   h += ",soc_pct,soc_diff_pct,tier,charge_current_limit_a,discharge_current_limit_a,charge_voltage_limit_v,"
-       "batteries_online,inverter_present,reason";
+       "batteries_online,inverter_present,reason,max_cell_voltage_v,min_cell_voltage_v,coldest_temperature_c,"
+       "charge_limited_by,discharge_limited_by,charge_voltage_limited_by";
   return h;
 }
 
@@ -33,6 +35,10 @@ void ReplayReport::publish(const Snapshot& s, PublishReason reason) {
   row += fmt::format(",{},{},{},{:.1f},{:.1f},{:.2f},{},{},{}\n", opt(s.soc_pct), opt(s.soc_diff_pct),
                      static_cast<int>(s.tier), s.charge_current_limit_a, s.discharge_current_limit_a,
                      s.charge_voltage_limit_v, s.batteries_online, s.inverter_present ? 1 : 0, reason_name(reason));
+  row.pop_back();  // the newline: the rule columns follow
+  row += fmt::format(",{},{},{},{},{},{}\n", cell(s.max_cell_voltage), cell(s.min_cell_voltage),
+                     opt(s.charge_safety_temperature_c), to_string(s.charge_limited_by), to_string(s.discharge_limited_by),
+                     to_string(s.charge_voltage_limited_by));
   file_.append(row);
   if (file_.ok()) ++rows_;
 }

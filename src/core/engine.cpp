@@ -31,7 +31,10 @@ constexpr bool is_decision_signal(SignalId id) noexcept {
 }
 }  // namespace
 
-Engine::Engine(const Settings& settings) : aggregator_(settings) {
+Engine::Engine(const Settings& settings)
+    : aggregator_(settings),
+      cells_decide_(settings.cells.enabled),
+      current_decides_(settings.charge.share_threshold_a > 0.0) {
   for (const auto& b : settings.batteries) {
     stale_after_us_.push_back(static_cast<std::int64_t>(b.stale_after_ms) * 1000);
     startup_grace_us_ = std::max(startup_grace_us_, stale_after_us_.back());
@@ -57,11 +60,11 @@ std::int64_t Engine::next_timer_us() const {
     if (auto due = slot.schedule.next_due_us(); due && *due < next) next = *due;
   }
   // A battery going stale is an event of its own: the first instant it is offline. So is a
-  // limit, enable flag or SOC going stale while the battery still sends other frames (a BMS
-  // that stopped sending 0x351 blocks charging at that instant, not at the next tick).
+  // limit or SOC going stale while the battery still sends other frames (a BMS that stopped
+  // sending 0x351 blocks charging at that instant, not at the next tick). Enable flags do not
+  // expire: a forbidding one holds until a fresh value allows (docs/POLICY.md).
   static constexpr SignalId kExpiring[] = {SignalId::ChargeCurrentLimitA, SignalId::DischargeCurrentLimitA,
-                                           SignalId::ChargeVoltageLimitV, SignalId::SocPct,
-                                           SignalId::ChargeEnable,       SignalId::DischargeEnable};
+                                           SignalId::ChargeVoltageLimitV, SignalId::SocPct};
   for (std::size_t i = 0; i < stale_after_us_.size(); ++i) {
     const BatteryState& b = aggregator_.battery(i);
     if (!b.online(now_us_, stale_after_us_[i])) continue;
@@ -131,7 +134,7 @@ void Engine::on_reading(const Reading& r) {
     // Only what can change a decision marks the aggregate dirty: a new value, or a
     // battery coming (back) online.
     if (r.kind == ReadingKind::Signal) {
-      if (is_decision_signal(r.signal)) {
+      if (is_decision_signal(r.signal) || is_decision(r.signal)) {
         const auto old = b.value(r.signal);
         dirty_ |= !old || *old != r.value;
       }
@@ -146,8 +149,24 @@ void Engine::on_reading(const Reading& r) {
   }
 }
 
+bool Engine::is_decision(SignalId id) const noexcept {
+  switch (id) {
+    case SignalId::CurrentA: return current_decides_;
+    case SignalId::VoltageV:  // the cell-voltage CVL cap follows the bank voltage
+    case SignalId::TemperatureC:
+    case SignalId::MinCellVoltageV:
+    case SignalId::MaxCellVoltageV:
+    case SignalId::MinCellTemperatureC:
+    case SignalId::MaxCellTemperatureC: return cells_decide_;
+    default: return false;
+  }
+}
+
 void Engine::apply_policy(const Settings& settings) {
+  cells_decide_ = settings.cells.enabled;
+  current_decides_ = settings.charge.share_threshold_a > 0.0;
   aggregator_.set_policy(settings.charge, settings.imbalance);
+  aggregator_.set_cell_policy(settings.cells, settings.alarms);
   dirty_ = true;
 }
 

@@ -15,12 +15,15 @@ bool is_protective_change(const Snapshot& b, const Snapshot& n) noexcept {
   return y.low_voltage > x.low_voltage || y.high_voltage > x.high_voltage || y.low_temperature > x.low_temperature ||
          y.high_temperature > x.high_temperature || y.high_charge_current > x.high_charge_current ||
          y.high_discharge_current > x.high_discharge_current || y.internal_failure > x.internal_failure ||
-         y.cell_imbalance > x.cell_imbalance || y.bms_cable > x.bms_cable;
+         y.cell_imbalance > x.cell_imbalance || y.bms_cable > x.bms_cable || y.low_soc > x.low_soc ||
+         y.low_cell_voltage > x.low_cell_voltage || y.high_cell_voltage > x.high_cell_voltage ||
+         y.low_charge_temperature > x.low_charge_temperature || y.high_charge_temperature > x.high_charge_temperature ||
+         y.high_internal_temperature > x.high_internal_temperature || y.state_of_health > x.state_of_health;
 }
 
 std::optional<std::int64_t> OutputSchedule::next_due_us() const noexcept {
   if (!last_us_) return std::nullopt;
-  if (pending_protective_) return std::min(next_periodic_us_, *last_us_ + min_gap_us_);
+  if (pending_protective_) return std::min(next_periodic_us_, *last_protective_us_ + min_gap_us_);
   return next_periodic_us_;
 }
 
@@ -28,7 +31,9 @@ std::optional<PublishReason> OutputSchedule::decide(std::int64_t now_us, const S
   if (!last_us_) return PublishReason::Periodic;  // the first publication starts the grid
   if (now_us >= next_periodic_us_) return PublishReason::Periodic;
   if (pending_protective_ || is_protective_change(last_published_, snapshot)) {
-    if (now_us - *last_us_ >= min_gap_us_) return PublishReason::Protective;
+    // The gap is counted from the last protective publication only: a periodic set that went
+    // out just before must never hold a block back (it carries the old, less safe values).
+    if (!last_protective_us_ || now_us - *last_protective_us_ >= min_gap_us_) return PublishReason::Protective;
     pending_protective_ = true;
   }
   return std::nullopt;
@@ -42,6 +47,7 @@ void OutputSchedule::published(std::int64_t now_us, const Snapshot& snapshot, Pu
     while (next_periodic_us_ <= now_us) next_periodic_us_ += interval_us_;
   }
   last_us_ = now_us;
+  if (reason == PublishReason::Protective) last_protective_us_ = now_us;
   last_published_ = snapshot;
   pending_protective_ = false;
 }

@@ -1,6 +1,7 @@
 // The battery service's paths, values and texts from a Snapshot, without a bus.
 #include <gtest/gtest.h>
 
+#include "core/frame_set.hpp"
 #include "dbus/battery_items.hpp"
 #include "test_snapshots.hpp"
 #include "version.hpp"
@@ -56,9 +57,11 @@ TEST_F(BatteryItems, PublishesEveryPathOfTheContract) {
   std::vector<std::string> paths;
   for (const auto& [path, item] : tree.items()) paths.push_back(path);
   const std::vector<std::string> expected{
-      "/Alarms/BmsCable", "/Alarms/CellImbalance", "/Alarms/HighChargeCurrent", "/Alarms/HighDischargeCurrent",
-      "/Alarms/HighTemperature", "/Alarms/HighVoltage", "/Alarms/InternalFailure", "/Alarms/LowTemperature",
-      "/Alarms/LowVoltage", "/Capacity", "/Connected", "/ConsumedAmphours", "/CustomName", "/Dc/0/Current", "/Dc/0/Power",
+      "/Alarms/BmsCable", "/Alarms/CellImbalance", "/Alarms/HighCellVoltage", "/Alarms/HighChargeCurrent",
+      "/Alarms/HighChargeTemperature", "/Alarms/HighDischargeCurrent", "/Alarms/HighInternalTemperature",
+      "/Alarms/HighTemperature", "/Alarms/HighVoltage", "/Alarms/InternalFailure", "/Alarms/LowCellVoltage",
+      "/Alarms/LowChargeTemperature", "/Alarms/LowSoc", "/Alarms/LowTemperature", "/Alarms/LowVoltage",
+      "/Alarms/StateOfHealth", "/Capacity", "/Connected", "/ConsumedAmphours", "/CustomName", "/Dc/0/Current", "/Dc/0/Power",
       "/Dc/0/Temperature", "/Dc/0/Voltage", "/DeviceInstance", "/FirmwareVersion", "/HardwareVersion",
       "/Info/BatteryLowVoltage", "/Info/ChargeRequest", "/Info/MaxChargeCurrent", "/Info/MaxChargeVoltage",
       "/Info/MaxDischargeCurrent", "/InstalledCapacity", "/Io/AllowToCharge", "/Io/AllowToDischarge", "/Mgmt/Connection",
@@ -79,15 +82,17 @@ TEST_F(BatteryItems, RoundsValuesToTheirResolutionAndWritesUnits) {
   EXPECT_EQ(at("/Dc/0/Current").text, "-20.0A");
   EXPECT_EQ(num("/Dc/0/Power"), -1047.0);
   EXPECT_EQ(at("/Dc/0/Power").text, "-1047W");
-  EXPECT_EQ(num("/Dc/0/Temperature"), 24.6);
-  EXPECT_EQ(at("/Dc/0/Temperature").text, "24.6\xC2\xB0" "C");
+  // The coldest battery or cell (21.0), not the warmest (24.56): chargers cut off on it.
+  EXPECT_EQ(num("/Dc/0/Temperature"), 21.0);
+  EXPECT_EQ(at("/Dc/0/Temperature").text, "21.0\xC2\xB0" "C");
   EXPECT_EQ(num("/Soc"), 67.3);
   EXPECT_EQ(at("/Soc").text, "67.3%");
   EXPECT_EQ(num("/Soh"), 98.0);
   EXPECT_EQ(num("/Capacity"), 202.0);
   EXPECT_EQ(at("/Capacity").text, "202.0Ah");
   EXPECT_EQ(num("/InstalledCapacity"), 300.0);
-  EXPECT_EQ(num("/ConsumedAmphours"), 98.0);
+  EXPECT_EQ(num("/ConsumedAmphours"), -98.0);  // negative, as Victron's monitors publish it
+  EXPECT_EQ(at("/ConsumedAmphours").text, "-98.0Ah");
   EXPECT_EQ(num("/TimeToGo"), 36360.0);  // 202 Ah / 20.0 A = 10.1 h
   EXPECT_EQ(at("/TimeToGo").text, "36360s");
   EXPECT_EQ(num("/Info/MaxChargeVoltage"), 56.8);
@@ -109,6 +114,30 @@ TEST_F(BatteryItems, RoundsValuesToTheirResolutionAndWritesUnits) {
   EXPECT_EQ(integer("/Io/AllowToCharge"), 1);
   EXPECT_EQ(integer("/Io/AllowToDischarge"), 1);
   EXPECT_EQ(integer("/Alarms/BmsCable"), 0);
+}
+
+TEST_F(BatteryItems, PublishesTheCellTemperatureSocAndHealthAlarms) {
+  Snapshot s = discharging_snapshot();
+  s.alarms.low_soc = 1;
+  s.alarms.low_cell_voltage = 2;
+  s.alarms.high_cell_voltage = 1;
+  s.alarms.low_charge_temperature = 2;
+  s.alarms.high_charge_temperature = 1;
+  s.alarms.high_internal_temperature = 2;
+  s.alarms.state_of_health = 1;
+  apply_snapshot(tree, s);
+  EXPECT_EQ(integer("/Alarms/LowSoc"), 1);
+  EXPECT_EQ(integer("/Alarms/LowCellVoltage"), 2);
+  EXPECT_EQ(integer("/Alarms/HighCellVoltage"), 1);
+  EXPECT_EQ(integer("/Alarms/LowChargeTemperature"), 2);
+  EXPECT_EQ(integer("/Alarms/HighChargeTemperature"), 1);
+  EXPECT_EQ(integer("/Alarms/HighInternalTemperature"), 2);
+  EXPECT_EQ(integer("/Alarms/StateOfHealth"), 1);
+  apply_snapshot(tree, discharging_snapshot());
+  for (const char* path : {"/Alarms/LowSoc", "/Alarms/LowCellVoltage", "/Alarms/HighCellVoltage", "/Alarms/LowChargeTemperature",
+                           "/Alarms/HighChargeTemperature", "/Alarms/HighInternalTemperature", "/Alarms/StateOfHealth"}) {
+    EXPECT_EQ(integer(path), 0) << path;
+  }
 }
 
 TEST_F(BatteryItems, ChangesOnlyWhatMovedBeyondTheShownResolution) {
@@ -154,6 +183,23 @@ TEST_F(BatteryItems, ShowsNoTimeToGoWhileChargingOrIdle) {
   EXPECT_FALSE(is_valid(at("/TimeToGo").value));
   EXPECT_FALSE(is_valid(at("/ConsumedAmphours").value));
   EXPECT_FALSE(is_valid(at("/Capacity").value));
+}
+
+TEST_F(BatteryItems, ShowsTheRealSocWhileTheInverterFrameSetShowsTheZeroLimitWorkaround) {
+  Snapshot s = discharging_snapshot();
+  s.charge_current_limit_a = 0.0;  // charging stopped
+  s.charge_allowed = false;
+  OutputSettings o;
+  o.soc_zero_limit_workaround = true;
+  const FrameSet set = build_frame_set(s, o);
+  const CanFrame* soc_frame = nullptr;
+  for (const CanFrame& f : set.view()) {
+    if (f.id == 0x355) soc_frame = &f;
+  }
+  ASSERT_NE(soc_frame, nullptr);
+  EXPECT_EQ(soc_frame->data[0], 100) << "the inverter sees a full bank";
+  apply_snapshot(tree, s);
+  EXPECT_DOUBLE_EQ(num("/Soc"), 67.3) << "Venus OS sees the real SOC";
 }
 
 TEST(ACustomName, IsShortPrintableUtf8) {
