@@ -118,6 +118,7 @@ void Engine::on_reading(const Reading& r) {
     // periodic tick in between. Batteries still go stale at their own instants in the gap
     // (a handful of events), and the periodic grid restarts at the first reading after it.
     if (started_ && r.time_us > now_us_) {
+      step_to(now_us_);  // settle the last instant before the gap (a tick due then still goes out)
       for (auto& slot : slots_) slot.schedule.resume_at(r.time_us);
     }
     return;

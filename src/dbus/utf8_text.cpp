@@ -31,8 +31,8 @@ std::size_t valid_sequence(std::string_view text, std::size_t i) noexcept {
     code = (code << 6) | (byte(i + k) & 0x3FU);
   }
   static constexpr std::uint32_t kShortest[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (code < kShortest[length] || code > 0x10FFFF) return 0;  // overlong, or beyond Unicode
-  if (code >= 0xD800 && code <= 0xDFFF) return 0;             // UTF-16 surrogates
+  if (code < kShortest[length] || code > 0x10FFFF) return 0;                        // overlong, or beyond Unicode
+  if (code >= 0xD800 && code <= 0xDFFF) return 0;                                   // UTF-16 surrogates
   if ((code >= 0xFDD0 && code <= 0xFDEF) || (code & 0xFFFEU) == 0xFFFEU) return 0;  // non-characters
   return length;
 }

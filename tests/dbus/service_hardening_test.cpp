@@ -16,7 +16,9 @@ TEST_F(ServiceOnPrivateBus, ACellIdThatIsNotUtf8IsServedEscapedAndTheServiceKeep
   start_service();
   SignalRecorder recorder(bus.address());
   Snapshot s = discharging_snapshot();
-  s.min_cell_voltage = CellExtreme{3.2674, "B", std::string("B:\xFF" "1\xC3")};  // a 0x374 cell id "FF 31 C3"
+  s.min_cell_voltage = CellExtreme{3.2674, "B",
+                                   std::string("B:\xFF"
+                                               "1\xC3")};  // a 0x374 cell id "FF 31 C3"
   publish_and_wait(s);
   ASSERT_TRUE(wait_until([&] { return recorder.items_changed().size() == 1; })) << "no ItemsChanged";
   EXPECT_EQ(as_string(recorder.items_changed()[0].at("/System/MinVoltageCellId").at("Value")), "B:\\xFF1\\xC3");

@@ -146,9 +146,10 @@ TEST_F(HardenedReplay, FullTmpfsStopsTheOutputsAtAWholeLineAndExitsOne) {
   std::filesystem::create_directories(mnt);
   const std::string status = path("status");
   // The files are copied out before the namespace (and its mount) goes away.
-  const auto r = run_process("unshare -rm sh -c 'mount -t tmpfs -o size=16k tmpfs " + mnt + " && " + replay_command(log) +
-                             " --emit-log " + mnt + "/out.log --report " + mnt + "/report.csv; echo $? > " + status +
-                             "; cp " + mnt + "/out.log " + mnt + "/report.csv " + path("") + "'");
+  const auto r =
+      run_process("unshare -rm sh -c 'mount -t tmpfs -o size=16k tmpfs " + mnt + " && " + replay_command(log) +
+                  " --emit-log " + mnt + "/out.log --report " + mnt + "/report.csv; echo $? > " + status + "; cp " +
+                  mnt + "/out.log " + mnt + "/report.csv " + path("") + "'");
   EXPECT_EQ(read_file(status), "1\n") << r.err;
   EXPECT_NE(r.err.find(mnt + "/out.log: cannot write: No space left on device"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find(mnt + "/report.csv: cannot write: No space left on device"), std::string::npos) << r.err;

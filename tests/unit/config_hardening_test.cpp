@@ -35,21 +35,24 @@ TEST(ConfigSubTables, ASubTableOfABatteryIsAnUnknownKey) {
 
 TEST(ConfigServiceName, NamesThatAreNotValidDbusNamesAreRefused) {
   const std::string too_long = "com.victronenergy.battery." + std::string(240, 'x');
-  for (const std::string& name : {std::string("com.victronenergy.battery."), std::string("com.victronenergy.battery..x"),
-                                  std::string("com.victronenergy.battery.1bad"), std::string("com.victronenergy.battery.a b"),
-                                  std::string("com.victronenergy.battery.a..b"), std::string("com.victronenergy.battery.a.b."),
-                                  std::string("com.victronenergy.battery.\xC3\xA9"), too_long}) {
+  for (const std::string& name :
+       {std::string("com.victronenergy.battery."), std::string("com.victronenergy.battery..x"),
+        std::string("com.victronenergy.battery.1bad"), std::string("com.victronenergy.battery.a b"),
+        std::string("com.victronenergy.battery.a..b"), std::string("com.victronenergy.battery.a.b."),
+        std::string("com.victronenergy.battery.\xC3\xA9"), too_long}) {
     const auto e = errors_of("[service]\nservice_name = \"" + name + "\"\n" + kMinimal);
     ASSERT_EQ(e.size(), 1U) << name;
-    EXPECT_EQ(e[0], "t.toml:2: service.service_name: not a valid D-Bus name (dot-separated elements of "
-                    "A-Z a-z 0-9 _ -, none empty or starting with a digit, at most 255 characters)")
+    EXPECT_EQ(e[0],
+              "t.toml:2: service.service_name: not a valid D-Bus name (dot-separated elements of "
+              "A-Z a-z 0-9 _ -, none empty or starting with a digit, at most 255 characters)")
         << name;
   }
 }
 
 TEST(ConfigServiceName, ValidNamesWithDigitsUnderscoresAndDashesAreAccepted) {
   for (const char* name : {"com.victronenergy.battery.aggregator_di280", "com.victronenergy.battery.bank-2.a1"}) {
-    const ConfigResult r = load_config_text(std::string("[service]\nservice_name = \"") + name + "\"\n" + kMinimal, "t.toml");
+    const ConfigResult r =
+        load_config_text(std::string("[service]\nservice_name = \"") + name + "\"\n" + kMinimal, "t.toml");
     EXPECT_TRUE(r.ok()) << name << ": " << (r.errors.empty() ? "" : r.errors[0]);
   }
 }
@@ -111,8 +114,9 @@ TEST(ConfigSmallChecks, ControlCharactersInCustomNameAreRefused) {
 }
 
 TEST(ConfigSmallChecks, AMapThatIsADeviceIsReportedAsNotARegularFile) {
-  const auto e = errors_of("[[battery]]\nname = \"S\"\ninterface = \"can1\"\nprotocol = \"canopen\"\nnode_id = 1\n"
-                           "map = \"/dev/zero\"\n");
+  const auto e = errors_of(
+      "[[battery]]\nname = \"S\"\ninterface = \"can1\"\nprotocol = \"canopen\"\nnode_id = 1\n"
+      "map = \"/dev/zero\"\n");
   ASSERT_EQ(e.size(), 1U);
   EXPECT_EQ(e[0], "t.toml:6: battery[0].map: /dev/zero: not a regular file");
 }

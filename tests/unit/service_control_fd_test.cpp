@@ -1,8 +1,8 @@
 // ServiceControl owns its descriptors: when its control thread cannot be created (the user's
 // process limit is reached), the constructor throws and leaves no descriptor open (issue 14,
 // item 14).
-#include <gtest/gtest.h>
 #include <dirent.h>
+#include <gtest/gtest.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
