@@ -118,7 +118,7 @@ bool build_routes(const Args& a, Routes& routes, std::ostream& err) {
     for (const auto& e : config.errors) err << e << "\n";
     return false;
   }
-  routes.settings = config.settings;
+  routes.settings = config.settings;  // D-Bus batteries send no frames: the router never picks them
   routes.router.emplace(routes.settings);
   return true;
 }

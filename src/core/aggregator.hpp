@@ -82,6 +82,10 @@ class Aggregator {
   std::optional<double> discharge_share_factor_;
   std::int64_t cell_voltage_cap_at_us_ = kNever;
 
+  // [bank] current_source: a shunt whose current and power replace the packs' sum while fresh.
+  bool has_shunt_ = false;
+  BatteryState shunt_;
+
   ImbalanceTier tier_ = ImbalanceTier::Balanced;
   std::int64_t keepalive_timeout_us_;
   std::int64_t last_keepalive_us_ = kNever;
