@@ -2,10 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <cerrno>
-#include <cstring>
-#include <stdexcept>
-
 namespace bms {
 namespace {
 const char* reason_name(PublishReason r) {
@@ -29,13 +25,9 @@ std::string replay_report_header(const std::vector<std::string>& names) {
   return h;
 }
 
-ReplayReport::ReplayReport(const std::string& path, const std::vector<std::string>& battery_names)
-    : file_(std::fopen(path.c_str(), "we")) {
-  if (file_ == nullptr) throw std::runtime_error(path + ": cannot write: " + std::strerror(errno));
-  std::fprintf(file_, "%s\n", replay_report_header(battery_names).c_str());
+ReplayReport::ReplayReport(const std::string& path, const std::vector<std::string>& battery_names) : file_(path) {
+  file_.append(replay_report_header(battery_names) + "\n");
 }
-
-ReplayReport::~ReplayReport() { std::fclose(file_); }
 
 void ReplayReport::publish(const Snapshot& s, PublishReason reason) {
   std::string row = fmt::format("{}.{:06}", s.time_us / 1'000'000, s.time_us % 1'000'000);
@@ -47,10 +39,8 @@ void ReplayReport::publish(const Snapshot& s, PublishReason reason) {
   row += fmt::format(",{},{},{},{},{},{}\n", cell(s.max_cell_voltage), cell(s.min_cell_voltage),
                      opt(s.charge_safety_temperature_c), to_string(s.charge_limited_by), to_string(s.discharge_limited_by),
                      to_string(s.charge_voltage_limited_by));
-  std::fputs(row.c_str(), file_);
-  ++rows_;
+  file_.append(row);
+  if (file_.ok()) ++rows_;
 }
-
-void ReplayReport::flush() { std::fflush(file_); }
 
 }  // namespace bms
