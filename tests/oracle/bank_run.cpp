@@ -9,6 +9,7 @@
 #include "core/frame_router.hpp"
 #include "io/bms_can_output.hpp"
 #include "io/frame_sink.hpp"
+#include "io/frame_source.hpp"
 #if BMS_WITH_DBUS
 #include <cmath>
 
@@ -106,7 +107,18 @@ PipelineOutput run_pipeline_in_process(const GeneratedBank& bank, bool dbus_valu
   (void)dbus_values;
 #endif
   out.emitted.reserve(bank.frames.size() / 2);
-  for (const CanFrame& f : bank.frames) router.route(f, [&](const Reading& r) { engine.on_reading(r); });
+  std::int64_t previous_us = 0;
+  for (const CanFrame& f : bank.frames) {
+    // As ReplaySource does: a jump of more than kGapUs is a gap (periodic outputs resume after it).
+    if (&f != bank.frames.data() && f.time_us - previous_us > kGapUs) {
+      Reading gap;
+      gap.kind = ReadingKind::Gap;
+      gap.time_us = f.time_us;
+      engine.on_reading(gap);
+    }
+    previous_us = f.time_us;
+    router.route(f, [&](const Reading& r) { engine.on_reading(r); });
+  }
   Reading end;
   end.kind = ReadingKind::EndOfInput;
   end.time_us = input_end_us(bank);

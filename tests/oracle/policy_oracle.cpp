@@ -18,6 +18,9 @@ constexpr double kEps = 1e-6;
 /// Largest magnitude of the s16 0.1 A current fields and the u16 0.1 V voltage field.
 constexpr double kMaxCurrentA = 3276.7;
 constexpr double kMaxVoltageV = 6553.5;
+/// docs/ARCHITECTURE.md "Gaps in a replayed log": input that jumps forward by more than 60 s
+/// is a gap; the periodic sets pause and restart at its end.
+constexpr std::int64_t kInputGapUs = 60'000'000;
 
 // ------------------------------------------------------------------------------------------
 // The policy's parameters, as docs/POLICY.md and docs/CONFIGURATION.md define them.
@@ -207,7 +210,9 @@ class Checker {
   std::int64_t first_reading_us_ = kNeverUs;
   int tier_lo_ = Balanced, tier_hi_ = Balanced;
   std::int64_t protective_due_us_ = kNoTime;
-  std::int64_t grid_origin_us_ = kNeverUs;      ///< the first set: periodic sets fall on its grid
+  std::vector<std::pair<std::int64_t, std::int64_t>> input_gaps_;  ///< (last frame before, first after)
+  std::int64_t grid_origin_us_ = kNeverUs;
+  std::int64_t last_set_us_ = kNeverUs;         ///< the first set: periodic sets fall on its grid
   std::int64_t last_protective_us_ = kNeverUs;  ///< the last set off the grid (protective)
   std::string protective_why_;
   OracleReport report_;
@@ -503,7 +508,12 @@ void Checker::check_set(const EmittedFrameSet& s, const EmittedFrameSet* previou
                 fmt("first frame set %.6f s after the first frame; at most the longest stale timeout %.3f s",
                     static_cast<double>(t - first_reading_us_) / 1e6, static_cast<double>(max_stale_us_) / 1e6));
     }
-  } else if (t - previous->time_us > policy_.interval_us + options_.tolerance_us) {
+  } else if (t - previous->time_us > policy_.interval_us + options_.tolerance_us &&
+             std::none_of(input_gaps_.begin(), input_gaps_.end(), [&](const auto& gap) {
+               // Across a gap in the input, the grid resumes at its end.
+               return gap.first < t && gap.second >= previous->time_us &&
+                      t <= gap.second + policy_.interval_us + options_.tolerance_us;
+             })) {
     violation(Invariant::FrameSetGap, t,
               fmt("%.6f s since the previous frame set; interval %.3f s",
                   static_cast<double>(t - previous->time_us) / 1e6, static_cast<double>(policy_.interval_us) / 1e6));
@@ -618,8 +628,17 @@ void Checker::check_protective(std::int64_t now, const EmittedFrameSet& in_force
 /// Periodic sets fall on the grid of the first set (docs/POLICY.md); any other set went out
 /// for a protective change.
 void Checker::note_set_kind(const EmittedFrameSet& s) {
+  const bool after_gap = std::any_of(input_gaps_.begin(), input_gaps_.end(), [&](const auto& gap) {
+    return gap.second > last_set_us_ && gap.second <= s.time_us;
+  });
+  if (after_gap && grid_origin_us_ != kNeverUs) {
+    grid_origin_us_ = s.time_us;  // the grid restarts after a gap in the input
+  }
+  last_set_us_ = s.time_us;
   if (grid_origin_us_ == kNeverUs) {
     grid_origin_us_ = s.time_us;
+  } else if (after_gap) {
+    return;
   } else if ((s.time_us - grid_origin_us_) % policy_.interval_us != 0) {
     last_protective_us_ = s.time_us;
   }
@@ -627,6 +646,10 @@ void Checker::note_set_kind(const EmittedFrameSet& s) {
 
 OracleReport Checker::run(std::span<const InputEvent> events, std::span<const EmittedFrameSet> sets,
                           std::int64_t end_us) {
+  for (std::size_t i = 1; i < events.size(); ++i) {
+    if (events[i].time_us - events[i - 1].time_us > kInputGapUs)
+      input_gaps_.emplace_back(events[i - 1].time_us, events[i].time_us);
+  }
   std::size_t ei = 0, si = 0;
   std::int64_t now = kNeverUs;
   const EmittedFrameSet* in_force = nullptr;
