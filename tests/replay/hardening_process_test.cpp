@@ -103,9 +103,12 @@ TEST_F(HardenedReplay, ForwardTimeJumpIsReplayedAsAGap) {
   // 4 frames (no SOC, no 0x355/0x356).
   EXPECT_EQ(in_gap, 6U + 4U);
   // After it the grid restarts at the first frame: at .000000 only A's 0x351 is known (4
-  // frames), at .200000 B and C are back and the charge voltage limit drops (protective, 6),
-  // then 1.000000 .. 9.000000 (9 x 6) and the final set (6).
-  EXPECT_EQ(after, 4U + 6U + 9U * 6U + 6U);
+  // frames); at .020000 B is back and the charge voltage limit drops (protective, 6); C's
+  // limits, back with the numbers they had before the gap, lower the charge current limit:
+  // protective too, 200 ms later at .220000 (6); then 1.000000 .. 9.000000 (9 x 6) and the
+  // final set (6).
+  EXPECT_EQ(after, 4U + 6U + 6U + 9U * 6U + 6U);
+  EXPECT_NE(read_file(emitted).find("(1794608000.220000) can9 351#"), std::string::npos);
   EXPECT_NE(read_file(emitted).find("(1794608000.000000) can9 351#"), std::string::npos);
   EXPECT_NE(read_file(emitted).find("(1794608009.000000) can9 351#"), std::string::npos);
 }
