@@ -212,7 +212,8 @@ class Checker {
   std::int64_t protective_due_us_ = kNoTime;
   std::vector<std::pair<std::int64_t, std::int64_t>> input_gaps_;  ///< (last frame before, first after)
   std::int64_t grid_origin_us_ = kNeverUs;
-  std::int64_t last_set_us_ = kNeverUs;         ///< the first set: periodic sets fall on its grid
+  bool grid_lost_ =
+      false;  ///< an input gap restarted the periodic grid         ///< the first set: periodic sets fall on its grid
   std::int64_t last_protective_us_ = kNeverUs;  ///< the last set off the grid (protective)
   std::string protective_why_;
   OracleReport report_;
@@ -628,17 +629,14 @@ void Checker::check_protective(std::int64_t now, const EmittedFrameSet& in_force
 /// Periodic sets fall on the grid of the first set (docs/POLICY.md); any other set went out
 /// for a protective change.
 void Checker::note_set_kind(const EmittedFrameSet& s) {
-  const bool after_gap = std::any_of(input_gaps_.begin(), input_gaps_.end(), [&](const auto& gap) {
-    return gap.second > last_set_us_ && gap.second <= s.time_us;
-  });
-  if (after_gap && grid_origin_us_ != kNeverUs) {
-    grid_origin_us_ = s.time_us;  // the grid restarts after a gap in the input
-  }
-  last_set_us_ = s.time_us;
+  // After a gap in the input the grid restarts; rather than guess where, every later set
+  // counts as a possible protective one (the lenient reading: a later due time).
+  grid_lost_ |= std::any_of(input_gaps_.begin(), input_gaps_.end(),
+                            [&](const auto& gap) { return grid_origin_us_ != kNeverUs && gap.second <= s.time_us; });
   if (grid_origin_us_ == kNeverUs) {
     grid_origin_us_ = s.time_us;
-  } else if (after_gap) {
-    return;
+  } else if (grid_lost_) {
+    last_protective_us_ = s.time_us;
   } else if ((s.time_us - grid_origin_us_) % policy_.interval_us != 0) {
     last_protective_us_ = s.time_us;
   }
