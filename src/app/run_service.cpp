@@ -19,6 +19,7 @@
 #include "io/candump_writer.hpp"
 #include "io/replay_source.hpp"
 #if BMS_WITH_DBUS
+#include "app/history_tracker.hpp"
 #include "dbus/victron_battery_service.hpp"
 #endif
 
@@ -50,7 +51,8 @@ struct Outputs {
   std::unique_ptr<EventLog> events;
   std::string report_path;
 #if BMS_WITH_DBUS
-  std::unique_ptr<dbus::VictronBatteryService> dbus;  ///< last: stops (leaves the bus) first
+  std::unique_ptr<dbus::VictronBatteryService> dbus;  ///< stops (leaves the bus) before the file outputs
+  std::unique_ptr<HistoryTracker> history;  ///< feeds dbus; destroyed first (writes its last save)
 #endif
 
   /// Writes out what the file outputs buffer.
@@ -105,7 +107,9 @@ Outputs make_outputs(const Settings& settings, const Options& options, Engine& e
     if (!options.replay_path.empty()) identity.connection = "Replay " + std::filesystem::path(options.replay_path).filename().string();
     o.dbus = dbus::make_battery_service(settings, identity);
     o.dbus->start();
-    engine.add_publisher(*o.dbus, static_cast<std::int64_t>(settings.service.update_interval_ms) * 1000, kMinOutputGapUs);
+    // /History/* is kept in front of the service, at the engine's (virtual) time.
+    o.history = std::make_unique<HistoryTracker>(*o.dbus, settings.service.state_file);
+    engine.add_publisher(*o.history, static_cast<std::int64_t>(settings.service.update_interval_ms) * 1000, kMinOutputGapUs);
   }
 #endif
   return o;

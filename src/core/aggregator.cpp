@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "core/imbalance_policy.hpp"
+#include "core/pack_source.hpp"
 
 namespace bms {
 namespace {
@@ -119,6 +120,58 @@ void take_extreme(std::optional<CellExtreme>& acc, double v, const std::string& 
 }
 }  // namespace
 
+// ---- Per-pack detail (issue 13): what each pack shows on its own (D-Bus /Batteries/<i>,
+// `status`, the replay report). Kept apart from the bank's decisions above and below.
+
+/// A pack's own alarm levels from its BMS's flags; the bank's are the worst of these.
+Alarms Aggregator::battery_alarms(const Fresh& f, std::optional<double> active_emcy) {
+  Alarms a;
+  a.high_voltage = f.level(SignalId::ProtectionHighVoltage, SignalId::AlarmHighVoltage);
+  a.low_voltage = f.level(SignalId::ProtectionLowVoltage, SignalId::AlarmLowVoltage);
+  // Charge temperatures (0x35A) count as temperature alarms: the D-Bus contract has no
+  // path that DVCC acts on for them separately.
+  a.high_temperature = std::max(f.level(SignalId::ProtectionHighTemperature, SignalId::AlarmHighTemperature),
+                                f.level(SignalId::ProtectionHighChargeTemperature, SignalId::AlarmHighChargeTemperature));
+  a.low_temperature = std::max(f.level(SignalId::ProtectionLowTemperature, SignalId::AlarmLowTemperature),
+                               f.level(SignalId::ProtectionLowChargeTemperature, SignalId::AlarmLowChargeTemperature));
+  a.high_discharge_current = f.level(SignalId::ProtectionHighDischargeCurrent, SignalId::AlarmHighDischargeCurrent);
+  a.high_charge_current = f.level(SignalId::ProtectionHighChargeCurrent, SignalId::AlarmHighChargeCurrent);
+  // System error, general, contactor and short-circuit (0x359/0x35A) are BMS failures.
+  a.internal_failure = std::max({f.level(SignalId::ProtectionSystemError, SignalId::AlarmInternalCommunication),
+                                 f.level(SignalId::ProtectionGeneral, SignalId::AlarmGeneral),
+                                 f.level(SignalId::ProtectionContactor, SignalId::AlarmContactor),
+                                 f.level(SignalId::ProtectionShortCircuit, SignalId::AlarmShortCircuit)});
+  a.cell_imbalance = f.level(SignalId::ProtectionCellImbalance, SignalId::AlarmCellImbalance);
+  // CANopen EMCY: the temperature class (0x4xxx) is a temperature alarm, any other active
+  // code a BMS failure; EMCY 0x0000 (error reset) clears it.
+  if (active_emcy) {
+    const auto code = static_cast<std::uint32_t>(*active_emcy);
+    std::uint8_t& target = (code & 0xF000U) == 0x4000U ? a.high_temperature : a.internal_failure;
+    target = 2;
+  }
+  return a;
+}
+
+namespace {
+/// A pack's cell extreme with the BMS's own cell id (empty when it sends none).
+std::optional<CellExtreme> pack_extreme(const std::optional<double>& v, const BatteryState& st, const std::string& name,
+                                        SignalId id) {
+  if (!v) return std::nullopt;
+  return CellExtreme{*v, name, std::string(st.text(id))};
+}
+}  // namespace
+
+/// Fills the per-pack measurements that no bank decision reads (temperature, CVL, cells).
+void Aggregator::fill_pack_detail(BatteryView& view, const Fresh& f, const BatteryState& st) {
+  view.temperature_c = f.get(SignalId::TemperatureC);
+  view.charge_voltage_limit_v = f.get(SignalId::ChargeVoltageLimitV);
+  view.min_cell_voltage = pack_extreme(f.get(SignalId::MinCellVoltageV), st, view.name, SignalId::MinCellVoltageId);
+  view.max_cell_voltage = pack_extreme(f.get(SignalId::MaxCellVoltageV), st, view.name, SignalId::MaxCellVoltageId);
+  view.min_cell_temperature = pack_extreme(f.get(SignalId::MinCellTemperatureC), st, view.name, SignalId::MinCellTemperatureId);
+  view.max_cell_temperature = pack_extreme(f.get(SignalId::MaxCellTemperatureC), st, view.name, SignalId::MaxCellTemperatureId);
+}
+// ---- end of the per-pack detail
+
 Snapshot Aggregator::evaluate(std::int64_t now_us) {
   Snapshot s;
   s.time_us = now_us;
@@ -143,6 +196,8 @@ Snapshot Aggregator::evaluate(std::int64_t now_us) {
 
     BatteryView view;
     view.name = cfg.name;
+    view.source = pack_source(cfg);
+    view.capacity_ah = cfg.capacity_ah;
     view.online = st.online(now_us, stale_us);
     if (!view.online) {
       ++s.batteries_offline;
@@ -223,34 +278,9 @@ Snapshot Aggregator::evaluate(std::int64_t now_us) {
     if (auto v = f.get(SignalId::MaxCellTemperatureC))
       take_extreme(s.max_cell_temperature, *v, cfg.name, st.text(SignalId::MaxCellTemperatureId), true);
 
-    Alarms& a = s.alarms;
-    a.high_voltage = std::max(a.high_voltage, f.level(SignalId::ProtectionHighVoltage, SignalId::AlarmHighVoltage));
-    a.low_voltage = std::max(a.low_voltage, f.level(SignalId::ProtectionLowVoltage, SignalId::AlarmLowVoltage));
-    // Charge temperatures (0x35A) count as temperature alarms: the D-Bus contract has no
-    // path that DVCC acts on for them separately.
-    a.high_temperature = std::max({a.high_temperature, f.level(SignalId::ProtectionHighTemperature, SignalId::AlarmHighTemperature),
-                                   f.level(SignalId::ProtectionHighChargeTemperature, SignalId::AlarmHighChargeTemperature)});
-    a.low_temperature = std::max({a.low_temperature, f.level(SignalId::ProtectionLowTemperature, SignalId::AlarmLowTemperature),
-                                  f.level(SignalId::ProtectionLowChargeTemperature, SignalId::AlarmLowChargeTemperature)});
-    a.high_discharge_current = std::max(
-        a.high_discharge_current, f.level(SignalId::ProtectionHighDischargeCurrent, SignalId::AlarmHighDischargeCurrent));
-    a.high_charge_current =
-        std::max(a.high_charge_current, f.level(SignalId::ProtectionHighChargeCurrent, SignalId::AlarmHighChargeCurrent));
-    // System error, general, contactor and short-circuit (0x359/0x35A) are BMS failures.
-    a.internal_failure = std::max({a.internal_failure,
-                                   f.level(SignalId::ProtectionSystemError, SignalId::AlarmInternalCommunication),
-                                   f.level(SignalId::ProtectionGeneral, SignalId::AlarmGeneral),
-                                   f.level(SignalId::ProtectionContactor, SignalId::AlarmContactor),
-                                   f.level(SignalId::ProtectionShortCircuit, SignalId::AlarmShortCircuit)});
-    a.cell_imbalance =
-        std::max(a.cell_imbalance, f.level(SignalId::ProtectionCellImbalance, SignalId::AlarmCellImbalance));
-    // CANopen EMCY: the temperature class (0x4xxx) is a temperature alarm, any other active
-    // code a BMS failure; EMCY 0x0000 (error reset) clears it.
-    if (emcy_active) {
-      const auto code = static_cast<std::uint32_t>(*emcy);
-      std::uint8_t& target = (code & 0xF000U) == 0x4000U ? a.high_temperature : a.internal_failure;
-      target = 2;
-    }
+    view.alarms = battery_alarms(f, emcy_active ? emcy : std::nullopt);
+    s.alarms.raise_to(view.alarms);
+    fill_pack_detail(view, f, st);
 
     s.batteries.push_back(std::move(view));
   }

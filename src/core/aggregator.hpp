@@ -47,6 +47,9 @@ class Aggregator {
 
  private:
   struct Fresh;  // helper to read fresh values of one battery
+  // Per-pack detail (issue 13), aggregator.cpp's per-pack block.
+  static Alarms battery_alarms(const Fresh& f, std::optional<double> active_emcy);
+  static void fill_pack_detail(BatteryView& view, const Fresh& f, const BatteryState& st);
   std::vector<BatterySettings> battery_settings_;
   ChargeSettings charge_;
   ImbalanceSettings imbalance_;
