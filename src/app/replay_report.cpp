@@ -16,7 +16,10 @@ const char* reason_name(PublishReason r) {
   }
   return "?";
 }
-std::string opt(const std::optional<double>& v) { return v ? fmt::format("{:.2f}", *v) : std::string(); }
+std::string opt(const std::optional<double>& v, int decimals = 2) {
+  return v ? fmt::format("{:.{}f}", *v, decimals) : std::string();
+}
+std::optional<double> cell(const std::optional<CellExtreme>& e) { return e ? std::optional<double>(e->value) : std::nullopt; }
 }  // namespace
 
 std::string replay_report_header(const std::vector<std::string>& names) {
@@ -24,6 +27,11 @@ std::string replay_report_header(const std::vector<std::string>& names) {
   for (const auto& n : names) h += fmt::format(",{}_soc_pct,{}_online", n, n);
   h += ",soc_pct,soc_diff_pct,tier,charge_current_limit_a,discharge_current_limit_a,charge_voltage_limit_v,"
        "batteries_online,inverter_present,reason";
+  // Per battery, after the bank's columns (so their positions do not depend on the bank
+  // size): its own limits and cell voltage extremes, to see which pack drove the bank limit.
+  for (const auto& n : names) {
+    h += fmt::format(",{0}_charge_current_limit_a,{0}_discharge_current_limit_a,{0}_min_cell_voltage_v,{0}_max_cell_voltage_v", n);
+  }
   return h;
 }
 
@@ -41,6 +49,13 @@ void ReplayReport::publish(const Snapshot& s, PublishReason reason) {
   row += fmt::format(",{},{},{},{:.1f},{:.1f},{:.2f},{},{},{}\n", opt(s.soc_pct), opt(s.soc_diff_pct),
                      static_cast<int>(s.tier), s.charge_current_limit_a, s.discharge_current_limit_a,
                      s.charge_voltage_limit_v, s.batteries_online, s.inverter_present ? 1 : 0, reason_name(reason));
+  row.pop_back();  // the newline: the per-battery columns follow
+  for (const auto& b : s.batteries) {
+    row += fmt::format(",{},{},{},{}", opt(b.charge_current_limit_a, 1), opt(b.discharge_current_limit_a, 1),
+                       opt(cell(b.min_cell_voltage), 3), opt(cell(b.max_cell_voltage), 3));
+    if (b.min_cell_voltage || b.max_cell_voltage) cell_voltages_seen_ = true;
+  }
+  row += '\n';
   std::fputs(row.c_str(), file_);
   ++rows_;
 }

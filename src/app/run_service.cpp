@@ -208,7 +208,8 @@ int run_service(const Settings& configured, const Options& options, std::stop_to
   }
   if (!options.plot_path.empty()) {
     const std::string error =
-        render_replay_plot(outputs.report_path, options.plot_path, battery_names(settings), settings.imbalance);
+        render_replay_plot(outputs.report_path, options.plot_path, battery_names(settings), settings.imbalance,
+                           outputs.report->cell_voltages_seen());
     if (!error.empty()) {
       spdlog::error("--plot {}: {}", options.plot_path, error);
       return 1;

@@ -7,7 +7,7 @@
 namespace bms::dbus::testing {
 namespace {
 
-constexpr std::size_t kPathCount = 51;
+constexpr std::size_t kPathCount = 151;  // 51 bank paths, 29 per pack (3 packs), 13 /History
 
 TEST_F(ServiceOnPrivateBus, GetItemsOnRootListsEveryPathWithAbsoluteKeysValueAndText) {
   start_service();

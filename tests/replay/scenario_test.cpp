@@ -225,15 +225,20 @@ TEST_F(Scenario, ImbalanceWalksThroughTheTiersWithHysteresis) {
   std::getline(csv, line);
   ASSERT_EQ(line, "time_s,A_soc_pct,A_online,B_soc_pct,B_online,C_soc_pct,C_online,soc_pct,soc_diff_pct,tier,"
                   "charge_current_limit_a,discharge_current_limit_a,charge_voltage_limit_v,batteries_online,inverter_present,"
-                  "reason");
+                  "reason,A_charge_current_limit_a,A_discharge_current_limit_a,A_min_cell_voltage_v,A_max_cell_voltage_v,"
+                  "B_charge_current_limit_a,B_discharge_current_limit_a,B_min_cell_voltage_v,B_max_cell_voltage_v,"
+                  "C_charge_current_limit_a,C_discharge_current_limit_a,C_min_cell_voltage_v,C_max_cell_voltage_v");
   int previous_tier = 0;
   std::vector<int> tiers_seen;
   while (std::getline(csv, line)) {
-    std::vector<std::string> c;
-    std::stringstream row(line);
-    std::string cell;
-    while (std::getline(row, cell, ',')) c.push_back(cell);
-    ASSERT_EQ(c.size(), 16U) << line;
+    std::vector<std::string> c(1);
+    for (char ch : line) {  // keeps empty fields, also trailing ones
+      if (ch == ',') c.emplace_back();
+      else c.back() += ch;
+    }
+    ASSERT_EQ(c.size(), 28U) << line;
+    // bms-sim packs send no cell voltages: their columns stay empty, never 0.
+    for (std::size_t col : {18U, 19U, 22U, 23U, 26U, 27U}) EXPECT_EQ(c[col], "") << line;
     const double diff = std::stod(c[8]);
     const int tier = std::stoi(c[9]);
     const double ccl = std::stod(c[10]);
