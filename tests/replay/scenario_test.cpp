@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -211,6 +212,67 @@ TEST_F(Scenario, BlockedChargeIsEmittedAtTheInputFrameTimestamp) {
     }
   }
   EXPECT_TRUE(emitted_at_once) << "no frame set at " << blocked_at;
+}
+
+TEST_F(Scenario, ReportShowsEachPacksOwnLimitsAndCellsAsItsBmsSentThem) {
+  // The victron profile (0x373/0x374..) carries cell extremes; a pack going silent shows empty columns.
+  const std::string in = scratch_.path("in.log");
+  const std::string report = scratch_.path("report.csv");
+  const std::string png = scratch_.path("report.png");
+  ASSERT_EQ(run_process(kSim + " --batteries 3 --capacity 100 --profile victron --scenario silent --duration 60 "
+                               "--event-start 20 --event-duration 15 --out " + in).exit_code, 0);
+  const auto r = run_process(kBinary + " --config " + config_ + " --replay " + in + " --speed max --no-dbus --report " + report +
+                             " --plot " + png);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string bytes = read_file(png);
+  EXPECT_EQ(bytes.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
+
+  const std::vector<CanFrame> frames = read_log(in);
+  std::vector<OracleBattery> bats(3);
+  std::size_t next_in = 0;
+  std::istringstream csv(read_file(report));
+  std::string line;
+  std::getline(csv, line);  // header: checked in ImbalanceWalksThroughTheTiersWithHysteresis
+  int rows = 0, offline_rows = 0;
+  const auto shown = [](const std::optional<double>& v, int decimals) {
+    if (!v) return std::string();
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, *v);
+    return std::string(buf);
+  };
+  while (std::getline(csv, line)) {
+    std::vector<std::string> c(1);
+    for (char ch : line) {
+      if (ch == ',') c.emplace_back();
+      else c.back() += ch;
+    }
+    ASSERT_EQ(c.size(), 28U) << line;
+    const auto t_us = static_cast<std::int64_t>(std::llround(std::stod(c[0]) * 1e6));
+    while (next_in < frames.size() && frames[next_in].time_us <= t_us) {
+      const CanFrame& x = frames[next_in++];
+      const int b = x.iface_name().back() - '0';
+      const DecodedFrame d = pylon::decode(x);
+      if (d.status != DecodeStatus::Ok) continue;
+      bats[b].last_frame_us = x.time_us;
+      for (const SignalValue& v : d.values()) {
+        bats[b].value[v.id] = v.value;
+        bats[b].at[v.id] = x.time_us;
+      }
+    }
+    for (int b = 0; b < 3; ++b) {
+      const bool online = bats[b].last_frame_us >= 0 && t_us - bats[b].last_frame_us <= kStaleUs;
+      const auto fresh = [&](SignalId id) { return online ? bats[b].fresh(id, t_us) : std::nullopt; };
+      const std::size_t col = 16 + 4 * static_cast<std::size_t>(b);
+      EXPECT_EQ(c[col], shown(fresh(SignalId::ChargeCurrentLimitA), 1)) << "battery " << b << ": " << line;
+      EXPECT_EQ(c[col + 1], shown(fresh(SignalId::DischargeCurrentLimitA), 1)) << "battery " << b << ": " << line;
+      EXPECT_EQ(c[col + 2], shown(fresh(SignalId::MinCellVoltageV), 3)) << "battery " << b << ": " << line;
+      EXPECT_EQ(c[col + 3], shown(fresh(SignalId::MaxCellVoltageV), 3)) << "battery " << b << ": " << line;
+      if (!online) ++offline_rows;
+    }
+    ++rows;
+  }
+  EXPECT_GT(rows, 50);
+  EXPECT_GT(offline_rows, 0);  // the silent pack's columns went empty
 }
 
 TEST_F(Scenario, ImbalanceWalksThroughTheTiersWithHysteresis) {
