@@ -143,6 +143,20 @@ TEST_F(BatteryItems, InvalidatesWhatBecameUnknownAndCountsModules) {
   EXPECT_EQ(integer("/Io/AllowToCharge"), 0);
 }
 
+TEST_F(BatteryItems, TimeToGoStartsAtTheSmallestDischargeShown) {
+  Snapshot s = discharging_snapshot();  // 202 Ah remaining
+  s.current_a = -0.05;                  // shown as -0.1 A: discharging
+  apply_snapshot(tree, s);
+  EXPECT_EQ(num("/TimeToGo"), 7272000.0);  // 202 Ah / 0.1 A
+  s.current_a = -0.049;                    // shown as 0.0 A
+  apply_snapshot(tree, s);
+  EXPECT_FALSE(is_valid(at("/TimeToGo").value));
+  s.current_a = -101.0;
+  apply_snapshot(tree, s);
+  EXPECT_EQ(num("/TimeToGo"), 7200.0);
+  EXPECT_EQ(at("/TimeToGo").text, "7200s");
+}
+
 TEST_F(BatteryItems, ShowsNoTimeToGoWhileChargingOrIdle) {
   Snapshot s = discharging_snapshot();
   s.current_a = 12.0;

@@ -174,6 +174,8 @@ TEST_F(ReplayOnPrivateBus, ShowsEveryPackOnItsOwnPathsWithAnOfflinePack) {
     EXPECT_TRUE(is_invalid(client.get_value(leaf))) << leaf;
   }
   EXPECT_EQ(client.get_text("/Batteries/2/Soc"), "---");
+  // The bank without C: 185 Ah remaining at -64.3 A.
+  EXPECT_EQ(number("/TimeToGo"), 10358.0);
   // The same values in the one GetItems a Venus client (and dbus-flashmq for MQTT) reads.
   const auto items = client.get_items();
   EXPECT_EQ(as_double(items.at("/Batteries/0/Soc").at("Value")), 95.0);
