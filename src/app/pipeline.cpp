@@ -24,6 +24,11 @@ class Pipeline::Producer final : public FrameHandler {
     push(r);
     flush();
   }
+  void burst_complete(std::int64_t last_frame_us) override {
+    // A tick at the last frame's own time: the engine settles the readings of that instant
+    // (publishing a protective change at once) without waiting for a later reading.
+    on_tick(last_frame_us);
+  }
   void flush() override {
     unannounced_ = 0;
     p_.doorbell_.ring();

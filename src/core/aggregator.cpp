@@ -6,6 +6,8 @@
 
 #include "core/imbalance_policy.hpp"
 #include "core/pack_source.hpp"
+#include "protocols/canopen/emcy.hpp"
+#include "protocols/canopen/nmt.hpp"
 
 namespace bms {
 namespace {
@@ -43,14 +45,37 @@ std::optional<double> battery_soc(const std::optional<double>& whole, const std:
   return soc;
 }
 
+namespace {
+/// Values that can forbid charging or discharging. Many BMSes send them once per event
+/// (0x35C with a bit cleared, a 0x35A protection, a CANopen EMCY), so they hold until a
+/// fresh value allows again, or until the battery goes offline; they never expire while
+/// the battery keeps talking. An NMT boot-up also ends an EMCY (Aggregator::apply).
+constexpr bool holds_until_cleared(SignalId id) noexcept {
+  switch (id) {
+    case SignalId::ChargeEnable:
+    case SignalId::DischargeEnable:
+    case SignalId::EmcyCode:
+    case SignalId::NmtState:
+    case SignalId::ProtectionShortCircuit:
+    case SignalId::ProtectionHighChargeTemperature:
+    case SignalId::ProtectionLowChargeTemperature:
+      return true;
+    default:
+      return false;
+  }
+}
+}  // namespace
+
 /// Fresh values of one battery at one instant: a value is used only while it is younger
-/// than the battery's stale timeout, so nothing stale is ever shown as current.
+/// than the battery's stale timeout, so nothing stale is ever shown as current; a value
+/// that can forbid holds for the whole online session (holds_until_cleared).
 struct Aggregator::Fresh {
   const BatteryState& state;
   std::int64_t now_us;
   std::int64_t stale_us;
 
   [[nodiscard]] std::optional<double> get(SignalId id) const noexcept {
+    if (holds_until_cleared(id)) return state.latest_this_session(id);
     if (!state.value(id)) return std::nullopt;
     if (now_us - state.updated_us(id) > stale_us) return std::nullopt;
     return state.value(id);
@@ -70,9 +95,9 @@ Aggregator::Aggregator(const Settings& settings)
     : battery_settings_(settings.batteries),
       charge_(settings.charge),
       imbalance_(settings.imbalance),
-      batteries_(settings.batteries.size()),
       keepalive_timeout_us_(static_cast<std::int64_t>(settings.output.keepalive_timeout_ms) * 1000) {
   for (const BatterySettings& b : settings.batteries) {
+    batteries_.emplace_back(static_cast<std::int64_t>(b.stale_after_ms) * 1000);
     sends_charge_limit_.push_back(protocol_sends(b, SignalId::ChargeCurrentLimitA));
     sends_discharge_limit_.push_back(protocol_sends(b, SignalId::DischargeCurrentLimitA));
   }
@@ -80,7 +105,16 @@ Aggregator::Aggregator(const Settings& settings)
 
 void Aggregator::apply(const Reading& reading) noexcept {
   if (reading.source < batteries_.size()) {
-    batteries_[reading.source].apply(reading);
+    BatteryState& battery = batteries_[reading.source];
+    battery.apply(reading);
+    // A node's boot-up (NMT state 0) means it reset: an EMCY it sent before no longer holds.
+    if (reading.kind == ReadingKind::Signal && reading.signal == SignalId::NmtState &&
+        reading.value == static_cast<double>(canopen::NmtState::BootUp)) {
+      Reading reset = reading;
+      reset.signal = SignalId::EmcyCode;
+      reset.value = canopen::kEmcyNoError;
+      battery.apply(reset);
+    }
   } else if (reading.source == kSourceInverter && reading.kind == ReadingKind::Signal &&
              reading.signal == SignalId::InverterKeepAlive) {
     last_keepalive_us_ = reading.time_us;
@@ -223,7 +257,7 @@ Snapshot Aggregator::evaluate(std::int64_t now_us) {
     const auto emcy = f.get(SignalId::EmcyCode);
     const bool emcy_active = emcy && *emcy != 0.0;
     const auto nmt = f.get(SignalId::NmtState);
-    const bool node_stopped = nmt && *nmt == 4.0;
+    const bool node_stopped = nmt && *nmt == static_cast<double>(canopen::NmtState::Stopped);
     const bool short_circuit = f.flag(SignalId::ProtectionShortCircuit);
     view.blocks_charge = (sends_charge_limit_[i] && !view.charge_current_limit_a) ||
                          (view.charge_current_limit_a && *view.charge_current_limit_a <= 0.0) ||

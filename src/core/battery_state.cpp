@@ -15,6 +15,7 @@ void BatteryState::apply(const Reading& r) noexcept {
       return;
     }
     case ReadingKind::FrameSeen:
+      if (last_frame_us_ == kNever || r.time_us - last_frame_us_ > stale_after_us_) session_start_us_ = r.time_us;
       last_frame_us_ = r.time_us;
       ++frames_;
       return;

@@ -18,6 +18,10 @@ inline constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::min();
 
 class BatteryState {
  public:
+  /// `stale_after_us`: how long the battery counts as online after its last frame; a frame
+  /// after a longer silence starts a new online session.
+  explicit BatteryState(std::int64_t stale_after_us = 5'000'000) noexcept : stale_after_us_(stale_after_us) {}
+
   /// Applies one reading of this battery (Signal, FrameSeen or DecodeError).
   void apply(const Reading& r) noexcept;
 
@@ -29,6 +33,14 @@ class BatteryState {
   [[nodiscard]] std::optional<double> value(SignalId id) const noexcept {
     const auto i = static_cast<std::size_t>(id);
     if (updated_us_[i] == kNever) return std::nullopt;
+    return values_[i];
+  }
+  /// Latest value of a signal if it arrived in the current online session (since the battery
+  /// last came online), whatever its age: what a forbidding flag needs, which holds until a
+  /// fresh value allows again or the battery goes offline.
+  [[nodiscard]] std::optional<double> latest_this_session(SignalId id) const noexcept {
+    const auto i = static_cast<std::size_t>(id);
+    if (updated_us_[i] == kNever || updated_us_[i] < session_start_us_) return std::nullopt;
     return values_[i];
   }
   /// When the signal last arrived (kNever if never).
@@ -54,7 +66,9 @@ class BatteryState {
   }();
   // Text signals are few; keep them in a small side table indexed by signal.
   std::array<std::array<char, 8>, kSignalCount> texts_{};
+  std::int64_t stale_after_us_;
   std::int64_t last_frame_us_ = kNever;
+  std::int64_t session_start_us_ = kNever;  ///< first frame after the battery was offline
   std::uint64_t frames_ = 0;
   std::uint64_t decode_errors_ = 0;
 };

@@ -57,11 +57,11 @@ std::int64_t Engine::next_timer_us() const {
     if (auto due = slot.schedule.next_due_us(); due && *due < next) next = *due;
   }
   // A battery going stale is an event of its own: the first instant it is offline. So is a
-  // limit, enable flag or SOC going stale while the battery still sends other frames (a BMS
-  // that stopped sending 0x351 blocks charging at that instant, not at the next tick).
+  // limit or SOC going stale while the battery still sends other frames (a BMS that stopped
+  // sending 0x351 blocks charging at that instant, not at the next tick). Enable flags do not
+  // expire: a forbidding one holds until a fresh value allows (docs/POLICY.md).
   static constexpr SignalId kExpiring[] = {SignalId::ChargeCurrentLimitA, SignalId::DischargeCurrentLimitA,
-                                           SignalId::ChargeVoltageLimitV, SignalId::SocPct,
-                                           SignalId::ChargeEnable,       SignalId::DischargeEnable};
+                                           SignalId::ChargeVoltageLimitV, SignalId::SocPct};
   for (std::size_t i = 0; i < stale_after_us_.size(); ++i) {
     const BatteryState& b = aggregator_.battery(i);
     if (!b.online(now_us_, stale_after_us_[i])) continue;

@@ -20,7 +20,7 @@ bool is_protective_change(const Snapshot& b, const Snapshot& n) noexcept {
 
 std::optional<std::int64_t> OutputSchedule::next_due_us() const noexcept {
   if (!last_us_) return std::nullopt;
-  if (pending_protective_) return std::min(next_periodic_us_, *last_us_ + min_gap_us_);
+  if (pending_protective_) return std::min(next_periodic_us_, *last_protective_us_ + min_gap_us_);
   return next_periodic_us_;
 }
 
@@ -28,7 +28,9 @@ std::optional<PublishReason> OutputSchedule::decide(std::int64_t now_us, const S
   if (!last_us_) return PublishReason::Periodic;  // the first publication starts the grid
   if (now_us >= next_periodic_us_) return PublishReason::Periodic;
   if (pending_protective_ || is_protective_change(last_published_, snapshot)) {
-    if (now_us - *last_us_ >= min_gap_us_) return PublishReason::Protective;
+    // The gap is counted from the last protective publication only: a periodic set that went
+    // out just before must never hold a block back (it carries the old, less safe values).
+    if (!last_protective_us_ || now_us - *last_protective_us_ >= min_gap_us_) return PublishReason::Protective;
     pending_protective_ = true;
   }
   return std::nullopt;
@@ -42,6 +44,7 @@ void OutputSchedule::published(std::int64_t now_us, const Snapshot& snapshot, Pu
     while (next_periodic_us_ <= now_us) next_periodic_us_ += interval_us_;
   }
   last_us_ = now_us;
+  if (reason == PublishReason::Protective) last_protective_us_ = now_us;
   last_published_ = snapshot;
   pending_protective_ = false;
 }

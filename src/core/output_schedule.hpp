@@ -2,7 +2,9 @@
 /// @file output_schedule.hpp
 /// When an output publishes: on a fixed grid of `interval` from its first publication, and
 /// at once when a protective value changes, but never closer than `min_gap` to the previous
-/// publication (a protective change inside the gap goes out when the gap has passed). Pure.
+/// protective publication (a protective change inside that gap goes out when it has passed).
+/// A periodic publication does not open a gap: a block never waits behind the stale set that
+/// went out just before it. So at most one protective set per min_gap plus the grid. Pure.
 
 #include <cstdint>
 #include <optional>
@@ -39,6 +41,7 @@ class OutputSchedule {
   std::int64_t interval_us_;
   std::int64_t min_gap_us_;
   std::optional<std::int64_t> last_us_;
+  std::optional<std::int64_t> last_protective_us_;
   std::int64_t next_periodic_us_ = 0;
   Snapshot last_published_;
   mutable bool pending_protective_ = false;

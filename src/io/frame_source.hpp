@@ -22,6 +22,14 @@ class FrameHandler {
   /// The source is about to wait (for the kernel, or for replay pacing): hand over what was
   /// delivered so far. Between flushes a handler may batch its wake-ups of the consumer.
   virtual void flush() {}
+  /// A live burst ended: nothing more arrived within the source's flush delay, so every
+  /// frame stamped up to `last_frame_us` has been delivered. A consumer acts on them now
+  /// rather than at the next frame or tick (a block must not wait for the next tick).
+  /// Default: flush().
+  virtual void burst_complete(std::int64_t last_frame_us) {
+    (void)last_frame_us;
+    flush();
+  }
 };
 
 struct SourceResult {

@@ -50,6 +50,7 @@ class SdoPollingSource::Tee final : public FrameHandler {
   }
 
   void flush() override { inner_.flush(); }
+  void burst_complete(std::int64_t last_frame_us) override { inner_.burst_complete(last_frame_us); }
 
  private:
   void poll(SdoPolledNode& n, std::int64_t now_us) noexcept {

@@ -81,8 +81,8 @@ class SocketCanSource final : public FrameSource {
       const int timeout_ms = delivered_since_flush_ ? options_.flush_delay_ms : -1;
       const int n = ::epoll_wait(epoll.get(), events.data(), static_cast<int>(events.size()), timeout_ms);
       if (n == 0) {
-        // Nothing more arrived within the flush delay: hand the burst over.
-        handler.flush();
+        // Nothing more arrived within the flush delay: hand the burst over, complete.
+        handler.burst_complete(last_time_us_);
         delivered_since_flush_ = false;
         continue;
       }
@@ -116,7 +116,7 @@ class SocketCanSource final : public FrameSource {
         if (ports_->take_check_request(i)) refresh(i);
       }
       if (delivered_since_flush_ && options_.flush_delay_ms <= 0) {
-        handler.flush();
+        handler.burst_complete(last_time_us_);
         delivered_since_flush_ = false;
       }
     }

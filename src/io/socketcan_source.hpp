@@ -28,11 +28,12 @@ struct SocketCanSourceOptions {
   /// Hand error frames (CanFrame::error) to the handler too. Off: the source counts and
   /// logs them itself, and decoders never see an error class where they expect an id.
   bool deliver_error_frames = false;
-  /// How long delivered frames may wait for more before the handler is flushed (its
-  /// consumer woken), in ms; 0 = flush before every wait. A BMS sends its frame set as a
-  /// burst, so a short delay turns one consumer wake-up per frame into one per burst. The
-  /// tick flushes too, so a delivered frame never waits longer than min(this, a tick).
-  int flush_delay_ms = 2;
+  /// How long delivered frames may wait for more before the burst is complete (the
+  /// consumer woken and the frames' instant settled), in ms; 0 = before every wait. 0 by
+  /// default: a protective change (a BMS blocking charge) must reach the inverter within a
+  /// few milliseconds, and the frames that arrive while the reader works are batched anyway
+  /// (one epoll round reads up to 32 per system call); a quiet bus costs one wake per frame.
+  int flush_delay_ms = 0;
 };
 
 /// A FrameSource over `ports`. run() returns ok when stop is requested; !ok only when the

@@ -43,11 +43,18 @@ std::vector<CanFrame> read_log(const std::string& path) {
 /// The oracle: latest decoded values per battery, applied in log order.
 struct OracleBattery {
   std::int64_t last_frame_us = -1;
+  std::int64_t online_since_us = -1;  // first frame after a silence longer than the stale timeout
   std::map<SignalId, double> value;
   std::map<SignalId, std::int64_t> at;
   std::optional<double> fresh(SignalId id, std::int64_t now) const {
     auto it = value.find(id);
     if (it == value.end() || now - at.at(id) > kStaleUs) return std::nullopt;
+    return it->second;
+  }
+  /// Enable flags hold, whatever their age, until the battery goes offline.
+  std::optional<double> latched(SignalId id) const {
+    auto it = value.find(id);
+    if (it == value.end() || at.at(id) < online_since_us) return std::nullopt;
     return it->second;
   }
 };
@@ -70,8 +77,8 @@ Expected oracle(const std::vector<OracleBattery>& bats, std::int64_t now, double
     ++e.online;
     const auto ccl = b.fresh(SignalId::ChargeCurrentLimitA, now);
     const auto dcl = b.fresh(SignalId::DischargeCurrentLimitA, now);
-    const auto ce = b.fresh(SignalId::ChargeEnable, now);
-    const auto de = b.fresh(SignalId::DischargeEnable, now);
+    const auto ce = b.latched(SignalId::ChargeEnable);
+    const auto de = b.latched(SignalId::DischargeEnable);
     block_c |= !ccl || *ccl <= 0 || (ce && *ce == 0);
     block_d |= !dcl || *dcl <= 0 || (de && *de == 0);
     if (ccl) min_ccl = std::min(min_ccl, *ccl);
@@ -144,6 +151,7 @@ profile = "pylon"
         const int b = x.iface_name().back() - '0';
         const DecodedFrame d = pylon::decode(x);
         if (d.status != DecodeStatus::Ok) continue;
+        if (bats[b].last_frame_us < 0 || x.time_us - bats[b].last_frame_us > kStaleUs) bats[b].online_since_us = x.time_us;
         bats[b].last_frame_us = x.time_us;
         for (const SignalValue& v : d.values()) {
           bats[b].value[v.id] = v.value;

@@ -371,6 +371,117 @@ TEST(AggregatorInverter, KeepAliveIsPresentUntilItsTimeout) {
 }  // namespace
 }  // namespace bms
 
+// A forbidding value is sent once per event by many BMSes (0x35C with bit 7 clear, a 0x35A
+// protection, a CANopen EMCY): it holds until a fresh value allows again, or until the
+// battery goes offline. It never expires on its own while the battery keeps talking.
+namespace bms {
+namespace {
+
+Settings canopen_bank() {
+  Settings cfg = bank({150});
+  cfg.batteries[0].protocol = BatteryProtocol::Canopen;
+  cfg.batteries[0].canopen_map = std::make_shared<const canopen::ObjectMap>();  // a map without limits
+  return cfg;
+}
+
+/// Battery 0 keeps sending limits and SOC every second from `from` to `to` (no 0x35C).
+void keep_sending_limits(Aggregator& a, std::int64_t from, std::int64_t to, double ccl = 100.0) {
+  for (std::int64_t t = from; t <= to; t += kSecond)
+    feed(a, frame(t, 0, {{SignalId::ChargeCurrentLimitA, ccl}, {SignalId::DischargeCurrentLimitA, 100.0},
+                         {SignalId::ChargeVoltageLimitV, 56.0}, {SignalId::SocPct, 50}}));
+}
+
+TEST(AggregatorForbiddingFlags, ChargeForbiddenHoldsPastTheStaleTimeoutUntilAFreshEnable) {
+  Aggregator a(bank({100}));
+  feed(a, battery_set(0, 0, 50));
+  feed(a, frame(kSecond, 0, {{SignalId::ChargeEnable, 0}}));  // 35C#40, sent once
+  keep_sending_limits(a, 2 * kSecond, 12 * kSecond);
+  Snapshot s = a.evaluate(12 * kSecond);  // 11 s after the flag, stale timeout 5 s
+  EXPECT_DOUBLE_EQ(s.charge_current_limit_a, 0.0);
+  EXPECT_FALSE(s.charge_allowed);
+  EXPECT_EQ(s.blocking_charge, 1);
+  EXPECT_DOUBLE_EQ(s.discharge_current_limit_a, 100.0);
+  feed(a, frame(13 * kSecond, 0, {{SignalId::ChargeEnable, 1}}));  // a fresh "enabled"
+  s = a.evaluate(13 * kSecond);
+  EXPECT_DOUBLE_EQ(s.charge_current_limit_a, 100.0);
+  EXPECT_EQ(s.blocking_charge, 0);
+}
+
+TEST(AggregatorForbiddingFlags, DischargeForbiddenHoldsPastTheStaleTimeoutUntilAFreshEnable) {
+  Aggregator a(bank({100}));
+  feed(a, battery_set(0, 0, 50));
+  feed(a, frame(kSecond, 0, {{SignalId::DischargeEnable, 0}}));
+  keep_sending_limits(a, 2 * kSecond, 12 * kSecond);
+  Snapshot s = a.evaluate(12 * kSecond);
+  EXPECT_DOUBLE_EQ(s.discharge_current_limit_a, 0.0);
+  EXPECT_FALSE(s.discharge_allowed);
+  EXPECT_DOUBLE_EQ(s.charge_current_limit_a, 100.0);
+  feed(a, frame(13 * kSecond, 0, {{SignalId::DischargeEnable, 1}}));
+  EXPECT_DOUBLE_EQ(a.evaluate(13 * kSecond).discharge_current_limit_a, 100.0);
+}
+
+TEST(AggregatorForbiddingFlags, BlockingProtectionsHoldUntilAFreshClearedFlag) {
+  const SignalId charge_blockers[] = {SignalId::ProtectionShortCircuit, SignalId::ProtectionHighChargeTemperature,
+                                      SignalId::ProtectionLowChargeTemperature};
+  for (SignalId protection : charge_blockers) {
+    Aggregator a(bank({100}));
+    feed(a, battery_set(0, 0, 50));
+    feed(a, frame(kSecond, 0, {{protection, 1}}));
+    keep_sending_limits(a, 2 * kSecond, 12 * kSecond);
+    EXPECT_DOUBLE_EQ(a.evaluate(12 * kSecond).charge_current_limit_a, 0.0) << signal_name(protection);
+    feed(a, frame(13 * kSecond, 0, {{protection, 0}}));
+    EXPECT_DOUBLE_EQ(a.evaluate(13 * kSecond).charge_current_limit_a, 100.0) << signal_name(protection);
+  }
+}
+
+TEST(AggregatorForbiddingFlags, AFlagDoesNotOutliveTheBatteryGoingOffline) {
+  Aggregator a(bank({100}));
+  feed(a, battery_set(0, 0, 50));
+  feed(a, frame(kSecond, 0, {{SignalId::ChargeEnable, 0}}));
+  // Silent from 1 s to 10 s: offline at 6 s. It comes back with limits and no 0x35C.
+  keep_sending_limits(a, 10 * kSecond, 11 * kSecond);
+  const Snapshot s = a.evaluate(11 * kSecond);
+  EXPECT_EQ(s.batteries_online, 1);
+  EXPECT_DOUBLE_EQ(s.charge_current_limit_a, 100.0);
+}
+
+TEST(AggregatorForbiddingFlags, EmcyHoldsWhileTheNodeKeepsItsHeartbeat) {
+  Aggregator a(canopen_bank());
+  feed(a, frame(0, 0, {{SignalId::SocPct, 60}, {SignalId::NmtState, 5}}));
+  feed(a, frame(kSecond, 0, {{SignalId::EmcyCode, 0x4210}}));  // sent once
+  for (std::int64_t t = 2 * kSecond; t <= 12 * kSecond; t += kSecond)
+    feed(a, frame(t, 0, {{SignalId::SocPct, 60}, {SignalId::NmtState, 5}}));
+  Snapshot s = a.evaluate(12 * kSecond);
+  EXPECT_DOUBLE_EQ(s.charge_current_limit_a, 0.0);
+  EXPECT_EQ(s.alarms.high_temperature, 2);
+  feed(a, frame(13 * kSecond, 0, {{SignalId::EmcyCode, 0x0000}}));  // error reset
+  s = a.evaluate(13 * kSecond);
+  EXPECT_DOUBLE_EQ(s.charge_current_limit_a, 300.0);
+  EXPECT_EQ(s.alarms.high_temperature, 0);
+}
+
+TEST(AggregatorForbiddingFlags, EmcyIsClearedByTheNodesBootUp) {
+  Aggregator a(canopen_bank());
+  feed(a, frame(0, 0, {{SignalId::SocPct, 60}, {SignalId::NmtState, 5}}));
+  feed(a, frame(kSecond, 0, {{SignalId::EmcyCode, 0x8130}}));
+  EXPECT_DOUBLE_EQ(a.evaluate(kSecond).charge_current_limit_a, 0.0);
+  feed(a, frame(2 * kSecond, 0, {{SignalId::NmtState, 0}}));  // boot-up: the node reset
+  feed(a, frame(3 * kSecond, 0, {{SignalId::SocPct, 60}, {SignalId::NmtState, 5}}));
+  const Snapshot s = a.evaluate(3 * kSecond);
+  EXPECT_DOUBLE_EQ(s.charge_current_limit_a, 300.0);
+  EXPECT_EQ(s.alarms.internal_failure, 0);
+}
+
+TEST(AggregatorForbiddingFlags, StoppedNodeHoldsUntilItsStateChanges) {
+  Aggregator a(canopen_bank());
+  feed(a, frame(0, 0, {{SignalId::SocPct, 60}, {SignalId::NmtState, 4}}));
+  for (std::int64_t t = kSecond; t <= 12 * kSecond; t += kSecond) feed(a, frame(t, 0, {{SignalId::SocPct, 60}}));
+  Snapshot s = a.evaluate(12 * kSecond);
+  EXPECT_DOUBLE_EQ(s.charge_current_limit_a, 0.0);
+  EXPECT_DOUBLE_EQ(s.discharge_current_limit_a, 0.0);
+  feed(a, frame(13 * kSecond, 0, {{SignalId::NmtState, 5}}));
+  s = a.evaluate(13 * kSecond);
+  EXPECT_DOUBLE_EQ(s.charge_current_limit_a, 300.0);
 namespace bms {
 namespace {
 

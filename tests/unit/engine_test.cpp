@@ -80,18 +80,37 @@ TEST(Engine, ProtectiveChangeIsPublishedAtTheInputFrameTimestamp) {
   EXPECT_DOUBLE_EQ(rec.entries[2].ccl, 0.0);
 }
 
+TEST(Engine, AProtectiveChangeRightAfterAPeriodicSetIsNotHeldBack) {
+  Engine e(two_batteries());
+  Recorder rec;
+  e.add_publisher(rec, kSecond, 200'000);
+  steady(e, 0, 2);
+  // The periodic set went out at 1.01 s; 2 ms later a BMS blocks charging.
+  feed(e, frame(1'012'000, 0, {{SignalId::ChargeCurrentLimitA, 0.0}}));
+  e.finish(1'100'000);
+  ASSERT_EQ(rec.entries.size(), 4U);
+  EXPECT_EQ(rec.entries[1].t, 1'010'000);
+  EXPECT_EQ(rec.entries[1].reason, PublishReason::Periodic);
+  EXPECT_EQ(rec.entries[2].t, 1'012'000);
+  EXPECT_EQ(rec.entries[2].reason, PublishReason::Protective);
+  EXPECT_DOUBLE_EQ(rec.entries[2].ccl, 0.0);
+}
+
 TEST(Engine, ProtectiveChangesAreRateLimitedButNeverLost) {
   Engine e(two_batteries());
   Recorder rec;
   e.add_publisher(rec, kSecond, 200'000);
   steady(e, 0, 1);
-  // Limit drops at 50 ms (inside the 200 ms gap after the publication at 10 ms).
-  feed(e, frame(50'000, 0, {{SignalId::ChargeCurrentLimitA, 40.0}}));
+  feed(e, frame(50'000, 0, {{SignalId::ChargeCurrentLimitA, 40.0}}));   // at once
+  feed(e, frame(100'000, 0, {{SignalId::ChargeCurrentLimitA, 30.0}}));  // 50 ms after that one
   e.finish(400'000);
-  ASSERT_EQ(rec.entries.size(), 3U);
-  EXPECT_EQ(rec.entries[1].t, 210'000);  // held until the gap has passed
+  ASSERT_EQ(rec.entries.size(), 4U);
+  EXPECT_EQ(rec.entries[1].t, 50'000);
   EXPECT_EQ(rec.entries[1].reason, PublishReason::Protective);
   EXPECT_DOUBLE_EQ(rec.entries[1].ccl, 80.0);
+  EXPECT_EQ(rec.entries[2].t, 250'000);  // held until 200 ms after the previous protective set
+  EXPECT_EQ(rec.entries[2].reason, PublishReason::Protective);
+  EXPECT_DOUBLE_EQ(rec.entries[2].ccl, 60.0);
 }
 
 TEST(Engine, IncreasesWaitForTheNextPeriodicTick) {
@@ -159,14 +178,14 @@ TEST(Engine, AQuietLogStillTicksEveryInterval) {
   steady(e, 0, 1);
   feed(e, battery_set(10 * kSecond, 0, 50));  // ten quiet seconds
   // Periodic ticks at 1.01 .. 9.01 s, and the two batteries going stale in between: A at
-  // 3.000001 s; B at 3.010001 s, just after the 3.01 s tick, so inside the 200 ms gap: it
-  // goes out at 3.21 s.
+  // 3.000001 s; B at 3.010001 s, within 200 ms of A's protective set: it goes out when that
+  // gap has passed, at 3.200001 s.
   std::vector<std::pair<std::int64_t, PublishReason>> got;
   for (const auto& en : rec.entries) got.emplace_back(en.t, en.reason);
   const std::vector<std::pair<std::int64_t, PublishReason>> expected = {
       {10'000, PublishReason::Periodic},    {1'010'000, PublishReason::Periodic},
       {2'010'000, PublishReason::Periodic}, {3'000'001, PublishReason::Protective},
-      {3'010'000, PublishReason::Periodic}, {3'210'000, PublishReason::Protective}, {4'010'000, PublishReason::Periodic},
+      {3'010'000, PublishReason::Periodic}, {3'200'001, PublishReason::Protective}, {4'010'000, PublishReason::Periodic},
       {5'010'000, PublishReason::Periodic}, {6'010'000, PublishReason::Periodic},
       {7'010'000, PublishReason::Periodic}, {8'010'000, PublishReason::Periodic},
       {9'010'000, PublishReason::Periodic}};
