@@ -482,6 +482,11 @@ TEST(AggregatorForbiddingFlags, StoppedNodeHoldsUntilItsStateChanges) {
   feed(a, frame(13 * kSecond, 0, {{SignalId::NmtState, 5}}));
   s = a.evaluate(13 * kSecond);
   EXPECT_DOUBLE_EQ(s.charge_current_limit_a, 300.0);
+}
+
+}  // namespace
+}  // namespace bms
+
 namespace bms {
 namespace {
 
