@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "io/state_file.hpp"
 
@@ -114,6 +115,32 @@ TEST_F(AHistoryStore, ReportsAFileItCannotWrite) {
   std::string error;
   EXPECT_FALSE(update_state_file((dir / "missing" / "state.toml").string(), [](toml::table&) {}, &error));
   EXPECT_NE(error.find("cannot create"), std::string::npos) << error;
+}
+
+}  // namespace
+}  // namespace bms
+
+namespace bms {
+namespace {
+
+TEST_F(AHistoryStore, TwoOwnersWritingAtOnceKeepEachOthersKeys) {
+  // The bus thread saves /CustomName while the history writer saves [history]: the shared
+  // lock makes each read-modify-write whole, so neither erases the other.
+  std::thread names([&] {
+    for (int i = 0; i < 20; ++i) {
+      ASSERT_TRUE(update_state_file(file(), [&](toml::table& t) { t.insert_or_assign("custom_name", "n" + std::to_string(i)); }));
+    }
+  });
+  HistoryCounters c = sample();
+  for (int i = 0; i < 20; ++i) {
+    c.full_discharges = static_cast<std::uint32_t>(i);
+    ASSERT_TRUE(update_state_file(file(), [&](toml::table& t) { t.insert_or_assign("history", history_to_table(c, 5)); }));
+  }
+  names.join();
+  const auto state = read_state_file(file());
+  ASSERT_TRUE(state);
+  EXPECT_EQ((*state)["custom_name"].value<std::string>(), "n19");
+  EXPECT_EQ((*state)["history"]["full_discharges"].value<std::int64_t>(), 19);
 }
 
 }  // namespace
