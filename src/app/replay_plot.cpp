@@ -50,15 +50,16 @@ std::string replay_plot_script(const std::string& csv, const std::string& png, c
   s += fmt::format(", '' using 1:{} every ::1 with steps title 'discharge limit'", dcl);
   // Each battery's own charge limit (the bank sends at most online x the lowest of them).
   for (std::size_t i = 0; i < n; ++i) {
-    s += fmt::format(", '' using 1:{} every ::1 with steps dt 2 title ", pack_column(i, 0)) + quoted(names[i] + " charge limit");
+    // An empty field (pack offline) becomes NaN: the line breaks there instead of bridging it.
+    s += fmt::format(", '' using 1:(valid({0}) ? column({0}) : NaN) every ::1 with steps dt 2 title ", pack_column(i, 0)) + quoted(names[i] + " charge limit");
   }
   s += "\n";
   if (cell_voltages) {
     s += "set ylabel 'cell voltage (V)'\nset yrange [*:*]\nset offsets 0, 0, 0, 0\nplot " + quoted(csv);
     for (std::size_t i = 0; i < n; ++i) {
-      s += fmt::format("{} using 1:{} every ::1 with lines title ", i == 0 ? "" : ", ''", pack_column(i, 2)) +
+      s += fmt::format("{0} using 1:(valid({1}) ? column({1}) : NaN) every ::1 with lines title ", i == 0 ? "" : ", ''", pack_column(i, 2)) +
            quoted(names[i] + " min cell");
-      s += fmt::format(", '' using 1:{} every ::1 with lines title ", pack_column(i, 3)) + quoted(names[i] + " max cell");
+      s += fmt::format(", '' using 1:(valid({0}) ? column({0}) : NaN) every ::1 with lines title ", pack_column(i, 3)) + quoted(names[i] + " max cell");
     }
     s += "\n";
   }
