@@ -288,6 +288,20 @@ TEST_F(ReplayOnPrivateBus, StatusWatchRefreshesUntilItIsStopped) {
   EXPECT_NE(watch.output().find("\"soc_pct\": 91, "), std::string::npos) << watch.output();
 }
 
+TEST_F(ReplayOnPrivateBus, StatusWatchExitsTwoWhenTheServiceGoesAway) {
+  replay(write_config("session"), kData + "/three-batteries-10s.log");
+  BackgroundProcess watch({kBinary, "status", "--watch", "--interval", "0.2", "--dbus", bus.address()}, bus.address(),
+                          bus.dir() / "watch.log");
+  ASSERT_TRUE(wait_until([&] { return watch.output().find("#  name") != std::string::npos; })) << watch.output();
+  EXPECT_EQ(process->terminate(), 0);
+  ASSERT_TRUE(wait_until([&] { return watch.output().find("does not answer") != std::string::npos; })) << watch.output();
+  EXPECT_EQ(watch.terminate(), 2) << watch.output();  // it had already exited on its own
+  EXPECT_NE(watch.output().find("bms-aggregator status: com.victronenergy.battery.aggregator_di280 on the bus " + bus.address() +
+                                " does not answer"),
+            std::string::npos)
+      << watch.output();
+}
+
 TEST(StatusWithoutService, ExitsTwoNamingTheBus) {
   PrivateBus bus;
   const CommandResult none = run_command({kBinary, "status", "--dbus", bus.address()}, bus.address(), std::chrono::seconds(10));
