@@ -58,6 +58,13 @@ status (reads the running service over D-Bus; exit 2 when it is not there):
   --version                print the version
   --help                   this text
 
+Inverter profiles ([output] profile; frame tables in docs/INVERTERS.md):
+  pylon      Pylontech LV: Deye/Sunsynk, Growatt LV, Sofar, MidNite, GoodWe, most 48 V inverters
+  sma        SMA Sunny Island external BMS, Solis
+  victron    Victron GX (CAN-bus BMS)
+  luxpower   Luxpower, EG4 (Luxpower battery CAN V04.2)
+  solark     Sol-Ark (LV CAN V1.3: 8-byte frames, 0x356 at 0.1 V)
+
 Exit status: 0 ok, 2 bad usage, configuration or input (with file:line), 1 runtime failure.
 )";
 }

@@ -284,12 +284,15 @@ void read_battery(TableReader& r, BatterySettings& b) {
 void read_output(TableReader& r, OutputSettings& o) {
   o.enabled = true;
   r.get_string("interface", o.interface);
-  const int profile = r.get_choice("profile", {"pylon", "sma", "victron"});
+  // In OutputProfile order (docs/INVERTERS.md says which inverter reads which).
+  const int profile = r.get_choice("profile", {"pylon", "sma", "victron", "luxpower", "solark"});
   if (profile >= 0) o.profile = static_cast<OutputProfile>(profile);
   r.get_string("manufacturer", o.manufacturer);
   r.get_string("bms_name", o.bms_name);
   r.get_int("interval_ms", o.interval_ms, 200, 60000);
   r.get_int("keepalive_timeout_ms", o.keepalive_timeout_ms, 500, 600000);
+  r.get_bool("pass_force_charge", o.pass_force_charge);
+  r.get_bool("soc_zero_limit_workaround", o.soc_zero_limit_workaround);
   read_bitrate(r, o.bitrate);
   if (o.bms_name.size() > 16) r.error_at(r.table().get("bms_name")->source(), "bms_name", "longer than 16 characters (0x370/0x371 hold 16)");
   if (o.manufacturer.size() > 8) r.error_at(r.table().get("manufacturer")->source(), "manufacturer", "longer than 8 characters (0x35E holds 8)");
@@ -544,7 +547,9 @@ std::string render_config(const Settings& s) {
                                       {"manufacturer", s.output.manufacturer},
                                       {"bms_name", s.output.bms_name},
                                       {"interval_ms", s.output.interval_ms},
-                                      {"keepalive_timeout_ms", s.output.keepalive_timeout_ms}});
+                                      {"keepalive_timeout_ms", s.output.keepalive_timeout_ms},
+                                      {"pass_force_charge", s.output.pass_force_charge},
+                                      {"soc_zero_limit_workaround", s.output.soc_zero_limit_workaround}});
     if (s.output.bitrate != 0) root["output"].as_table()->insert("bitrate", static_cast<std::int64_t>(s.output.bitrate));
   }
   root.insert("log", toml::table{{"level", s.log.level}});

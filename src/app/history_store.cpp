@@ -2,7 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "io/state_file.hpp"
+#include "dbus/state_file.hpp"
 
 namespace bms {
 namespace {
@@ -91,7 +91,7 @@ std::optional<HistoryCounters> history_from_table(const toml::table& t, std::int
 }
 
 std::optional<HistoryCounters> load_history(const std::string& state_file, std::int64_t now_unix_s, std::string* error) {
-  const std::optional<toml::table> state = read_state_file(state_file, error);
+  const std::optional<toml::table> state = dbus::read_state_file(state_file, error);
   if (!state) return std::nullopt;
   const toml::table* history = (*state)[kTable].as_table();
   if (history == nullptr) return std::nullopt;
@@ -138,7 +138,7 @@ void HistoryWriter::run(std::stop_token stop) {
     writing_ = true;
     lock.unlock();
     std::string error;
-    if (!update_state_file(path_, [&](toml::table& state) { state.insert_or_assign(kTable, std::move(history)); }, &error)) {
+    if (!dbus::update_state_file(path_, [&](toml::table& state) { state.insert_or_assign(kTable, std::move(history)); }, &error)) {
       spdlog::warn("history not saved: {}", error);
     }
     lock.lock();

@@ -1,7 +1,7 @@
 #pragma once
 /// @file history_store.hpp
 /// Keeps the bank's /History counters across restarts in the state file's `[history]` table
-/// (io/state_file: atomic, shared with /CustomName). Writes happen on a small writer thread
+/// (dbus/state_file: atomic, shared with /CustomName). Writes happen on a small writer thread
 /// of their own, so an fsync on slow flash never stalls the aggregator thread.
 
 #include <condition_variable>

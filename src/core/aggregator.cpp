@@ -144,6 +144,17 @@ double Aggregator::ramp_charge_current(double target_a, std::int64_t now_us) noe
 }
 
 namespace {
+/// A battery's stack size as it reports it: the Pylontech module number (0x359 byte 4, or
+/// an object map's module_count), else Victron's modules online (0x372); 1 when it reports
+/// neither, or 0: an online battery is at least one module.
+template <typename FreshValues>
+int battery_module_count(const FreshValues& f) {
+  for (SignalId id : {SignalId::ModuleCount, SignalId::ModulesOnline}) {
+    if (auto n = f.get(id); n && *n >= 1.0) return static_cast<int>(std::min(*n, 65535.0));
+  }
+  return 1;
+}
+
 void take_min(std::optional<double>& acc, double v) { acc = acc ? std::min(*acc, v) : v; }
 void take_max(std::optional<double>& acc, double v) { acc = acc ? std::max(*acc, v) : v; }
 
@@ -268,6 +279,10 @@ Snapshot Aggregator::evaluate(std::int64_t now_us) {
     view.blocks_discharge = (sends_discharge_limit_[i] && !view.discharge_current_limit_a) ||
                             (view.discharge_current_limit_a && *view.discharge_current_limit_a <= 0.0) ||
                             (discharge_enable && *discharge_enable == 0.0) || node_stopped || short_circuit;
+    s.module_count = static_cast<std::uint16_t>(std::min<int>(s.module_count + battery_module_count(f), 0xFFFF));
+    s.force_charge_requested.force_charge_1 |= f.flag(SignalId::ForceCharge1);
+    s.force_charge_requested.force_charge_2 |= f.flag(SignalId::ForceCharge2);
+    s.force_charge_requested.full_charge |= f.flag(SignalId::FullChargeRequest);
     if (view.blocks_charge) ++s.blocking_charge;
     if (view.blocks_discharge) ++s.blocking_discharge;
     any_blocks_charge |= view.blocks_charge;
@@ -347,6 +362,8 @@ Snapshot Aggregator::evaluate(std::int64_t now_us) {
   s.charge_allowed = s.charge_current_limit_a > 0.0;
   s.inverter_present = last_keepalive_us_ != kNever && now_us - last_keepalive_us_ <= keepalive_timeout_us_;
   s.discharge_allowed = s.discharge_current_limit_a > 0.0;
+  // One battery asking for a charge never overrides another that forbids charging.
+  if (!s.charge_allowed) s.force_charge_requested = {};
 
   s.alarms.cell_imbalance = std::max(s.alarms.cell_imbalance, tier_alarm_level(tier_));
   if (s.batteries_offline > 0) s.alarms.bms_cable = s.batteries_online == 0 ? 2 : 1;

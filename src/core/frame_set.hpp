@@ -24,9 +24,12 @@ struct FrameSet {
   [[nodiscard]] std::span<const CanFrame> view() const noexcept { return {frames.data(), count}; }
 };
 
-/// Builds the frame set of the configured profile, every frame stamped with snapshot.time_us.
-/// Measurements the aggregate does not know (nothing fresh) are left out rather than sent as
-/// zeros; limits are always sent (zero when unknown), so an inverter is never left guessing.
+/// Builds the frame set of the configured profile (core/inverter_profile: frames and DLCs;
+/// docs/INVERTERS.md), every frame stamped with snapshot.time_us. Measurements the aggregate
+/// does not know (nothing fresh) are left out rather than sent as zeros, or carry the
+/// profile's invalid marker where its document has one (sma); limits are always sent (zero
+/// when unknown), so an inverter is never left guessing. Reads the snapshot only: what the
+/// frame set shows differently (soc_zero_limit_workaround) never reaches the other outputs.
 [[nodiscard]] FrameSet build_frame_set(const Snapshot& snapshot, const OutputSettings& output);
 
 }  // namespace bms

@@ -15,6 +15,8 @@ const char* to_string(OutputProfile p) noexcept {
     case OutputProfile::Pylon: return "pylon";
     case OutputProfile::Sma: return "sma";
     case OutputProfile::Victron: return "victron";
+    case OutputProfile::Luxpower: return "luxpower";
+    case OutputProfile::Solark: return "solark";
   }
   return "?";
 }

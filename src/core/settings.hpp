@@ -77,7 +77,8 @@ struct BatterySettings {
   std::uint32_t bitrate = 0;      ///< bit/s set on the interface at open; 0 = leave it alone
 };
 
-enum class OutputProfile : unsigned char { Pylon, Sma, Victron };
+/// Inverter profiles, in the order the config lists them (docs/INVERTERS.md).
+enum class OutputProfile : unsigned char { Pylon, Sma, Victron, Luxpower, Solark };
 
 struct OutputSettings {
   bool enabled = false;
@@ -89,6 +90,11 @@ struct OutputSettings {
   /// The inverter's 0x305 keep-alive counts as present for this long after the last one.
   int keepalive_timeout_ms = 5000;
   std::uint32_t bitrate = 0;      ///< bit/s set on the interface at open; 0 = leave it alone
+  /// Pass the batteries' force-charge / full-charge requests on to the inverter (0x35C).
+  bool pass_force_charge = true;
+  /// For inverters that ignore a zero current limit (Deye): the frame set shows SOC 100 %
+  /// while the charge limit is 0 and 0 % while the discharge limit is 0. Never on D-Bus.
+  bool soc_zero_limit_workaround = false;
 };
 
 struct LogSettings {

@@ -41,6 +41,15 @@ struct CellExtreme {
   std::string cell_id;  ///< "A:12" style id shown on D-Bus: battery name, then the BMS's id if any
 };
 
+/// Charge requests of the batteries (0x35C bits 5, 4, 3): any online battery asking = the bank asks.
+struct ForceChargeRequest {
+  bool force_charge_1 = false;  ///< Pylontech "force charge request I" (0x35C bit 5)
+  bool force_charge_2 = false;  ///< Pylontech "force charge request II" (0x35C bit 4)
+  bool full_charge = false;     ///< "request full charge" (0x35C bit 3)
+  [[nodiscard]] bool any() const noexcept { return force_charge_1 || force_charge_2 || full_charge; }
+  bool operator==(const ForceChargeRequest&) const = default;
+};
+
 /// One configured battery (pack) at the snapshot's instant. An offline pack carries only its
 /// identity (name, source, capacity): its values are unknown, never frozen.
 struct BatteryView {
@@ -75,6 +84,9 @@ struct Snapshot {
   std::uint16_t batteries_offline = 0;
   std::uint16_t blocking_charge = 0;
   std::uint16_t blocking_discharge = 0;
+  /// Modules in the online batteries' stacks: each battery's own count (0x359 byte 4, else
+  /// 0x372 modules online, else its object map's module_count), 1 when it reports none.
+  std::uint16_t module_count = 0;
 
   std::optional<double> soc_pct;
   std::optional<double> soh_pct;
@@ -94,6 +106,9 @@ struct Snapshot {
   double discharge_voltage_limit_v = 0;  ///< battery_low_voltage
   bool charge_allowed = false;
   bool discharge_allowed = false;
+  /// What the online batteries request, held back while charging is not allowed (a request
+  /// never overrides a battery that forbids charging).
+  ForceChargeRequest force_charge_requested;
 
   Alarms alarms;
   /// The inverter's 0x305 keep-alive arrived within keepalive_timeout_ms.

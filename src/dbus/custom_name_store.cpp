@@ -1,6 +1,6 @@
 #include "dbus/custom_name_store.hpp"
 
-#include "io/state_file.hpp"
+#include "dbus/state_file.hpp"
 
 namespace bms::dbus {
 

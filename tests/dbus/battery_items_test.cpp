@@ -1,6 +1,7 @@
 // The battery service's paths, values and texts from a Snapshot, without a bus.
 #include <gtest/gtest.h>
 
+#include "core/frame_set.hpp"
 #include "dbus/battery_items.hpp"
 #include "test_snapshots.hpp"
 #include "version.hpp"
@@ -171,6 +172,23 @@ TEST_F(BatteryItems, ShowsNoTimeToGoWhileChargingOrIdle) {
   EXPECT_FALSE(is_valid(at("/TimeToGo").value));
   EXPECT_FALSE(is_valid(at("/ConsumedAmphours").value));
   EXPECT_FALSE(is_valid(at("/Capacity").value));
+}
+
+TEST_F(BatteryItems, ShowsTheRealSocWhileTheInverterFrameSetShowsTheZeroLimitWorkaround) {
+  Snapshot s = discharging_snapshot();
+  s.charge_current_limit_a = 0.0;  // charging stopped
+  s.charge_allowed = false;
+  OutputSettings o;
+  o.soc_zero_limit_workaround = true;
+  const FrameSet set = build_frame_set(s, o);
+  const CanFrame* soc_frame = nullptr;
+  for (const CanFrame& f : set.view()) {
+    if (f.id == 0x355) soc_frame = &f;
+  }
+  ASSERT_NE(soc_frame, nullptr);
+  EXPECT_EQ(soc_frame->data[0], 100) << "the inverter sees a full bank";
+  apply_snapshot(tree, s);
+  EXPECT_DOUBLE_EQ(num("/Soc"), 67.3) << "Venus OS sees the real SOC";
 }
 
 TEST(ACustomName, IsShortPrintableUtf8) {

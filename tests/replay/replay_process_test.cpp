@@ -11,6 +11,7 @@
 #include "process.hpp"
 #include "support/scratch_dir.hpp"
 #include "support/three_battery_bank.hpp"
+#include "support/vendor_receivers.hpp"
 #include "protocols/pylon/pylon_codec.hpp"
 
 namespace bms {
@@ -66,15 +67,16 @@ TEST_F(ReplayProcess, ReplayOfThreeBatteriesEmitsTheAggregateEverySecond) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::vector<CanFrame> frames = read_frames(out);
   // Outputs open at 20.2 ms (when C has reported), then 9 periodic sets, then the final set;
-  // profile pylon: 351 (DLC 6), 355 (4), 356 (6), 359 (7), 35C (2), 35E (8).
+  // profile pylon: 351 (DLC 8), 355 (4), 356 (6), 359 (7), 35C (2), 35E (8).
   ASSERT_EQ(frames.size(), 11U * 6U);
-  EXPECT_EQ(format_candump_log_line(frames[0]), "(1700000000.020200) can9 351#1202FB04D007");
-  EXPECT_EQ(format_candump_log_line(frames[3]), "(1700000000.020200) can9 359#0000000003504E");
+  EXPECT_EQ(format_candump_log_line(frames[0]), "(1700000000.020200) can9 351#1202FB04D007CC01");
+  EXPECT_EQ(format_candump_log_line(frames[3]), "(1700000000.020200) can9 359#0000000009504E");  // 4 + 4 + 1: C's 0x359 comes at 20.6 ms
+  EXPECT_EQ(format_candump_log_line(frames[9]), "(1700000001.020200) can9 359#000000000C504E");  // 3 x 4 modules
   EXPECT_EQ(format_candump_log_line(frames[4]), "(1700000000.020200) can9 35C#C000");
   EXPECT_EQ(format_candump_log_line(frames[5]), "(1700000000.020200) can9 35E#50594C4F4E202020");
-  EXPECT_EQ(format_candump_log_line(frames[6]), "(1700000001.020200) can9 351#1202FB04D007");
+  EXPECT_EQ(format_candump_log_line(frames[6]), "(1700000001.020200) can9 351#1202FB04D007CC01");
   const std::uint32_t ids[] = {0x351, 0x355, 0x356, 0x359, 0x35C, 0x35E};
-  const std::uint8_t dlcs[] = {6, 4, 6, 7, 2, 8};
+  const std::uint8_t dlcs[] = {8, 4, 6, 7, 2, 8};
   for (std::size_t i = 0; i < frames.size(); i += 6) {
     for (std::size_t k = 0; k < 6; ++k) {
       EXPECT_EQ(frames[i + k].id, ids[k]);
@@ -101,8 +103,53 @@ TEST_F(ReplayProcess, EmittedLogIsReadByCanUtils) {
   // log2asc parses logs with canplayer's parser; it rejects what canplayer would reject.
   const auto r = run_process("log2asc -I " + out + " can9");
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("1  351             Rx   d 6 12 02 FB 04 D0 07"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("1  351             Rx   d 8 12 02 FB 04 D0 07 CC 01"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("1  355             Rx   d 4 5B 00 63 00"), std::string::npos) << r.out;
+}
+
+/// The emitted frames grouped by set (one timestamp each).
+std::vector<std::vector<CanFrame>> frame_sets(const std::vector<CanFrame>& frames) {
+  std::vector<std::vector<CanFrame>> sets;
+  for (const CanFrame& f : frames) {
+    if (sets.empty() || sets.back().front().time_us != f.time_us) sets.emplace_back();
+    sets.back().push_back(f);
+  }
+  return sets;
+}
+
+TEST_F(ReplayProcess, EveryInverterProfileIsReadFieldByFieldByItsDocumentReceiver) {
+  for (const char* profile : {"pylon", "sma", "victron", "luxpower", "solark"}) {
+    SCOPED_TRACE(profile);
+    const std::string cfg = write(std::string(profile) + ".toml", test::kThreeBatteryBank +
+                                                                      "\n[output]\ninterface = \"can9\"\nprofile = \"" +
+                                                                      profile + "\"\n");
+    const std::string out = path(std::string(profile) + ".log");
+    const auto r = run_process(kBinary + " --config " + cfg + " --replay " + kData +
+                               "/three-batteries-10s.log --speed max --emit-log " + out + " --no-dbus");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto sets = frame_sets(read_frames(out));
+    ASSERT_EQ(sets.size(), 11U);
+    for (std::size_t n = 0; n < sets.size(); ++n) {
+      const auto& set = sets[n];
+      const std::string p = profile;
+      test::vendor::Received got;
+      if (p == "pylon") got = test::vendor::receive_pylon(set);
+      if (p == "sma") got = test::vendor::receive_sma(set);
+      if (p == "victron") got = test::vendor::receive_victron(set);
+      if (p == "luxpower") got = test::vendor::receive_luxpower(set);
+      if (p == "solark") got = test::vendor::receive_solark(set);
+      ASSERT_TRUE(got.errors.empty()) << got.errors.front();
+      EXPECT_DOUBLE_EQ(*got.charge_voltage_v, 53.0);
+      EXPECT_DOUBLE_EQ(*got.charge_current_a, 127.5);
+      EXPECT_DOUBLE_EQ(*got.discharge_current_a, 200.0);
+      EXPECT_DOUBLE_EQ(*got.discharge_voltage_v, 46.0);
+      EXPECT_EQ(*got.soc_pct, 91.0);
+      // Three 4-module stacks; in the first set (20.2 ms) C has not sent its 0x359 yet: 1 module.
+      if (p == "pylon" || p == "luxpower" || p == "solark") EXPECT_EQ(*got.modules, n == 0 ? 9 : 12);
+      if (p == "sma" || p == "luxpower") EXPECT_EQ(*got.capacity_ah, 250);                // installed
+      if (p == "solark" || p == "victron") EXPECT_EQ(*got.installed_ah, 250);
+    }
+  }
 }
 
 TEST_F(ReplayProcess, MalformedLogLineStopsWithFileAndLine) {

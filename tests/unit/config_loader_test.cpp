@@ -227,3 +227,51 @@ TEST(ConfigPresets, UnknownPresetIsAnError) {
 
 }  // namespace
 }  // namespace bms
+
+namespace bms {
+namespace {
+
+TEST(ConfigOutput, AcceptsEveryInverterProfileByName) {
+  const std::pair<const char*, OutputProfile> profiles[] = {{"pylon", OutputProfile::Pylon},
+                                                             {"sma", OutputProfile::Sma},
+                                                             {"victron", OutputProfile::Victron},
+                                                             {"luxpower", OutputProfile::Luxpower},
+                                                             {"solark", OutputProfile::Solark}};
+  for (const auto& [name, profile] : profiles) {
+    const ConfigResult r = load_config_text(std::string(kMinimal) + "[output]\ninterface = \"can9\"\nprofile = \"" + name + "\"\n", "t.toml");
+    ASSERT_TRUE(r.ok()) << name << ": " << r.errors.front();
+    EXPECT_EQ(r.settings.output.profile, profile) << name;
+    EXPECT_STREQ(to_string(profile), name);
+  }
+  EXPECT_EQ(errors_of(std::string(kMinimal) + "[output]\nprofile = \"deye\"\n"),
+            (std::vector<std::string>{"t.toml:5: output.profile: unknown value \"deye\" (expected one of: pylon, sma, "
+                                      "victron, luxpower, solark)"}));
+}
+
+TEST(ConfigOutput, ForceChargeAndSocWorkaroundHaveDocumentedDefaultsAndAreBooleans) {
+  ConfigResult r = load_config_text(std::string(kMinimal) + "[output]\ninterface = \"can9\"\n", "t.toml");
+  ASSERT_TRUE(r.ok()) << r.errors.front();
+  EXPECT_TRUE(r.settings.output.pass_force_charge);
+  EXPECT_FALSE(r.settings.output.soc_zero_limit_workaround);
+  r = load_config_text(std::string(kMinimal) + "[output]\npass_force_charge = false\nsoc_zero_limit_workaround = true\n", "t.toml");
+  ASSERT_TRUE(r.ok()) << r.errors.front();
+  EXPECT_FALSE(r.settings.output.pass_force_charge);
+  EXPECT_TRUE(r.settings.output.soc_zero_limit_workaround);
+  EXPECT_EQ(errors_of(std::string(kMinimal) + "[output]\nsoc_zero_limit_workaround = 1\n"),
+            (std::vector<std::string>{"t.toml:5: output.soc_zero_limit_workaround: wrong type: expected a boolean, got an integer"}));
+}
+
+TEST(ConfigOutput, RenderedOutputKeysLoadBack) {
+  ConfigResult r = load_config_text(std::string(kMinimal) +
+                                        "[output]\nprofile = \"solark\"\npass_force_charge = false\nsoc_zero_limit_workaround = true\n",
+                                    "t.toml");
+  ASSERT_TRUE(r.ok()) << r.errors.front();
+  const ConfigResult back = load_config_text(render_config(r.settings), "back.toml");
+  ASSERT_TRUE(back.ok()) << back.errors.front();
+  EXPECT_EQ(back.settings.output.profile, OutputProfile::Solark);
+  EXPECT_FALSE(back.settings.output.pass_force_charge);
+  EXPECT_TRUE(back.settings.output.soc_zero_limit_workaround);
+}
+
+}  // namespace
+}  // namespace bms

@@ -13,6 +13,7 @@ Snapshot healthy() {
   s.time_us = 1'700'000'000'000'000LL;
   s.failsafe = false;
   s.batteries_online = 3;
+  s.module_count = 12;  // three 4-module stacks
   s.soc_pct = 91.0;
   s.soh_pct = 99.0;
   s.voltage_v = 49.83;
@@ -45,10 +46,10 @@ OutputSettings profile(OutputProfile p) {
 TEST(FrameSet, PylonProfileHasPylontechIdsAndDlcs) {
   const auto got = lines(build_frame_set(healthy(), profile(OutputProfile::Pylon)));
   const std::vector<std::string> expected = {
-      "(1700000000.000000) can9 351#1402FB04D007",        // 53.2 V, 127.5 A, 200.0 A (DLC 6)
+      "(1700000000.000000) can9 351#1402FB04D007CC01",    // 53.2 V, 127.5 A, 200.0 A, 46.0 V (DLC 8)
       "(1700000000.000000) can9 355#5B006300",            // 91 %, 99 %
       "(1700000000.000000) can9 356#7713A9FE0B01",        // 49.83 V, -34.3 A, 26.7 degC
-      "(1700000000.000000) can9 359#0000000003504E",      // no flags, 3 modules, "PN"
+      "(1700000000.000000) can9 359#000000000C504E",      // no flags, 12 modules, "PN"
       "(1700000000.000000) can9 35C#C000",                // charge + discharge enabled
       "(1700000000.000000) can9 35E#50594C4F4E202020"};   // "PYLON   "
   EXPECT_EQ(got, expected);
@@ -60,7 +61,7 @@ TEST(FrameSet, SmaProfileSendsFullFramesAlarmPairsAndBatteryInfo) {
   for (const auto& f : set.view()) ids.push_back(f.id);
   EXPECT_EQ(ids, (std::vector<std::uint32_t>{0x351, 0x355, 0x356, 0x35A, 0x35E, 0x35F}));
   EXPECT_EQ(format_candump_log_line(set.frames[0]), "(1700000000.000000) can9 351#1402FB04D007CC01");  // DVL 46.0 V
-  EXPECT_EQ(format_candump_log_line(set.frames[1]), "(1700000000.000000) can9 355#5B0063008C230000");  // hi-res 91.00 %
+  EXPECT_EQ(format_candump_log_line(set.frames[1]), "(1700000000.000000) can9 355#5B0063008C23FFFF");  // hi-res 91.00 %, unused 0xFFFF
   const DecodedFrame pairs = pylon::decode(set.frames[3]);
   ASSERT_EQ(pairs.status, DecodeStatus::Ok);
   for (const SignalValue& v : pairs.values()) {
@@ -100,7 +101,7 @@ TEST(FrameSet, FailSafeSendsZeroLimitsAndFlagsButNoMeasurements) {
   s.alarms.bms_cable = 2;
   const auto got = lines(build_frame_set(s, profile(OutputProfile::Pylon)));
   const std::vector<std::string> expected = {
-      "(0000000005.000000) can9 351#280200000000",      // 55.2 V, 0 A, 0 A
+      "(0000000005.000000) can9 351#280200000000CC01",  // 55.2 V, 0 A, 0 A, 46.0 V
       "(0000000005.000000) can9 359#0008000800504E",    // system error + communication fail, 0 modules
       "(0000000005.000000) can9 35C#0000",              // charge and discharge disabled
       "(0000000005.000000) can9 35E#50594C4F4E202020"};
@@ -112,7 +113,7 @@ TEST(FrameSet, AlarmLevelsBecomeProtectionAndWarningBits) {
   s.alarms.high_temperature = 2;
   s.alarms.low_voltage = 1;
   const FrameSet set = build_frame_set(s, profile(OutputProfile::Pylon));
-  EXPECT_EQ(format_candump_log_line(set.frames[3]), "(1700000000.000000) can9 359#0800040003504E");
+  EXPECT_EQ(format_candump_log_line(set.frames[3]), "(1700000000.000000) can9 359#080004000C504E");
 }
 
 TEST(FrameSet, OutOfRangeValuesAreClampedToTheirFields) {
@@ -121,7 +122,7 @@ TEST(FrameSet, OutOfRangeValuesAreClampedToTheirFields) {
   s.soc_pct = 104.0;
   s.current_a = -4000.0;
   const FrameSet set = build_frame_set(s, profile(OutputProfile::Pylon));
-  EXPECT_EQ(format_candump_log_line(set.frames[0]), "(1700000000.000000) can9 351#1402FF7FD007");
+  EXPECT_EQ(format_candump_log_line(set.frames[0]), "(1700000000.000000) can9 351#1402FF7FD007CC01");
   EXPECT_EQ(format_candump_log_line(set.frames[1]), "(1700000000.000000) can9 355#64006300");
   EXPECT_EQ(format_candump_log_line(set.frames[2]), "(1700000000.000000) can9 356#77130080" "0B01");
 }

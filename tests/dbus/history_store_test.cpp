@@ -9,7 +9,7 @@
 #include <sstream>
 #include <thread>
 
-#include "io/state_file.hpp"
+#include "dbus/state_file.hpp"
 
 namespace bms {
 namespace {
@@ -74,12 +74,12 @@ TEST_F(AHistoryStore, TheDestructorWritesWhatIsPending) {
 }
 
 TEST_F(AHistoryStore, KeepsTheCustomNameBesideIt) {
-  ASSERT_TRUE(update_state_file(file(), [](toml::table& t) { t.insert_or_assign("custom_name", "Shed"); }));
+  ASSERT_TRUE(dbus::update_state_file(file(), [](toml::table& t) { t.insert_or_assign("custom_name", "Shed"); }));
   {
     HistoryWriter writer(file());
     writer.save(sample(), 5);
   }
-  const auto state = read_state_file(file());
+  const auto state = dbus::read_state_file(file());
   ASSERT_TRUE(state);
   EXPECT_EQ((*state)["custom_name"].value<std::string>(), "Shed");
   EXPECT_TRUE((*state)["history"].is_table());
@@ -89,7 +89,7 @@ TEST_F(AHistoryStore, HasNothingBeforeTheFirstSave) {
   std::string error;
   EXPECT_FALSE(load_history(file(), 0, &error));
   EXPECT_EQ(error, "");
-  ASSERT_TRUE(update_state_file(file(), [](toml::table& t) { t.insert_or_assign("custom_name", "Shed"); }));
+  ASSERT_TRUE(dbus::update_state_file(file(), [](toml::table& t) { t.insert_or_assign("custom_name", "Shed"); }));
   EXPECT_FALSE(load_history(file(), 0, &error));
   EXPECT_EQ(error, "");
 }
@@ -113,7 +113,7 @@ TEST_F(AHistoryStore, NamesTheLineOfAMalformedFile) {
 
 TEST_F(AHistoryStore, ReportsAFileItCannotWrite) {
   std::string error;
-  EXPECT_FALSE(update_state_file((dir / "missing" / "state.toml").string(), [](toml::table&) {}, &error));
+  EXPECT_FALSE(dbus::update_state_file((dir / "missing" / "state.toml").string(), [](toml::table&) {}, &error));
   EXPECT_NE(error.find("cannot create"), std::string::npos) << error;
 }
 
@@ -128,16 +128,16 @@ TEST_F(AHistoryStore, TwoOwnersWritingAtOnceKeepEachOthersKeys) {
   // lock makes each read-modify-write whole, so neither erases the other.
   std::thread names([&] {
     for (int i = 0; i < 20; ++i) {
-      ASSERT_TRUE(update_state_file(file(), [&](toml::table& t) { t.insert_or_assign("custom_name", "n" + std::to_string(i)); }));
+      ASSERT_TRUE(dbus::update_state_file(file(), [&](toml::table& t) { t.insert_or_assign("custom_name", "n" + std::to_string(i)); }));
     }
   });
   HistoryCounters c = sample();
   for (int i = 0; i < 20; ++i) {
     c.full_discharges = static_cast<std::uint32_t>(i);
-    ASSERT_TRUE(update_state_file(file(), [&](toml::table& t) { t.insert_or_assign("history", history_to_table(c, 5)); }));
+    ASSERT_TRUE(dbus::update_state_file(file(), [&](toml::table& t) { t.insert_or_assign("history", history_to_table(c, 5)); }));
   }
   names.join();
-  const auto state = read_state_file(file());
+  const auto state = dbus::read_state_file(file());
   ASSERT_TRUE(state);
   EXPECT_EQ((*state)["custom_name"].value<std::string>(), "n19");
   EXPECT_EQ((*state)["history"]["full_discharges"].value<std::int64_t>(), 19);

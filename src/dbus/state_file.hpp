@@ -1,6 +1,6 @@
 #pragma once
 /// @file state_file.hpp
-/// The service's small state file (`[service] state_file`, TOML): what must survive a
+/// The D-Bus service's small state file (`[service] state_file`, TOML): what must survive a
 /// restart (the /CustomName set over D-Bus, the bank's /History counters). Several owners
 /// write their own keys into the one file, so every write is a read-modify-write of the whole
 /// table under one process-wide lock, replaced atomically (temp file, fsync, rename): a power
@@ -11,7 +11,7 @@
 #include <string>
 #include <toml++/toml.h>
 
-namespace bms {
+namespace bms::dbus {
 
 /// @return the file's table; nullopt when `path` is empty or the file does not exist, or
 ///         when it cannot be parsed (then `error` names the file, line and what).
@@ -24,4 +24,4 @@ namespace bms {
 bool update_state_file(const std::string& path, const std::function<void(toml::table&)>& edit,
                        std::string* error = nullptr);
 
-}  // namespace bms
+}  // namespace bms::dbus

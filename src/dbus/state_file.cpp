@@ -1,4 +1,4 @@
-#include "io/state_file.hpp"
+#include "dbus/state_file.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -9,7 +9,7 @@
 #include <mutex>
 #include <sstream>
 
-namespace bms {
+namespace bms::dbus {
 namespace {
 std::mutex& state_file_mutex() {
   static std::mutex m;  // one writer at a time: the owners share the file and its temp name
@@ -72,4 +72,4 @@ bool update_state_file(const std::string& path, const std::function<void(toml::t
   return write_atomically(path, text.str(), error);
 }
 
-}  // namespace bms
+}  // namespace bms::dbus
