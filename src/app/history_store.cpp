@@ -50,17 +50,17 @@ std::optional<HistoryCounters> history_from_table(const toml::table& t, std::int
   HistoryCounters c;
   std::string why;
   std::optional<double> deepest, last, completed, depth_sum, full_discharges, drawn, discharged, charged, saved_at;
-  const bool ok = get_number(t, "deepest_discharge_ah", deepest, why) && get_number(t, "last_discharge_ah", last, why) &&
-                  get_number(t, "completed_discharges", completed, why) &&
-                  get_number(t, "completed_depth_sum_ah", depth_sum, why) &&
-                  get_number(t, "full_discharges", full_discharges, why) && get_number(t, "total_ah_drawn", drawn, why) &&
-                  get_number(t, "discharged_energy_kwh", discharged, why) &&
-                  get_number(t, "charged_energy_kwh", charged, why) && get_number(t, "min_voltage_v", c.min_voltage_v, why) &&
-                  get_number(t, "max_voltage_v", c.max_voltage_v, why) &&
-                  get_number(t, "min_cell_voltage_v", c.min_cell_voltage_v, why) &&
-                  get_number(t, "max_cell_voltage_v", c.max_cell_voltage_v, why) &&
-                  get_number(t, "seconds_since_full_charge", c.seconds_since_full_charge, why) &&
-                  get_number(t, "saved_at_unix_s", saved_at, why);
+  const bool ok =
+      get_number(t, "deepest_discharge_ah", deepest, why) && get_number(t, "last_discharge_ah", last, why) &&
+      get_number(t, "completed_discharges", completed, why) &&
+      get_number(t, "completed_depth_sum_ah", depth_sum, why) &&
+      get_number(t, "full_discharges", full_discharges, why) && get_number(t, "total_ah_drawn", drawn, why) &&
+      get_number(t, "discharged_energy_kwh", discharged, why) && get_number(t, "charged_energy_kwh", charged, why) &&
+      get_number(t, "min_voltage_v", c.min_voltage_v, why) && get_number(t, "max_voltage_v", c.max_voltage_v, why) &&
+      get_number(t, "min_cell_voltage_v", c.min_cell_voltage_v, why) &&
+      get_number(t, "max_cell_voltage_v", c.max_cell_voltage_v, why) &&
+      get_number(t, "seconds_since_full_charge", c.seconds_since_full_charge, why) &&
+      get_number(t, "saved_at_unix_s", saved_at, why);
   // Depths and Ah drawn are <= 0, counts and energies >= 0: anything else is not ours.
   const auto non_positive = [](const std::optional<double>& v) { return !v || *v <= 0.0; };
   const auto non_negative = [](const std::optional<double>& v) { return !v || *v >= 0.0; };
@@ -90,7 +90,8 @@ std::optional<HistoryCounters> history_from_table(const toml::table& t, std::int
   return c;
 }
 
-std::optional<HistoryCounters> load_history(const std::string& state_file, std::int64_t now_unix_s, std::string* error) {
+std::optional<HistoryCounters> load_history(const std::string& state_file, std::int64_t now_unix_s,
+                                            std::string* error) {
   const std::optional<toml::table> state = dbus::read_state_file(state_file, error);
   if (!state) return std::nullopt;
   const toml::table* history = (*state)[kTable].as_table();
@@ -138,7 +139,8 @@ void HistoryWriter::run(std::stop_token stop) {
     writing_ = true;
     lock.unlock();
     std::string error;
-    if (!dbus::update_state_file(path_, [&](toml::table& state) { state.insert_or_assign(kTable, std::move(history)); }, &error)) {
+    if (!dbus::update_state_file(
+            path_, [&](toml::table& state) { state.insert_or_assign(kTable, std::move(history)); }, &error)) {
       spdlog::warn("history not saved: {}", error);
     }
     lock.lock();

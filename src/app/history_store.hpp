@@ -4,14 +4,14 @@
 /// (dbus/state_file: atomic, shared with /CustomName). Writes happen on a small writer thread
 /// of their own, so an fsync on slow flash never stalls the aggregator thread.
 
+#include <toml++/toml.h>
+
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
-
-#include <toml++/toml.h>
 
 #include "core/history.hpp"
 

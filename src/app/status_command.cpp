@@ -78,7 +78,8 @@ int run_status_command(const std::vector<std::string>& args, std::FILE* out, std
     if (service.empty()) {
       const auto found = reader.find_aggregators();
       if (found.empty()) {
-        std::fprintf(err, "bms-aggregator status: no bms-aggregator battery service on the %s (is the service running?)\n",
+        std::fprintf(err,
+                     "bms-aggregator status: no bms-aggregator battery service on the %s (is the service running?)\n",
                      reader.bus_description().c_str());
         return 2;
       }
@@ -87,8 +88,10 @@ int run_status_command(const std::vector<std::string>& args, std::FILE* out, std
     for (bool first = true;; first = false) {
       const ServiceItems status{service, reader.read_items(service)};
       const std::string text = o.json ? format_status_json(status) + "\n" : format_status_text(status);
-      if (clear_screen) std::fputs("\x1b[H\x1b[2J", out);
-      else if (!first && !o.json) std::fputs("\n", out);  // a blank line between refreshes
+      if (clear_screen)
+        std::fputs("\x1b[H\x1b[2J", out);
+      else if (!first && !o.json)
+        std::fputs("\n", out);  // a blank line between refreshes
       std::fputs(text.c_str(), out);
       std::fflush(out);
       if (!o.watch || stop_requested_within(signals, o.interval_s)) return 0;

@@ -11,9 +11,9 @@ namespace {
 using dbus::BusValue;
 
 /// The alarm paths shown, bank and per pack (suffixes under /Alarms/).
-const char* const kAlarmNames[] = {"LowVoltage",        "HighVoltage",          "LowTemperature",  "HighTemperature",
-                                   "HighChargeCurrent", "HighDischargeCurrent", "InternalFailure", "CellImbalance",
-                                   "BmsCable"};
+const char* const kAlarmNames[] = {"LowVoltage",      "HighVoltage",       "LowTemperature",
+                                   "HighTemperature", "HighChargeCurrent", "HighDischargeCurrent",
+                                   "InternalFailure", "CellImbalance",     "BmsCable"};
 
 class Reader {
  public:
@@ -154,28 +154,30 @@ std::string format_status_text(const ServiceItems& s) {
   };
   out += "bank  SOC " + r.shown("/Soc", 1, "%") + "  " + r.shown("/Dc/0/Voltage", 2, "V") + "  " +
          r.shown("/Dc/0/Current", 1, "A") + "  " + r.shown("/Dc/0/Power", 0, "W") + "  " +
-         r.shown("/Dc/0/Temperature", 1, "degC") + "  online " + (online ? std::to_string(static_cast<int>(*online)) : "-") +
-         "/" + (configured ? std::to_string(static_cast<int>(*configured)) : "-") + "  remaining " +
+         r.shown("/Dc/0/Temperature", 1, "degC") + "  online " +
+         (online ? std::to_string(static_cast<int>(*online)) : "-") + "/" +
+         (configured ? std::to_string(static_cast<int>(*configured)) : "-") + "  remaining " +
          r.shown("/Capacity", 1, "Ah") + "  time to go " + duration(r.number("/TimeToGo")) + "\n";
   out += "limits  CCL " + r.shown("/Info/MaxChargeCurrent", 1, "A") + "  DCL " +
          r.shown("/Info/MaxDischargeCurrent", 1, "A") + "  CVL " + r.shown("/Info/MaxChargeVoltage", 2, "V") + "  " +
          allow("/Io/AllowToCharge", "charge") + ", " + allow("/Io/AllowToDischarge", "discharge") + "  alarms " +
          alarm_list(r, "/") + "\n";
 
-  std::vector<std::vector<std::string>> rows = {{"#", "name", "online", "SOC%", "V", "A", "degC", "CCL A", "DCL A", "CVL V",
-                                                 "blocking", "alarms", "cell V min..max", "cell degC min..max", "source"}};
+  std::vector<std::vector<std::string>> rows = {{"#", "name", "online", "SOC%", "V", "A", "degC", "CCL A", "DCL A",
+                                                 "CVL V", "blocking", "alarms", "cell V min..max", "cell degC min..max",
+                                                 "source"}};
   for (std::size_t i = 0, n = r.pack_count(); i < n; ++i) {
     const std::string p = Reader::pack(i, "");
     const auto is_online = r.number(p + "Online");
-    rows.push_back({std::to_string(i), r.text(p + "Name"), !is_online ? "-" : (*is_online != 0 ? "yes" : "NO"),
-                    r.shown(p + "Soc", 1), r.shown(p + "Dc/0/Voltage", 2), r.shown(p + "Dc/0/Current", 1),
-                    r.shown(p + "Dc/0/Temperature", 1), r.shown(p + "Info/MaxChargeCurrent", 1),
-                    r.shown(p + "Info/MaxDischargeCurrent", 1), r.shown(p + "Info/MaxChargeVoltage", 2), blocking(r, i),
-                    alarm_list(r, p),
-                    extremes(r, p, "MinCellVoltage", "MinVoltageCellId", "MaxCellVoltage", "MaxVoltageCellId", 3),
-                    extremes(r, p, "MinCellTemperature", "MinTemperatureCellId", "MaxCellTemperature",
-                             "MaxTemperatureCellId", 1),
-                    r.text(p + "Source")});
+    rows.push_back(
+        {std::to_string(i), r.text(p + "Name"), !is_online ? "-" : (*is_online != 0 ? "yes" : "NO"),
+         r.shown(p + "Soc", 1), r.shown(p + "Dc/0/Voltage", 2), r.shown(p + "Dc/0/Current", 1),
+         r.shown(p + "Dc/0/Temperature", 1), r.shown(p + "Info/MaxChargeCurrent", 1),
+         r.shown(p + "Info/MaxDischargeCurrent", 1), r.shown(p + "Info/MaxChargeVoltage", 2), blocking(r, i),
+         alarm_list(r, p),
+         extremes(r, p, "MinCellVoltage", "MinVoltageCellId", "MaxCellVoltage", "MaxVoltageCellId", 3),
+         extremes(r, p, "MinCellTemperature", "MinTemperatureCellId", "MaxCellTemperature", "MaxTemperatureCellId", 1),
+         r.text(p + "Source")});
   }
   return out + table(rows);
 }

@@ -12,8 +12,8 @@
 namespace bms {
 
 struct ServiceItems {
-  std::string service;                             ///< the bus name read
-  std::map<std::string, dbus::BusValue> items;     ///< GetItems: absolute path -> value
+  std::string service;                          ///< the bus name read
+  std::map<std::string, dbus::BusValue> items;  ///< GetItems: absolute path -> value
 };
 
 /// A header line (service, product, connection), the bank line, then a table with one row

@@ -29,8 +29,10 @@ void HistoryAccumulator::update(const Snapshot& s) {
       if (last_current_a_ && *last_current_a_ < 0) c.total_ah_drawn += *last_current_a_ * hours;
       if (last_power_w_) {
         const double kwh = *last_power_w_ * hours / 1000.0;
-        if (kwh < 0) c.discharged_energy_kwh -= kwh;
-        else c.charged_energy_kwh += kwh;
+        if (kwh < 0)
+          c.discharged_energy_kwh -= kwh;
+        else
+          c.charged_energy_kwh += kwh;
       }
     }
   }

@@ -29,14 +29,14 @@ inline constexpr double kEmptyRearmSocPct = 10.0;
 /// Everything the history keeps across restarts. Counters only grow (or deepen); extremes
 /// are nullopt until first seen.
 struct HistoryCounters {
-  double deepest_discharge_ah = 0;   ///< <= 0: deepest discharge ever
-  double last_discharge_ah = 0;      ///< <= 0: deepest since the last full charge
+  double deepest_discharge_ah = 0;         ///< <= 0: deepest discharge ever
+  double last_discharge_ah = 0;            ///< <= 0: deepest since the last full charge
   std::uint32_t completed_discharges = 0;  ///< discharges ended by a full charge
-  double completed_depth_sum_ah = 0; ///< <= 0: sum of their depths (average = sum / count)
-  std::uint32_t full_discharges = 0; ///< times the bank SOC reached 0 %
-  double total_ah_drawn = 0;         ///< <= 0: Ah taken out, ever
-  double discharged_energy_kwh = 0;  ///< >= 0
-  double charged_energy_kwh = 0;     ///< >= 0
+  double completed_depth_sum_ah = 0;       ///< <= 0: sum of their depths (average = sum / count)
+  std::uint32_t full_discharges = 0;       ///< times the bank SOC reached 0 %
+  double total_ah_drawn = 0;               ///< <= 0: Ah taken out, ever
+  double discharged_energy_kwh = 0;        ///< >= 0
+  double charged_energy_kwh = 0;           ///< >= 0
   std::optional<double> min_voltage_v;
   std::optional<double> max_voltage_v;
   std::optional<double> min_cell_voltage_v;

@@ -5,7 +5,9 @@
 namespace bms::dbus {
 namespace {
 
-constexpr const char* kDegC = "\xC2\xB0" "C";  // UTF-8, as D-Bus strings must be
+constexpr const char* kDegC =
+    "\xC2\xB0"
+    "C";  // UTF-8, as D-Bus strings must be
 
 /// A numeric per-pack path: value rounded to `decimals`, text "<value><unit>".
 struct PackNumber {
@@ -65,15 +67,21 @@ struct PackInt {
 const PackInt kPackInts[] = {
     {"BlockingCharge", "1: this pack forbids charging (the bank's charge limit is 0)",
      [](const BatteryView& b) -> int { return b.blocks_charge ? 1 : 0; }},
-    {"BlockingDischarge", "1: this pack forbids discharging", [](const BatteryView& b) -> int { return b.blocks_discharge ? 1 : 0; }},
+    {"BlockingDischarge", "1: this pack forbids discharging",
+     [](const BatteryView& b) -> int { return b.blocks_discharge ? 1 : 0; }},
     {"Alarms/LowVoltage", "0 ok, 1 warning, 2 alarm", [](const BatteryView& b) -> int { return b.alarms.low_voltage; }},
-    {"Alarms/HighVoltage", "0 ok, 1 warning, 2 alarm", [](const BatteryView& b) -> int { return b.alarms.high_voltage; }},
-    {"Alarms/LowTemperature", "0 ok, 1 warning, 2 alarm", [](const BatteryView& b) -> int { return b.alarms.low_temperature; }},
-    {"Alarms/HighTemperature", "0 ok, 1 warning, 2 alarm", [](const BatteryView& b) -> int { return b.alarms.high_temperature; }},
-    {"Alarms/HighChargeCurrent", "0 ok, 1 warning, 2 alarm", [](const BatteryView& b) -> int { return b.alarms.high_charge_current; }},
+    {"Alarms/HighVoltage", "0 ok, 1 warning, 2 alarm",
+     [](const BatteryView& b) -> int { return b.alarms.high_voltage; }},
+    {"Alarms/LowTemperature", "0 ok, 1 warning, 2 alarm",
+     [](const BatteryView& b) -> int { return b.alarms.low_temperature; }},
+    {"Alarms/HighTemperature", "0 ok, 1 warning, 2 alarm",
+     [](const BatteryView& b) -> int { return b.alarms.high_temperature; }},
+    {"Alarms/HighChargeCurrent", "0 ok, 1 warning, 2 alarm",
+     [](const BatteryView& b) -> int { return b.alarms.high_charge_current; }},
     {"Alarms/HighDischargeCurrent", "0 ok, 1 warning, 2 alarm",
      [](const BatteryView& b) -> int { return b.alarms.high_discharge_current; }},
-    {"Alarms/InternalFailure", "0 ok, 1 warning, 2 alarm", [](const BatteryView& b) -> int { return b.alarms.internal_failure; }},
+    {"Alarms/InternalFailure", "0 ok, 1 warning, 2 alarm",
+     [](const BatteryView& b) -> int { return b.alarms.internal_failure; }},
     {"Alarms/CellImbalance", "The pack's own BMS imbalance flag: 0 ok, 1 warning, 2 alarm",
      [](const BatteryView& b) -> int { return b.alarms.cell_imbalance; }},
 };
@@ -96,8 +104,10 @@ const HistoryNumber kHistoryNumbers[] = {
      [](const BankHistory& h) { return h.average_discharge_ah; }},
     {"/History/TotalAhDrawn", "Ah taken out of the bank, ever (negative)", 1, "Ah",
      [](const BankHistory& h) { return std::optional<double>(h.counters.total_ah_drawn); }},
-    {"/History/MinimumVoltage", "Lowest bank voltage seen", 2, "V", [](const BankHistory& h) { return h.counters.min_voltage_v; }},
-    {"/History/MaximumVoltage", "Highest bank voltage seen", 2, "V", [](const BankHistory& h) { return h.counters.max_voltage_v; }},
+    {"/History/MinimumVoltage", "Lowest bank voltage seen", 2, "V",
+     [](const BankHistory& h) { return h.counters.min_voltage_v; }},
+    {"/History/MaximumVoltage", "Highest bank voltage seen", 2, "V",
+     [](const BankHistory& h) { return h.counters.max_voltage_v; }},
     {"/History/MinimumCellVoltage", "Lowest cell voltage seen", 3, "V",
      [](const BankHistory& h) { return h.counters.min_cell_voltage_v; }},
     {"/History/MaximumCellVoltage", "Highest cell voltage seen", 3, "V",
@@ -123,7 +133,9 @@ const HistoryInt kHistoryInts[] = {
        return static_cast<std::int32_t>(*h.charge_cycles);
      }},
     {"/History/FullDischarges", "Times the bank SOC reached 0 %",
-     [](const BankHistory& h) -> std::optional<std::int32_t> { return static_cast<std::int32_t>(h.counters.full_discharges); }},
+     [](const BankHistory& h) -> std::optional<std::int32_t> {
+       return static_cast<std::int32_t>(h.counters.full_discharges);
+     }},
 };
 
 ItemSpec spec(ValueKind kind, const char* description) {
@@ -180,7 +192,8 @@ std::size_t apply_pack_snapshot(ItemTree& tree, const Snapshot& snapshot) {
     }
     // An offline pack's flags and alarms are unknown: it is excluded from the bank, and its
     // last values must not look current.
-    for (const auto& p : kPackInts) put(pack_path(i, p.leaf), b.online ? BusValue(static_cast<std::int32_t>(p.get(b))) : BusValue{});
+    for (const auto& p : kPackInts)
+      put(pack_path(i, p.leaf), b.online ? BusValue(static_cast<std::int32_t>(p.get(b))) : BusValue{});
   }
   for (const auto& p : kHistoryNumbers) {
     put(p.path, snapshot.history ? rounded(p.get(*snapshot.history), p.decimals) : BusValue{});

@@ -1,7 +1,8 @@
 #include "dbus/service_reader.hpp"
 
-#include <algorithm>
 #include <sdbus-c++/sdbus-c++.h>
+
+#include <algorithm>
 
 #include "dbus/variant_convert.hpp"
 

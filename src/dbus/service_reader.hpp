@@ -5,8 +5,8 @@
 
 #include <chrono>
 #include <map>
-#include <stdexcept>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 

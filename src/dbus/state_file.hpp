@@ -6,10 +6,11 @@
 /// table under one process-wide lock, replaced atomically (temp file, fsync, rename): a power
 /// cut leaves the old or the new file, never a torn one. Writes are rare (flash wear on a GX).
 
+#include <toml++/toml.h>
+
 #include <functional>
 #include <optional>
 #include <string>
-#include <toml++/toml.h>
 
 namespace bms::dbus {
 

@@ -19,8 +19,8 @@ namespace fs = std::filesystem;
 class AHistoryStore : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir = fs::temp_directory_path() /
-          ("bms-history-" + std::to_string(::getpid()) + "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir = fs::temp_directory_path() / ("bms-history-" + std::to_string(::getpid()) + "-" +
+                                       ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir);
     fs::create_directories(dir);
   }
@@ -128,13 +128,15 @@ TEST_F(AHistoryStore, TwoOwnersWritingAtOnceKeepEachOthersKeys) {
   // lock makes each read-modify-write whole, so neither erases the other.
   std::thread names([&] {
     for (int i = 0; i < 20; ++i) {
-      ASSERT_TRUE(dbus::update_state_file(file(), [&](toml::table& t) { t.insert_or_assign("custom_name", "n" + std::to_string(i)); }));
+      ASSERT_TRUE(dbus::update_state_file(
+          file(), [&](toml::table& t) { t.insert_or_assign("custom_name", "n" + std::to_string(i)); }));
     }
   });
   HistoryCounters c = sample();
   for (int i = 0; i < 20; ++i) {
     c.full_discharges = static_cast<std::uint32_t>(i);
-    ASSERT_TRUE(dbus::update_state_file(file(), [&](toml::table& t) { t.insert_or_assign("history", history_to_table(c, 5)); }));
+    ASSERT_TRUE(dbus::update_state_file(
+        file(), [&](toml::table& t) { t.insert_or_assign("history", history_to_table(c, 5)); }));
   }
   names.join();
   const auto state = dbus::read_state_file(file());

@@ -34,8 +34,8 @@ Snapshot discharging_at(std::int64_t t_us) {
 class AHistoryTracker : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir = fs::temp_directory_path() /
-          ("bms-tracker-" + std::to_string(::getpid()) + "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir = fs::temp_directory_path() / ("bms-tracker-" + std::to_string(::getpid()) + "-" +
+                                       ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir);
     fs::create_directories(dir);
   }
@@ -58,7 +58,8 @@ TEST_F(AHistoryTracker, AttachesTheHistoryToEverySnapshotItPassesOn) {
 
 TEST_F(AHistoryTracker, SavesOncePerIntervalOfEngineTimeAndAtTheEnd) {
   HistoryTracker tracker(next, file(), 15 * 60 * kSecond, [] { return std::int64_t{1000}; });
-  for (std::int64_t t = 0; t < 20 * 60 * kSecond; t += 2 * kSecond) tracker.publish(discharging_at(t), PublishReason::Periodic);
+  for (std::int64_t t = 0; t < 20 * 60 * kSecond; t += 2 * kSecond)
+    tracker.publish(discharging_at(t), PublishReason::Periodic);
   tracker.wait_saved();
   EXPECT_EQ(tracker.saves(), 1U);  // at 15 min, not at every update
   tracker.publish(discharging_at(20 * 60 * kSecond), PublishReason::Final);

@@ -1,10 +1,11 @@
 // The per-pack subtree /Batteries/<i>/... and /History/..., without a bus.
+#include "dbus/pack_items.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
 #include "dbus/battery_items.hpp"
-#include "dbus/pack_items.hpp"
 #include "test_snapshots.hpp"
 
 namespace bms::dbus {
@@ -65,13 +66,35 @@ TEST_F(PackItems, EveryPackHasTheSameLeaves) {
   for (const auto& [path, item] : tree.items()) {
     if (path.rfind("/Batteries/1/", 0) == 0) leaves.push_back(path.substr(std::string("/Batteries/1/").size()));
   }
-  const std::vector<std::string> expected{
-      "Alarms/CellImbalance", "Alarms/HighChargeCurrent", "Alarms/HighDischargeCurrent", "Alarms/HighTemperature",
-      "Alarms/HighVoltage", "Alarms/InternalFailure", "Alarms/LowTemperature", "Alarms/LowVoltage", "BlockingCharge",
-      "BlockingDischarge", "Dc/0/Current", "Dc/0/Temperature", "Dc/0/Voltage", "Info/MaxChargeCurrent",
-      "Info/MaxChargeVoltage", "Info/MaxDischargeCurrent", "InstalledCapacity", "Name", "Online", "Soc", "Source",
-      "System/MaxCellTemperature", "System/MaxCellVoltage", "System/MaxTemperatureCellId", "System/MaxVoltageCellId",
-      "System/MinCellTemperature", "System/MinCellVoltage", "System/MinTemperatureCellId", "System/MinVoltageCellId"};
+  const std::vector<std::string> expected{"Alarms/CellImbalance",
+                                          "Alarms/HighChargeCurrent",
+                                          "Alarms/HighDischargeCurrent",
+                                          "Alarms/HighTemperature",
+                                          "Alarms/HighVoltage",
+                                          "Alarms/InternalFailure",
+                                          "Alarms/LowTemperature",
+                                          "Alarms/LowVoltage",
+                                          "BlockingCharge",
+                                          "BlockingDischarge",
+                                          "Dc/0/Current",
+                                          "Dc/0/Temperature",
+                                          "Dc/0/Voltage",
+                                          "Info/MaxChargeCurrent",
+                                          "Info/MaxChargeVoltage",
+                                          "Info/MaxDischargeCurrent",
+                                          "InstalledCapacity",
+                                          "Name",
+                                          "Online",
+                                          "Soc",
+                                          "Source",
+                                          "System/MaxCellTemperature",
+                                          "System/MaxCellVoltage",
+                                          "System/MaxTemperatureCellId",
+                                          "System/MaxVoltageCellId",
+                                          "System/MinCellTemperature",
+                                          "System/MinCellVoltage",
+                                          "System/MinTemperatureCellId",
+                                          "System/MinVoltageCellId"};
   EXPECT_EQ(leaves, expected);
   EXPECT_FALSE(tree.is_node("/Batteries/3"));
 }
@@ -82,7 +105,8 @@ TEST_F(PackItems, IdentityIsThereBeforeAnySnapshot) {
   EXPECT_EQ(std::get<std::string>(at("/Batteries/1/Source").value), "CAN can2");
   EXPECT_EQ(std::get<double>(at("/Batteries/0/InstalledCapacity").value), 100.0);
   EXPECT_EQ(at("/Batteries/0/InstalledCapacity").text, "100.0Ah");
-  for (const char* path : {"/Batteries/0/Online", "/Batteries/0/Soc", "/Batteries/0/BlockingCharge", "/History/TotalAhDrawn"}) {
+  for (const char* path :
+       {"/Batteries/0/Online", "/Batteries/0/Soc", "/Batteries/0/BlockingCharge", "/History/TotalAhDrawn"}) {
     EXPECT_FALSE(is_valid(at(path).value)) << path;
   }
 }
@@ -94,7 +118,9 @@ TEST_F(PackItems, AnOnlinePackShowsItsValuesRoundedWithUnits) {
   EXPECT_EQ(at("/Batteries/0/Soc").text, "95.0%");
   EXPECT_EQ(std::get<double>(at("/Batteries/0/Dc/0/Voltage").value), 49.83);
   EXPECT_EQ(std::get<double>(at("/Batteries/0/Dc/0/Current").value), -34.3);
-  EXPECT_EQ(at("/Batteries/0/Dc/0/Temperature").text, "26.7\xC2\xB0" "C");
+  EXPECT_EQ(at("/Batteries/0/Dc/0/Temperature").text,
+            "26.7\xC2\xB0"
+            "C");
   EXPECT_EQ(std::get<double>(at("/Batteries/0/Info/MaxChargeCurrent").value), 59.2);
   EXPECT_EQ(std::get<double>(at("/Batteries/0/Info/MaxDischargeCurrent").value), 148.0);
   EXPECT_EQ(at("/Batteries/0/Info/MaxChargeVoltage").text, "53.20V");
@@ -118,8 +144,9 @@ TEST_F(PackItems, AnOfflinePackShowsOnlyThatItIsOffline) {
   apply_snapshot(tree, with_packs());
   EXPECT_EQ(std::get<std::int32_t>(at("/Batteries/2/Online").value), 0);
   EXPECT_EQ(std::get<std::string>(at("/Batteries/2/Name").value), "C");
-  for (const char* leaf : {"Soc", "Dc/0/Voltage", "Dc/0/Current", "Info/MaxChargeCurrent", "BlockingCharge",
-                           "BlockingDischarge", "Alarms/LowVoltage", "Alarms/InternalFailure", "System/MinCellVoltage"}) {
+  for (const char* leaf :
+       {"Soc", "Dc/0/Voltage", "Dc/0/Current", "Info/MaxChargeCurrent", "BlockingCharge", "BlockingDischarge",
+        "Alarms/LowVoltage", "Alarms/InternalFailure", "System/MinCellVoltage"}) {
     EXPECT_FALSE(is_valid(at(pack_path(2, leaf)).value)) << leaf;
     EXPECT_EQ(at(pack_path(2, leaf)).text, "---") << leaf;
   }

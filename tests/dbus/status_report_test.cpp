@@ -1,8 +1,9 @@
 // What `bms-aggregator status` prints from a service's items, and its options; no bus.
+#include "app/status_report.hpp"
+
 #include <gtest/gtest.h>
 
 #include "app/status_command.hpp"
-#include "app/status_report.hpp"
 #include "dbus/battery_items.hpp"
 #include "test_snapshots.hpp"
 
@@ -59,10 +60,14 @@ TEST(StatusReport, PrintsTheBankAndOneRowPerPack) {
             "com.victronenergy.battery.aggregator_di280 (BMS Aggregator, CAN can0, can1, can2)\n"
             "bank  SOC 67.3%  52.26V  -20.0A  -1047W  24.6degC  online 3/3  remaining 202.0Ah  time to go 10h06m\n"
             "limits  CCL 150.0A  DCL 150.0A  CVL 56.80V  charge allowed, discharge allowed  alarms HighTemperature:1\n"
-            "#  name  online  SOC%  V      A      degC  CCL A  DCL A  CVL V  blocking  alarms             cell V min..max     cell degC min..max  source\n"
-            "0  A     yes     95.0  49.83  -34.3  26.7  59.2   148.0  53.20  no        HighTemperature:1  3.201@C7..3.313@C2  -                   CAN can0\n"
-            "1  B     yes     95.0  49.83  -34.3  26.7  59.2   148.0  53.20  charge    none               -                   18.0..24.5          CAN can2\n"
-            "2  C     NO      -     -      -      -     -      -      -      -         -                  -                   -                   CAN can1\n");
+            "#  name  online  SOC%  V      A      degC  CCL A  DCL A  CVL V  blocking  alarms             cell V "
+            "min..max     cell degC min..max  source\n"
+            "0  A     yes     95.0  49.83  -34.3  26.7  59.2   148.0  53.20  no        HighTemperature:1  "
+            "3.201@C7..3.313@C2  -                   CAN can0\n"
+            "1  B     yes     95.0  49.83  -34.3  26.7  59.2   148.0  53.20  charge    none               -            "
+            "       18.0..24.5          CAN can2\n"
+            "2  C     NO      -     -      -      -     -      -      -      -         -                  -            "
+            "       -                   CAN can1\n");
 }
 
 TEST(StatusReport, ShowsUnknownAsADashBeforeTheFirstSnapshot) {
@@ -78,34 +83,42 @@ TEST(StatusReport, ShowsUnknownAsADashBeforeTheFirstSnapshot) {
 
 TEST(StatusReport, JsonHasTheBankAlarmsAndPacksWithNullForUnknown) {
   const std::string json = format_status_json(items_of(packs()));
-  EXPECT_EQ(json.rfind("{\"service\": \"com.victronenergy.battery.aggregator_di280\", \"bank\": {\"product_name\": \"BMS Aggregator\", "
-                       "\"connection\": \"CAN can0, can1, can2\", \"soc_pct\": 67.3, \"voltage_v\": 52.26, \"current_a\": -20, "
-                       "\"power_w\": -1047, \"temperature_c\": 24.6, \"capacity_ah\": 202, \"installed_capacity_ah\": 300, "
-                       "\"consumed_ah\": 98, \"time_to_go_s\": 36360, \"charge_current_limit_a\": 150, "
-                       "\"discharge_current_limit_a\": 150, \"charge_voltage_limit_v\": 56.8, \"allow_to_charge\": 1, "
-                       "\"allow_to_discharge\": 1, \"packs_online\": 3, \"packs_configured\": 3, \"alarms\": {\"LowVoltage\": 0, "
-                       "\"HighVoltage\": 0, \"LowTemperature\": 0, \"HighTemperature\": 1, ",
-                       0),
-            0U)
+  EXPECT_EQ(
+      json.rfind(
+          "{\"service\": \"com.victronenergy.battery.aggregator_di280\", \"bank\": {\"product_name\": \"BMS "
+          "Aggregator\", "
+          "\"connection\": \"CAN can0, can1, can2\", \"soc_pct\": 67.3, \"voltage_v\": 52.26, \"current_a\": -20, "
+          "\"power_w\": -1047, \"temperature_c\": 24.6, \"capacity_ah\": 202, \"installed_capacity_ah\": 300, "
+          "\"consumed_ah\": 98, \"time_to_go_s\": 36360, \"charge_current_limit_a\": 150, "
+          "\"discharge_current_limit_a\": 150, \"charge_voltage_limit_v\": 56.8, \"allow_to_charge\": 1, "
+          "\"allow_to_discharge\": 1, \"packs_online\": 3, \"packs_configured\": 3, \"alarms\": {\"LowVoltage\": 0, "
+          "\"HighVoltage\": 0, \"LowTemperature\": 0, \"HighTemperature\": 1, ",
+          0),
+      0U)
       << json;
-  EXPECT_NE(json.find("{\"name\": \"A\", \"source\": \"CAN can0\", \"online\": 1, \"soc_pct\": 95, \"voltage_v\": 49.83, "
-                      "\"current_a\": -34.3, \"temperature_c\": 26.7, \"installed_capacity_ah\": 100, "
-                      "\"charge_current_limit_a\": 59.2, \"discharge_current_limit_a\": 148, \"charge_voltage_limit_v\": 53.2, "
-                      "\"blocking_charge\": 0, \"blocking_discharge\": 0, \"min_cell_voltage_v\": 3.201, "
-                      "\"min_cell_voltage_id\": \"C7\", \"max_cell_voltage_v\": 3.313, \"max_cell_voltage_id\": \"C2\", "
-                      "\"min_cell_temperature_c\": null, \"min_cell_temperature_id\": null, \"max_cell_temperature_c\": null, "
-                      "\"max_cell_temperature_id\": null, \"alarms\": {\"LowVoltage\": 0, \"HighVoltage\": 0, "
-                      "\"LowTemperature\": 0, \"HighTemperature\": 1, \"HighChargeCurrent\": 0, \"HighDischargeCurrent\": 0, "
-                      "\"InternalFailure\": 0, \"CellImbalance\": 0}}"),
+  EXPECT_NE(
+      json.find(
+          "{\"name\": \"A\", \"source\": \"CAN can0\", \"online\": 1, \"soc_pct\": 95, \"voltage_v\": 49.83, "
+          "\"current_a\": -34.3, \"temperature_c\": 26.7, \"installed_capacity_ah\": 100, "
+          "\"charge_current_limit_a\": 59.2, \"discharge_current_limit_a\": 148, \"charge_voltage_limit_v\": 53.2, "
+          "\"blocking_charge\": 0, \"blocking_discharge\": 0, \"min_cell_voltage_v\": 3.201, "
+          "\"min_cell_voltage_id\": \"C7\", \"max_cell_voltage_v\": 3.313, \"max_cell_voltage_id\": \"C2\", "
+          "\"min_cell_temperature_c\": null, \"min_cell_temperature_id\": null, \"max_cell_temperature_c\": null, "
+          "\"max_cell_temperature_id\": null, \"alarms\": {\"LowVoltage\": 0, \"HighVoltage\": 0, "
+          "\"LowTemperature\": 0, \"HighTemperature\": 1, \"HighChargeCurrent\": 0, \"HighDischargeCurrent\": 0, "
+          "\"InternalFailure\": 0, \"CellImbalance\": 0}}"),
+      std::string::npos)
+      << json;
+  EXPECT_NE(json.find("{\"name\": \"C\", \"source\": \"CAN can1\", \"online\": 0, \"soc_pct\": null, "),
             std::string::npos)
       << json;
-  EXPECT_NE(json.find("{\"name\": \"C\", \"source\": \"CAN can1\", \"online\": 0, \"soc_pct\": null, "), std::string::npos) << json;
   EXPECT_EQ(json.substr(json.size() - 3), "}]}");
   EXPECT_EQ(json.find('\n'), std::string::npos);
 }
 
 TEST(StatusOptions, ParsesEveryOptionAndNamesTheBadOne) {
-  const StatusOptions o = parse_status_args({"--watch", "--json", "--dbus", "unix:path=/x", "--service", "com.x", "--interval", "0.5"});
+  const StatusOptions o =
+      parse_status_args({"--watch", "--json", "--dbus", "unix:path=/x", "--service", "com.x", "--interval", "0.5"});
   EXPECT_EQ(o.error, "");
   EXPECT_TRUE(o.watch);
   EXPECT_TRUE(o.json);
@@ -114,7 +127,8 @@ TEST(StatusOptions, ParsesEveryOptionAndNamesTheBadOne) {
   EXPECT_EQ(o.interval_s, 0.5);
   EXPECT_EQ(parse_status_args({}).bus, "system");
   EXPECT_EQ(parse_status_args({"--dbus"}).error, "status --dbus needs a value");
-  EXPECT_EQ(parse_status_args({"--interval", "0"}).error, "status --interval: \"0\" is not a number of seconds from 0.1 to 3600");
+  EXPECT_EQ(parse_status_args({"--interval", "0"}).error,
+            "status --interval: \"0\" is not a number of seconds from 0.1 to 3600");
   EXPECT_EQ(parse_status_args({"--verbose"}).error, "status: unknown argument \"--verbose\" (see --help)");
 }
 
@@ -125,7 +139,8 @@ TEST(StatusOptions, ABadBusNameIsAUsageError) {
   std::rewind(err);
   char buf[512] = {};
   const std::size_t n = std::fread(buf, 1, sizeof buf - 1, err);
-  EXPECT_NE(std::string(buf, n).find("bms-aggregator status --dbus: dbus: expected \"system\""), std::string::npos) << buf;
+  EXPECT_NE(std::string(buf, n).find("bms-aggregator status --dbus: dbus: expected \"system\""), std::string::npos)
+      << buf;
   std::fclose(out);
   std::fclose(err);
 }

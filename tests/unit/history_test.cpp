@@ -26,9 +26,9 @@ Snapshot bank(double t_s, double soc, double current_a, double voltage_v = 50.0)
 
 TEST(History, IntegratesAhAndEnergyFromTheHeldCurrentOfEachUpdate) {
   HistoryAccumulator h;
-  h.update(bank(0, 80, -100));     // held for 36 s: 1 Ah, 50 Wh out
-  h.update(bank(36, 80, -200));    // held for 18 s: 1 Ah, 50 Wh out
-  h.update(bank(54, 80, 200));     // held for 18 s: 1 Ah, 50 Wh in
+  h.update(bank(0, 80, -100));   // held for 36 s: 1 Ah, 50 Wh out
+  h.update(bank(36, 80, -200));  // held for 18 s: 1 Ah, 50 Wh out
+  h.update(bank(54, 80, 200));   // held for 18 s: 1 Ah, 50 Wh in
   h.update(bank(72, 80, 0));
   EXPECT_DOUBLE_EQ(h.counters().total_ah_drawn, -2.0);
   EXPECT_DOUBLE_EQ(h.counters().discharged_energy_kwh, 0.1);
@@ -54,16 +54,16 @@ TEST(History, IgnoresAnUpdateOlderThanTheLast) {
 TEST(History, DepthsCountFromInstalledCapacityAndADischargeEndsAtAFullCharge) {
   HistoryAccumulator h;
   h.update(bank(0, 100, 0));
-  h.update(bank(10, 60, -10));   // 80 Ah out of 200
+  h.update(bank(10, 60, -10));  // 80 Ah out of 200
   h.update(bank(20, 75, 10));
   EXPECT_DOUBLE_EQ(h.counters().last_discharge_ah, -80.0);
   EXPECT_FALSE(h.view(200).average_discharge_ah);  // no discharge has ended yet
-  h.update(bank(30, 100, 1));    // full: the discharge of -80 Ah is complete
+  h.update(bank(30, 100, 1));                      // full: the discharge of -80 Ah is complete
   EXPECT_EQ(h.counters().completed_discharges, 1U);
   EXPECT_DOUBLE_EQ(h.counters().last_discharge_ah, 0.0);
-  h.update(bank(40, 90, -5));    // -20 Ah
+  h.update(bank(40, 90, -5));  // -20 Ah
   h.update(bank(50, 100, 0));
-  h.update(bank(60, 100, 0));    // still full: not another discharge
+  h.update(bank(60, 100, 0));  // still full: not another discharge
   const BankHistory v = h.view(200);
   EXPECT_EQ(v.counters.completed_discharges, 2U);
   EXPECT_DOUBLE_EQ(v.counters.deepest_discharge_ah, -80.0);
@@ -78,7 +78,7 @@ TEST(History, CountsTimeSinceTheLastFullChargeOnlyAfterOne) {
   h.update(bank(200, 100, 0));
   EXPECT_EQ(h.counters().seconds_since_full_charge, 0.0);
   h.update(bank(300, 99, 0));
-  h.update(bank(1000, 98, 0));   // gaps count too: it is time, not charge
+  h.update(bank(1000, 98, 0));  // gaps count too: it is time, not charge
   EXPECT_EQ(h.counters().seconds_since_full_charge, 800.0);
 }
 
@@ -86,7 +86,7 @@ TEST(History, CountsAFullDischargeOnceUntilTheSocRecovers) {
   HistoryAccumulator h;
   h.update(bank(0, 0, -1));
   h.update(bank(1, 0, -1));
-  h.update(bank(2, 5, 1));   // not yet re-armed
+  h.update(bank(2, 5, 1));  // not yet re-armed
   h.update(bank(3, 0, -1));
   EXPECT_EQ(h.counters().full_discharges, 1U);
   h.update(bank(4, 10, 1));  // re-armed at 10 %
