@@ -188,6 +188,10 @@ void read_charge(TableReader& r, ChargeSettings& c) {
   r.get_number("battery_low_voltage", c.battery_low_voltage, 0, 1000);
   r.get_number("failsafe_discharge_current", c.failsafe_discharge_current, 0, 10000);
   r.get_number("charge_current_ramp_a_per_s", c.charge_current_ramp_a_per_s, 0, 10000);
+  r.get_number("share_threshold_a", c.share_threshold_a, 0, 10000);
+  if (const int b = r.get_choice("blocked_battery", {"stop_bank", "exclude"}); b >= 0) {
+    c.blocked_battery = static_cast<BlockedBattery>(b);
+  }
   if (c.reduced_charge_current > c.nominal_charge_current) {
     r.error_at(r.table().source(), "reduced_charge_current", "must not exceed nominal_charge_current");
   }
@@ -196,6 +200,60 @@ void read_charge(TableReader& r, ChargeSettings& c) {
   }
   if (c.failsafe_discharge_current > c.max_discharge_current) {
     r.error_at(r.table().source(), "failsafe_discharge_current", "must not exceed max_discharge_current");
+  }
+  r.finish();
+}
+
+/// [cells]: `chemistry` is required and gives every default; each key overrides one. The
+/// thresholds must be in order, or a taper would run backwards.
+void read_cells(TableReader& r, CellSettings& c) {
+  const int chemistry = r.get_choice("chemistry", {"lfp", "nmc", "lto"});
+  if (chemistry < 0) {
+    // Without a chemistry the other keys have no defaults to override: report only this.
+    if (!r.has("chemistry")) r.error_at(r.table().source(), "chemistry", "required in [cells] (\"lfp\", \"nmc\" or \"lto\")");
+    return;
+  }
+  c = chemistry_defaults(static_cast<Chemistry>(chemistry));
+  r.get_number("cell_taper_start_v", c.cell_taper_start_v, 0.5, 5);
+  r.get_number("cell_max_v", c.cell_max_v, 0.5, 5);
+  r.get_number("cell_discharge_taper_start_v", c.cell_discharge_taper_start_v, 0.5, 5);
+  r.get_number("cell_min_v", c.cell_min_v, 0.5, 5);
+  r.get_number("cell_voltage_hysteresis_v", c.cell_voltage_hysteresis_v, 0, 0.5);
+  r.get_number("cvl_rise_v_per_s", c.cvl_rise_v_per_s, 0.0001, 10);
+  r.get_number("charge_min_temperature_c", c.charge_min_temperature_c, -60, 100);
+  r.get_number("charge_full_temperature_c", c.charge_full_temperature_c, -60, 100);
+  r.get_number("charge_taper_temperature_c", c.charge_taper_temperature_c, -60, 100);
+  r.get_number("charge_max_temperature_c", c.charge_max_temperature_c, -60, 100);
+  r.get_number("discharge_min_temperature_c", c.discharge_min_temperature_c, -60, 100);
+  r.get_number("discharge_full_temperature_c", c.discharge_full_temperature_c, -60, 100);
+  r.get_number("discharge_taper_temperature_c", c.discharge_taper_temperature_c, -60, 100);
+  r.get_number("discharge_max_temperature_c", c.discharge_max_temperature_c, -60, 100);
+  r.get_number("temperature_hysteresis_c", c.temperature_hysteresis_c, 0, 20);
+  const auto order = [&](const char* key, bool ok, const char* rule) {
+    if (!ok) r.error_at(r.table().source(), key, rule);
+  };
+  order("cell_max_v", c.cell_min_v < c.cell_discharge_taper_start_v && c.cell_discharge_taper_start_v < c.cell_taper_start_v &&
+                          c.cell_taper_start_v < c.cell_max_v,
+        "must rise: cell_min_v < cell_discharge_taper_start_v < cell_taper_start_v < cell_max_v");
+  order("charge_max_temperature_c",
+        c.charge_min_temperature_c < c.charge_full_temperature_c && c.charge_full_temperature_c < c.charge_taper_temperature_c &&
+            c.charge_taper_temperature_c < c.charge_max_temperature_c,
+        "must rise: charge_min_temperature_c < charge_full_temperature_c < charge_taper_temperature_c < charge_max_temperature_c");
+  order("discharge_max_temperature_c",
+        c.discharge_min_temperature_c < c.discharge_full_temperature_c &&
+            c.discharge_full_temperature_c < c.discharge_taper_temperature_c &&
+            c.discharge_taper_temperature_c < c.discharge_max_temperature_c,
+        "must rise: discharge_min_temperature_c < discharge_full_temperature_c < discharge_taper_temperature_c < "
+        "discharge_max_temperature_c");
+  r.finish();
+}
+
+void read_alarms(TableReader& r, AlarmSettings& a) {
+  r.get_number("low_soc_warning_pct", a.low_soc_warning_pct, 0, 100);
+  r.get_number("low_soc_alarm_pct", a.low_soc_alarm_pct, 0, 100);
+  r.get_number("low_soh_warning_pct", a.low_soh_warning_pct, 0, 100);
+  if (a.low_soc_alarm_pct > 0 && a.low_soc_alarm_pct > a.low_soc_warning_pct) {
+    r.error_at(r.table().source(), "low_soc_alarm_pct", "must not exceed low_soc_warning_pct (the alarm is the worse level)");
   }
   r.finish();
 }
@@ -371,6 +429,8 @@ ConfigResult load_config_text(std::string_view text, const std::string& origin) 
   section("service", [&](TableReader& r) { read_service(r, s.service); });
   section("charge", [&](TableReader& r) { read_charge(r, s.charge); });
   section("imbalance", [&](TableReader& r) { read_imbalance(r, s.imbalance); });
+  section("cells", [&](TableReader& r) { read_cells(r, s.cells); });
+  section("alarms", [&](TableReader& r) { read_alarms(r, s.alarms); });
   section("output", [&](TableReader& r) { read_output(r, s.output); });
   section("log", [&](TableReader& r) { read_log(r, s.log); });
 
@@ -466,7 +526,7 @@ ConfigResult load_config_text(std::string_view text, const std::string& origin) 
     }
   }
 
-  static const std::set<std::string> kSections{"service", "charge", "imbalance", "output", "log", "battery"};
+  static const std::set<std::string> kSections{"service", "charge", "imbalance", "cells", "alarms", "output", "log", "battery"};
   for (const auto& [k, node] : root) {
     if (kSections.count(std::string(k.str())) == 0) {
       errors.push_back(origin + ":" + std::to_string(node.source().begin.line) + ": " + std::string(k.str()) + ": unknown key");
@@ -513,7 +573,9 @@ std::string render_config(const Settings& s) {
                                     {"max_discharge_current", s.charge.max_discharge_current},
                                     {"battery_low_voltage", s.charge.battery_low_voltage},
                                     {"failsafe_discharge_current", s.charge.failsafe_discharge_current},
-                                    {"charge_current_ramp_a_per_s", s.charge.charge_current_ramp_a_per_s}});
+                                    {"charge_current_ramp_a_per_s", s.charge.charge_current_ramp_a_per_s},
+                                    {"share_threshold_a", s.charge.share_threshold_a},
+                                    {"blocked_battery", to_string(s.charge.blocked_battery)}});
   toml::table imbalance{{"minor_threshold", s.imbalance.minor_threshold},
                                        {"minor_factor", s.imbalance.minor_factor},
                                        {"warning_threshold", s.imbalance.warning_threshold},
@@ -522,6 +584,28 @@ std::string render_config(const Settings& s) {
                        {"hysteresis", s.imbalance.hysteresis}};
   if (!s.imbalance.preset.empty()) imbalance.insert("preset", s.imbalance.preset);
   root.insert("imbalance", std::move(imbalance));
+  if (s.cells.enabled) {
+    const CellSettings& c = s.cells;
+    root.insert("cells", toml::table{{"chemistry", to_string(c.chemistry)},
+                                     {"cell_taper_start_v", c.cell_taper_start_v},
+                                     {"cell_max_v", c.cell_max_v},
+                                     {"cell_discharge_taper_start_v", c.cell_discharge_taper_start_v},
+                                     {"cell_min_v", c.cell_min_v},
+                                     {"cell_voltage_hysteresis_v", c.cell_voltage_hysteresis_v},
+                                     {"cvl_rise_v_per_s", c.cvl_rise_v_per_s},
+                                     {"charge_min_temperature_c", c.charge_min_temperature_c},
+                                     {"charge_full_temperature_c", c.charge_full_temperature_c},
+                                     {"charge_taper_temperature_c", c.charge_taper_temperature_c},
+                                     {"charge_max_temperature_c", c.charge_max_temperature_c},
+                                     {"discharge_min_temperature_c", c.discharge_min_temperature_c},
+                                     {"discharge_full_temperature_c", c.discharge_full_temperature_c},
+                                     {"discharge_taper_temperature_c", c.discharge_taper_temperature_c},
+                                     {"discharge_max_temperature_c", c.discharge_max_temperature_c},
+                                     {"temperature_hysteresis_c", c.temperature_hysteresis_c}});
+  }
+  root.insert("alarms", toml::table{{"low_soc_warning_pct", s.alarms.low_soc_warning_pct},
+                                    {"low_soc_alarm_pct", s.alarms.low_soc_alarm_pct},
+                                    {"low_soh_warning_pct", s.alarms.low_soh_warning_pct}});
   toml::array batteries;
   for (const auto& b : s.batteries) {
     toml::table t{{"name", b.name},

@@ -26,10 +26,11 @@ std::string shell_quoted(const std::string& s) {
 std::string replay_plot_script(const std::string& csv, const std::string& png, const std::vector<std::string>& names,
                                const ImbalanceSettings& im, bool cell_voltages) {
   const std::size_t n = names.size();
-  // Columns: 1 time, then (soc, online) per battery, then the bank's values (9), then
-  // (charge limit, discharge limit, min cell V, max cell V) per battery.
+  // Columns: 1 time, then (soc, online) per battery, then the bank's values (15: soc to
+  // reason, cell extremes, coldest temperature, what limited each limit), then (charge limit,
+  // discharge limit, min cell V, max cell V) per battery.
   const std::size_t soc = 2 + 2 * n, diff = soc + 1, ccl = soc + 3, dcl = soc + 4;
-  const auto pack_column = [&](std::size_t battery, std::size_t field) { return soc + 9 + 4 * battery + field; };
+  const auto pack_column = [&](std::size_t battery, std::size_t field) { return soc + 15 + 4 * battery + field; };
   std::string s;
   s += "set datafile separator ','\n";
   s += "set terminal pngcairo size 1400,900 font ',10'\n";

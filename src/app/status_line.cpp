@@ -22,6 +22,13 @@ std::string format_status_line(const Snapshot& s) {
     line += fmt::format(" {}:{}", b.name, b.online ? (b.soc_pct ? fmt::format("{:.0f}%", *b.soc_pct) : "?") : "OFF");
     if (b.online && b.blocks_charge) line += "!c";
   }
+  // Name the rule when a taper or the measured share set a current limit (the plain rules
+  // need no note): an installer sees at once why the bank charges slowly.
+  const auto noted = [](LimitReason r) {
+    return r == LimitReason::CellVoltage || r == LimitReason::Temperature || r == LimitReason::CurrentShare;
+  };
+  if (noted(s.charge_limited_by)) line += fmt::format("  CCL<-{}", to_string(s.charge_limited_by));
+  if (noted(s.discharge_limited_by)) line += fmt::format("  DCL<-{}", to_string(s.discharge_limited_by));
   const std::uint8_t worst = s.alarms.worst();
   if (s.failsafe) line += "  FAILSAFE";
   if (worst > 0) line += worst == 2 ? "  ALARM" : "  warning";

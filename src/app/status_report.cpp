@@ -11,9 +11,12 @@ namespace {
 using dbus::BusValue;
 
 /// The alarm paths shown, bank and per pack (suffixes under /Alarms/).
-const char* const kAlarmNames[] = {"LowVoltage",      "HighVoltage",       "LowTemperature",
-                                   "HighTemperature", "HighChargeCurrent", "HighDischargeCurrent",
-                                   "InternalFailure", "CellImbalance",     "BmsCable"};
+const char* const kAlarmNames[] = {"LowVoltage",           "HighVoltage",           "LowTemperature",
+                                   "HighTemperature",      "HighChargeCurrent",     "HighDischargeCurrent",
+                                   "InternalFailure",      "CellImbalance",         "BmsCable",
+                                   "LowSoc",               "LowCellVoltage",        "HighCellVoltage",
+                                   "LowChargeTemperature", "HighChargeTemperature", "HighInternalTemperature",
+                                   "StateOfHealth"};
 
 class Reader {
  public:
@@ -23,6 +26,8 @@ class Reader {
     const auto it = items_.find(path);
     return it == items_.end() ? invalid : it->second;
   }
+  /// True when the service has this path at all (packs carry fewer alarms than the bank).
+  [[nodiscard]] bool has(const std::string& path) const { return items_.count(path) != 0; }
   [[nodiscard]] std::optional<double> number(const std::string& path) const {
     const BusValue& v = at(path);
     if (const auto* d = std::get_if<double>(&v)) return *d;
@@ -134,7 +139,7 @@ std::string json_alarms(const Reader& r, const std::string& prefix) {
   std::string out = "{";
   for (const char* name : kAlarmNames) {
     const std::string path = prefix + "Alarms/" + name;
-    if (prefix != "/" && std::string(name) == "BmsCable") continue;  // a pack's Online says it
+    if (!r.has(path)) continue;  // a pack has no BmsCable (its Online says it), nor the bank-only ones
     if (out.size() > 1) out += ", ";
     out += json_quote(name) + ": " + json_value(r.at(path));
   }

@@ -4,8 +4,12 @@
 #include <cmath>
 #include <limits>
 
+#include "core/cell_taper.hpp"
+#include "core/current_share.hpp"
 #include "core/imbalance_policy.hpp"
 #include "core/pack_source.hpp"
+#include "core/taper_math.hpp"
+#include "core/temperature_taper.hpp"
 #include "protocols/canopen/emcy.hpp"
 #include "protocols/canopen/nmt.hpp"
 
@@ -95,6 +99,8 @@ Aggregator::Aggregator(const Settings& settings)
     : battery_settings_(settings.batteries),
       charge_(settings.charge),
       imbalance_(settings.imbalance),
+      cells_(settings.cells),
+      alarm_settings_(settings.alarms),
       keepalive_timeout_us_(static_cast<std::int64_t>(settings.output.keepalive_timeout_ms) * 1000) {
   for (const BatterySettings& b : settings.batteries) {
     batteries_.emplace_back(static_cast<std::int64_t>(b.stale_after_ms) * 1000);
@@ -143,6 +149,19 @@ double Aggregator::ramp_charge_current(double target_a, std::int64_t now_us) noe
   return out;
 }
 
+/// What the per-battery loop gathers for the bank limits: the batteries that count in N
+/// (all online ones, less those excluded under blocked_battery = "exclude"), their smallest
+/// limits, and each one's limit and measured current for the current share.
+struct Aggregator::BankInputs {
+  int charge_count = 0;
+  int discharge_count = 0;
+  std::optional<double> min_ccl, min_dcl, min_cvl;
+  bool any_blocks_charge = false;
+  bool any_blocks_discharge = false;
+  std::vector<PackShare> charge_shares;
+  std::vector<PackShare> discharge_shares;
+};
+
 namespace {
 /// A battery's stack size as it reports it: the Pylontech module number (0x359 byte 4, or
 /// an object map's module_count), else Victron's modules online (0x372); 1 when it reports
@@ -162,6 +181,32 @@ void take_extreme(std::optional<CellExtreme>& acc, double v, const std::string& 
                   bool want_max) {
   if (acc && (want_max ? v <= acc->value : v >= acc->value)) return;
   acc = CellExtreme{v, battery, cell.empty() ? battery : battery + ":" + std::string(cell)};
+}
+
+/// One term of a bank limit's min(): a candidate value and the rule it comes from. A later
+/// term takes over only when strictly smaller, so ties name the earlier (plainer) rule.
+struct Limit {
+  double value;
+  LimitReason reason;
+  void take(double v, LimitReason r) noexcept {
+    if (v < value) {
+      value = v;
+      reason = r;
+    }
+  }
+};
+
+/// The bank's coldest and warmest temperature over online batteries: a battery's own
+/// temperature (0x356) counts with its cell temperatures.
+std::optional<double> bank_coldest_c(const Snapshot& s) {
+  std::optional<double> t = s.min_temperature_c;
+  if (s.min_cell_temperature) take_min(t, s.min_cell_temperature->value);
+  return t;
+}
+std::optional<double> bank_warmest_c(const Snapshot& s) {
+  std::optional<double> t = s.temperature_c;
+  if (s.max_cell_temperature) take_max(t, s.max_cell_temperature->value);
+  return t;
 }
 }  // namespace
 
@@ -193,7 +238,11 @@ Alarms Aggregator::battery_alarms(const Fresh& f, std::optional<double> active_e
     const auto code = static_cast<std::uint32_t>(*active_emcy);
     std::uint8_t& target = (code & 0xF000U) == 0x4000U ? a.high_temperature : a.internal_failure;
     target = 2;
+    // 0x42xx is the device's own temperature (CiA 301): the BMS is too hot inside.
+    if ((code & 0xFF00U) == 0x4200U) a.high_internal_temperature = 2;
   }
+  a.low_charge_temperature = f.level(SignalId::ProtectionLowChargeTemperature, SignalId::AlarmLowChargeTemperature);
+  a.high_charge_temperature = f.level(SignalId::ProtectionHighChargeTemperature, SignalId::AlarmHighChargeTemperature);
   return a;
 }
 
@@ -226,12 +275,12 @@ Snapshot Aggregator::evaluate(std::int64_t now_us) {
   double weighted_soc = 0, soc_weight = 0, equal_soc_sum = 0;
   int soc_count = 0;
   bool all_capacities_known = true;
-  std::optional<double> soc_min, soc_max, min_ccl, min_dcl, min_cvl, voltage_sum_opt;
+  std::optional<double> soc_min, soc_max;
+  BankInputs bank;
   double voltage_sum = 0;
   int voltage_count = 0;
   double remaining_ah = 0;
   bool remaining_known = true;
-  bool any_blocks_charge = false, any_blocks_discharge = false;
 
   for (std::size_t i = 0; i < batteries_.size(); ++i) {
     const BatterySettings& cfg = battery_settings_[i];
@@ -285,11 +334,26 @@ Snapshot Aggregator::evaluate(std::int64_t now_us) {
     s.force_charge_requested.full_charge |= f.flag(SignalId::FullChargeRequest);
     if (view.blocks_charge) ++s.blocking_charge;
     if (view.blocks_discharge) ++s.blocking_discharge;
-    any_blocks_charge |= view.blocks_charge;
-    any_blocks_discharge |= view.blocks_discharge;
-    if (view.charge_current_limit_a) take_min(min_ccl, *view.charge_current_limit_a);
-    if (view.discharge_current_limit_a) take_min(min_dcl, *view.discharge_current_limit_a);
-    if (auto cvl = f.get(SignalId::ChargeVoltageLimitV)) take_min(min_cvl, *cvl);
+    // blocked_battery = "exclude": a blocking battery leaves N and min(limit) instead of
+    // stopping the bank (its own BMS is trusted to have opened its path; docs/POLICY.md).
+    const bool exclude = charge_.blocked_battery == BlockedBattery::Exclude;
+    view.excluded_from_charge = exclude && view.blocks_charge;
+    view.excluded_from_discharge = exclude && view.blocks_discharge;
+    if (!view.excluded_from_charge) {
+      ++bank.charge_count;
+      bank.any_blocks_charge |= view.blocks_charge;
+      if (view.charge_current_limit_a) take_min(bank.min_ccl, *view.charge_current_limit_a);
+      bank.charge_shares.push_back({view.charge_current_limit_a, view.current_a});
+    }
+    if (!view.excluded_from_discharge) {
+      ++bank.discharge_count;
+      bank.any_blocks_discharge |= view.blocks_discharge;
+      if (view.discharge_current_limit_a) take_min(bank.min_dcl, *view.discharge_current_limit_a);
+      bank.discharge_shares.push_back(
+          {view.discharge_current_limit_a, view.current_a ? std::optional<double>(-*view.current_a) : std::nullopt});
+    }
+    // Every online battery's CVL counts, excluded or not: parallel packs share one voltage.
+    if (auto cvl = f.get(SignalId::ChargeVoltageLimitV)) take_min(bank.min_cvl, *cvl);
 
     if (view.soc_pct) {
       const double soc = *view.soc_pct;
@@ -344,30 +408,126 @@ Snapshot Aggregator::evaluate(std::int64_t now_us) {
   if (voltage_count > 0) s.voltage_v = voltage_sum / voltage_count;
   s.tier = tier_;
 
-  const auto n = static_cast<double>(s.batteries_online);
-  s.charge_voltage_limit_v = min_cvl ? std::min(charge_.max_charge_voltage, *min_cvl) : charge_.max_charge_voltage;
   s.failsafe = s.batteries_online == 0;
-  if (s.failsafe) {
-    s.charge_current_limit_a = 0.0;
-    s.discharge_current_limit_a = charge_.failsafe_discharge_current;
-  } else {
-    // Batteries that have no limit of their own leave only the configured caps.
-    const double inf = std::numeric_limits<double>::infinity();
-    s.charge_current_limit_a =
-        any_blocks_charge ? 0.0 : std::min(tier_charge_current_a(tier_, charge_, imbalance_), min_ccl ? n * *min_ccl : inf);
-    s.discharge_current_limit_a =
-        any_blocks_discharge ? 0.0 : std::min(charge_.max_discharge_current, min_dcl ? n * *min_dcl : inf);
-  }
-  s.charge_current_limit_a = ramp_charge_current(s.charge_current_limit_a, now_us);
-  s.charge_allowed = s.charge_current_limit_a > 0.0;
+  s.charge_safety_temperature_c = bank_coldest_c(s);
+  set_bank_limits(s, bank, now_us);
   s.inverter_present = last_keepalive_us_ != kNever && now_us - last_keepalive_us_ <= keepalive_timeout_us_;
-  s.discharge_allowed = s.discharge_current_limit_a > 0.0;
   // One battery asking for a charge never overrides another that forbids charging.
   if (!s.charge_allowed) s.force_charge_requested = {};
 
   s.alarms.cell_imbalance = std::max(s.alarms.cell_imbalance, tier_alarm_level(tier_));
   if (s.batteries_offline > 0) s.alarms.bms_cable = s.batteries_online == 0 ? 2 : 1;
+  set_own_alarms(s);
   return s;
+}
+
+
+void Aggregator::update_taper_inputs(const Snapshot& s) noexcept {
+  const std::optional<double> coldest = bank_coldest_c(s), warmest = bank_warmest_c(s);
+  const double hv = cells_.cell_voltage_hysteresis_v;
+  const double ht = cells_.temperature_hysteresis_c;
+  const auto hold = [](std::optional<double>& held, const std::optional<double>& fresh, double h, bool rise) {
+    if (!fresh) return;  // unknown: keep what was held
+    held = !held ? *fresh : (rise ? hold_rise(*held, *fresh, h) : hold_fall(*held, *fresh, h));
+  };
+  if (s.max_cell_voltage) hold(held_highest_cell_v_, s.max_cell_voltage->value, hv, true);
+  if (s.min_cell_voltage) hold(held_lowest_cell_v_, s.min_cell_voltage->value, hv, false);
+  hold(held_coldest_c_, coldest, ht, false);
+  hold(held_warmest_c_, warmest, ht, true);
+}
+
+void Aggregator::set_bank_limits(Snapshot& s, const BankInputs& in, std::int64_t now_us) {
+  // Charge voltage: min(max_charge_voltage, min(CVL_i)), then the cell-voltage cap.
+  Limit cvl{charge_.max_charge_voltage, LimitReason::Configured};
+  if (in.min_cvl) cvl.take(*in.min_cvl, LimitReason::BatteryLimits);
+  double taper_charge = 1.0, taper_discharge = 1.0, temp_charge = 1.0, temp_discharge = 1.0;
+  if (cells_.enabled) {
+    update_taper_inputs(s);
+    if (held_highest_cell_v_) taper_charge = cell_charge_factor(*held_highest_cell_v_, cells_);
+    if (held_lowest_cell_v_) taper_discharge = cell_discharge_factor(*held_lowest_cell_v_, cells_);
+    if (held_coldest_c_ && held_warmest_c_) {
+      temp_charge = temperature_charge_factor(*held_coldest_c_, *held_warmest_c_, cells_);
+      temp_discharge = temperature_discharge_factor(*held_coldest_c_, *held_warmest_c_, cells_);
+    }
+    const double dt_s =
+        cell_voltage_cap_at_us_ == kNever ? 0.0 : static_cast<double>(now_us - cell_voltage_cap_at_us_) / 1e6;
+    const std::optional<double> highest = s.max_cell_voltage ? std::optional<double>(s.max_cell_voltage->value) : std::nullopt;
+    cell_voltage_cap_v_ = next_cell_voltage_cap(cell_voltage_cap_v_, highest, s.voltage_v, cvl.value, dt_s, cells_);
+    cell_voltage_cap_at_us_ = now_us;
+    if (cell_voltage_cap_v_) cvl.take(*cell_voltage_cap_v_, LimitReason::CellVoltage);
+  }
+  s.charge_voltage_limit_v = cvl.value;
+  s.charge_voltage_limited_by = cvl.reason;
+
+  Limit ccl{0.0, LimitReason::Failsafe};
+  Limit dcl{charge_.failsafe_discharge_current, LimitReason::Failsafe};
+  if (s.failsafe) {
+    charge_share_factor_.reset();
+    discharge_share_factor_.reset();
+  } else {
+    const double bank_current = s.current_a.value_or(0.0);
+    if (in.any_blocks_charge || in.charge_count == 0) {
+      ccl = {0.0, LimitReason::Blocked};
+      charge_share_factor_.reset();
+    } else {
+      // Batteries that have no limit of their own leave only the configured caps.
+      ccl = {tier_charge_current_a(tier_, charge_, imbalance_), LimitReason::Configured};
+      if (in.min_ccl) ccl.take(in.charge_count * *in.min_ccl, LimitReason::BatteryLimits);
+      const double base = ccl.value;
+      ccl.take(base * taper_charge, LimitReason::CellVoltage);
+      ccl.take(base * temp_charge, LimitReason::Temperature);
+      const double n_min = in.min_ccl ? in.charge_count * *in.min_ccl : 0.0;
+      charge_share_factor_ = next_share_factor(
+          charge_share_factor_, share_limited_current_a(in.charge_shares, bank_current, charge_.share_threshold_a), n_min);
+      if (charge_share_factor_) ccl.take(*charge_share_factor_ * n_min, LimitReason::CurrentShare);
+    }
+    if (in.any_blocks_discharge || in.discharge_count == 0) {
+      dcl = {0.0, LimitReason::Blocked};
+      discharge_share_factor_.reset();
+    } else {
+      dcl = {charge_.max_discharge_current, LimitReason::Configured};
+      if (in.min_dcl) dcl.take(in.discharge_count * *in.min_dcl, LimitReason::BatteryLimits);
+      const double base = dcl.value;
+      dcl.take(base * taper_discharge, LimitReason::CellVoltage);
+      dcl.take(base * temp_discharge, LimitReason::Temperature);
+      const double n_min = in.min_dcl ? in.discharge_count * *in.min_dcl : 0.0;
+      discharge_share_factor_ = next_share_factor(
+          discharge_share_factor_, share_limited_current_a(in.discharge_shares, -bank_current, charge_.share_threshold_a),
+          n_min);
+      if (discharge_share_factor_) dcl.take(*discharge_share_factor_ * n_min, LimitReason::CurrentShare);
+    }
+  }
+  s.charge_current_limit_a = ramp_charge_current(ccl.value, now_us);
+  s.charge_limited_by = s.charge_current_limit_a < ccl.value ? LimitReason::Ramp : ccl.reason;
+  s.discharge_current_limit_a = dcl.value;
+  s.discharge_limited_by = dcl.reason;
+  s.charge_allowed = s.charge_current_limit_a > 0.0;
+  s.discharge_allowed = s.discharge_current_limit_a > 0.0;
+}
+
+void Aggregator::set_own_alarms(Snapshot& s) const noexcept {
+  Alarms& a = s.alarms;
+  const AlarmSettings& t = alarm_settings_;
+  if (s.soc_pct) {
+    if (t.low_soc_alarm_pct > 0 && *s.soc_pct <= t.low_soc_alarm_pct) a.low_soc = 2;
+    else if (t.low_soc_warning_pct > 0 && *s.soc_pct <= t.low_soc_warning_pct) a.low_soc = 1;
+  }
+  if (s.soh_pct && t.low_soh_warning_pct > 0 && *s.soh_pct < t.low_soh_warning_pct) a.state_of_health = 1;
+  if (!cells_.enabled) return;
+  // The tapers stop charging (discharging) at these limits: a warning says the rule acts; a
+  // cell further out than the hysteresis is an alarm (something else is driving it).
+  const double h = cells_.cell_voltage_hysteresis_v;
+  if (s.max_cell_voltage) {
+    const double v = s.max_cell_voltage->value;
+    a.high_cell_voltage = v >= cells_.cell_max_v + h ? 2 : (v >= cells_.cell_max_v ? 1 : 0);
+  }
+  if (s.min_cell_voltage) {
+    const double v = s.min_cell_voltage->value;
+    a.low_cell_voltage = v <= cells_.cell_min_v - h ? 2 : (v <= cells_.cell_min_v ? 1 : 0);
+  }
+  const std::optional<double> coldest = bank_coldest_c(s), warmest = bank_warmest_c(s);
+  if (coldest && *coldest <= cells_.charge_min_temperature_c) a.low_charge_temperature = std::max<std::uint8_t>(a.low_charge_temperature, 1);
+  if (warmest && *warmest >= cells_.charge_max_temperature_c) a.high_charge_temperature = std::max<std::uint8_t>(a.high_charge_temperature, 1);
 }
 
 }  // namespace bms

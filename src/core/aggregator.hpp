@@ -10,9 +10,13 @@
 ///    (a CANopen map without them) uses its configured max_charge_current /
 ///    max_discharge_current instead, or only the bank's caps when those are 0;
 ///  - nothing online: fail-safe (no charging; discharge at failsafe_discharge_current);
-///  - increases of the charge current limit may be ramped; decreases are immediate.
+///  - increases of the charge current limit may be ramped; decreases are immediate;
+///  - the cell-voltage and temperature tapers and the measured current share are further
+///    terms of the same min() (cell_taper, temperature_taper, current_share); the snapshot
+///    names the term that set each limit.
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "core/battery_state.hpp"
@@ -38,6 +42,12 @@ class Aggregator {
     charge_ = charge;
     imbalance_ = imbalance;
   }
+  /// Replaces the [cells] and [alarms] policy (a configuration reload). Held taper values
+  /// and the voltage cap are kept: a reload never eases what a measurement tightened.
+  void set_cell_policy(const CellSettings& cells, const AlarmSettings& alarms) {
+    cells_ = cells;
+    alarm_settings_ = alarms;
+  }
 
   /// True once battery `i` has sent its SOC and the limits its protocol carries.
   [[nodiscard]] bool has_reported(std::size_t i) const noexcept;
@@ -57,6 +67,23 @@ class Aggregator {
   std::vector<bool> sends_charge_limit_;     // per battery: its protocol carries a CCL
   std::vector<bool> sends_discharge_limit_;  // per battery: its protocol carries a DCL
   [[nodiscard]] double ramp_charge_current(double target_a, std::int64_t now_us) noexcept;
+  struct BankInputs;  // what the per-battery loop gathered for the bank limits
+  void set_bank_limits(Snapshot& s, const BankInputs& in, std::int64_t now_us);
+  void update_taper_inputs(const Snapshot& s) noexcept;
+  void set_own_alarms(Snapshot& s) const noexcept;
+
+  CellSettings cells_;
+  AlarmSettings alarm_settings_;
+  // Taper state: the extremes the tapers read, held with hysteresis (taper_math.hpp) and
+  // kept while unknown (unknown never eases a limit); the cell-voltage CVL cap in force.
+  std::optional<double> held_highest_cell_v_;
+  std::optional<double> held_lowest_cell_v_;
+  std::optional<double> held_coldest_c_;
+  std::optional<double> held_warmest_c_;
+  std::optional<double> cell_voltage_cap_v_;
+  std::optional<double> charge_share_factor_;     // current share factors in force (next_share_factor)
+  std::optional<double> discharge_share_factor_;
+  std::int64_t cell_voltage_cap_at_us_ = kNever;
 
   ImbalanceTier tier_ = ImbalanceTier::Balanced;
   std::int64_t keepalive_timeout_us_;

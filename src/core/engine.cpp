@@ -31,7 +31,10 @@ constexpr bool is_decision_signal(SignalId id) noexcept {
 }
 }  // namespace
 
-Engine::Engine(const Settings& settings) : aggregator_(settings) {
+Engine::Engine(const Settings& settings)
+    : aggregator_(settings),
+      cells_decide_(settings.cells.enabled),
+      current_decides_(settings.charge.share_threshold_a > 0.0) {
   for (const auto& b : settings.batteries) {
     stale_after_us_.push_back(static_cast<std::int64_t>(b.stale_after_ms) * 1000);
     startup_grace_us_ = std::max(startup_grace_us_, stale_after_us_.back());
@@ -122,7 +125,7 @@ void Engine::on_reading(const Reading& r) {
     // Only what can change a decision marks the aggregate dirty: a new value, or a
     // battery coming (back) online.
     if (r.kind == ReadingKind::Signal) {
-      if (is_decision_signal(r.signal)) {
+      if (is_decision_signal(r.signal) || is_decision(r.signal)) {
         const auto old = b.value(r.signal);
         dirty_ |= !old || *old != r.value;
       }
@@ -137,8 +140,24 @@ void Engine::on_reading(const Reading& r) {
   }
 }
 
+bool Engine::is_decision(SignalId id) const noexcept {
+  switch (id) {
+    case SignalId::CurrentA: return current_decides_;
+    case SignalId::VoltageV:  // the cell-voltage CVL cap follows the bank voltage
+    case SignalId::TemperatureC:
+    case SignalId::MinCellVoltageV:
+    case SignalId::MaxCellVoltageV:
+    case SignalId::MinCellTemperatureC:
+    case SignalId::MaxCellTemperatureC: return cells_decide_;
+    default: return false;
+  }
+}
+
 void Engine::apply_policy(const Settings& settings) {
+  cells_decide_ = settings.cells.enabled;
+  current_decides_ = settings.charge.share_threshold_a > 0.0;
   aggregator_.set_policy(settings.charge, settings.imbalance);
+  aggregator_.set_cell_policy(settings.cells, settings.alarms);
   dirty_ = true;
 }
 

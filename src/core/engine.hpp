@@ -67,6 +67,10 @@ class Engine {
   bool started_ = false;
   bool outputs_open_ = false;  // latched: once open, outputs stay open
   bool dirty_ = true;
+  // With the tapers ([cells]) or the measured share on, measurements decide limits too.
+  bool cells_decide_ = false;
+  bool current_decides_ = false;
+  [[nodiscard]] bool is_decision(SignalId id) const noexcept;
   std::uint64_t evaluations_ = 0;
   std::uint64_t readings_ = 0;
 };

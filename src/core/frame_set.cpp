@@ -49,8 +49,7 @@ pylon::AlarmPairs alarm_pairs(const Snapshot& s) {
   using pylon::PairCategory;
   using pylon::PairState;
   pylon::AlarmPairs p;
-  for (auto c : {PairCategory::HighChargeTemperature, PairCategory::LowChargeTemperature, PairCategory::Contactor,
-                 PairCategory::ShortCircuit}) {
+  for (auto c : {PairCategory::Contactor, PairCategory::ShortCircuit}) {
     p.alarms[static_cast<std::size_t>(c)] = PairState::Unsupported;
     p.warnings[static_cast<std::size_t>(c)] = PairState::Unsupported;
   }
@@ -65,6 +64,8 @@ pylon::AlarmPairs alarm_pairs(const Snapshot& s) {
   level(PairCategory::LowTemperature, a.low_temperature);
   level(PairCategory::HighDischargeCurrent, a.high_discharge_current);
   level(PairCategory::HighChargeCurrent, a.high_charge_current);
+  level(PairCategory::HighChargeTemperature, a.high_charge_temperature);
+  level(PairCategory::LowChargeTemperature, a.low_charge_temperature);
   level(PairCategory::BmsInternal, std::max(a.internal_failure, a.bms_cable));
   level(PairCategory::CellImbalance, a.cell_imbalance);
   level(PairCategory::General, s.failsafe ? std::uint8_t{2} : a.worst());

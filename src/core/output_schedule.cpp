@@ -15,7 +15,10 @@ bool is_protective_change(const Snapshot& b, const Snapshot& n) noexcept {
   return y.low_voltage > x.low_voltage || y.high_voltage > x.high_voltage || y.low_temperature > x.low_temperature ||
          y.high_temperature > x.high_temperature || y.high_charge_current > x.high_charge_current ||
          y.high_discharge_current > x.high_discharge_current || y.internal_failure > x.internal_failure ||
-         y.cell_imbalance > x.cell_imbalance || y.bms_cable > x.bms_cable;
+         y.cell_imbalance > x.cell_imbalance || y.bms_cable > x.bms_cable || y.low_soc > x.low_soc ||
+         y.low_cell_voltage > x.low_cell_voltage || y.high_cell_voltage > x.high_cell_voltage ||
+         y.low_charge_temperature > x.low_charge_temperature || y.high_charge_temperature > x.high_charge_temperature ||
+         y.high_internal_temperature > x.high_internal_temperature || y.state_of_health > x.state_of_health;
 }
 
 std::optional<std::int64_t> OutputSchedule::next_due_us() const noexcept {

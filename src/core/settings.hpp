@@ -33,6 +33,12 @@ struct ServiceSettings {
   bool properties_changed = false;
 };
 
+/// What the bank does with a battery that blocks charging (discharging).
+enum class BlockedBattery : unsigned char {
+  StopBank,  ///< the whole bank stops charging (discharging): the safe default
+  Exclude,   ///< the battery is left out of N and of min(limit); the rest go on
+};
+
 struct ChargeSettings {
   double nominal_charge_current = 150.0;   ///< A, balanced bank
   double reduced_charge_current = 50.0;    ///< A, severe imbalance
@@ -44,6 +50,45 @@ struct ChargeSettings {
   /// Increases of the charge current limit are ramped at this rate (A/s); 0 = at once.
   /// Decreases always apply at once.
   double charge_current_ramp_a_per_s = 0.0;
+  /// Measured current share (docs/POLICY.md): while the bank current is above this many
+  /// amps, no battery's measured share of it may exceed its own limit. 0 = rule off.
+  double share_threshold_a = 10.0;
+  BlockedBattery blocked_battery = BlockedBattery::StopBank;
+};
+
+enum class Chemistry : unsigned char { Lfp, Nmc, Lto };
+
+/// [cells]: charge and discharge tapers from the bank's extreme cell voltages and
+/// temperatures. Off unless the configuration names a chemistry; each taper is also off
+/// while no battery reports the value it needs. Defaults per chemistry: chemistry_defaults().
+struct CellSettings {
+  bool enabled = false;
+  Chemistry chemistry = Chemistry::Lfp;
+  double cell_taper_start_v = 3.45;            ///< highest cell: CCL full up to here
+  double cell_max_v = 3.60;                    ///< highest cell: CCL 0 from here; the CVL cap aims here
+  double cell_discharge_taper_start_v = 3.00;  ///< lowest cell: DCL full down to here
+  double cell_min_v = 2.80;                    ///< lowest cell: DCL 0 from here
+  double cell_voltage_hysteresis_v = 0.03;     ///< a taper eases only when the cell has moved back this far
+  double cvl_rise_v_per_s = 0.01;              ///< the CVL cap rises at most this fast (it falls at once)
+  double charge_min_temperature_c = 0.0;       ///< coldest: no charging at or below
+  double charge_full_temperature_c = 5.0;      ///< coldest: full charge current from here
+  double charge_taper_temperature_c = 45.0;    ///< warmest: charge current tapers from here
+  double charge_max_temperature_c = 55.0;      ///< warmest: no charging at or above
+  double discharge_min_temperature_c = -20.0;
+  double discharge_full_temperature_c = -10.0;
+  double discharge_taper_temperature_c = 50.0;
+  double discharge_max_temperature_c = 60.0;
+  double temperature_hysteresis_c = 2.0;       ///< a temperature taper eases only this far back
+};
+
+/// The documented defaults of a chemistry (enabled = true).
+[[nodiscard]] CellSettings chemistry_defaults(Chemistry c) noexcept;
+
+/// [alarms]: the aggregate's own alarm thresholds (the BMSes' flags are passed on as well).
+struct AlarmSettings {
+  double low_soc_warning_pct = 10.0;  ///< /Alarms/LowSoc 1 at or below; 0 = off
+  double low_soc_alarm_pct = 5.0;     ///< /Alarms/LowSoc 2 at or below; 0 = off
+  double low_soh_warning_pct = 70.0;  ///< /Alarms/StateOfHealth 1 below; 0 = off
 };
 
 struct ImbalanceSettings {
@@ -106,6 +151,8 @@ struct Settings {
   ServiceSettings service;
   ChargeSettings charge;
   ImbalanceSettings imbalance;
+  CellSettings cells;
+  AlarmSettings alarms;
   std::vector<BatterySettings> batteries;
   OutputSettings output;
   LogSettings log;
@@ -113,5 +160,7 @@ struct Settings {
 
 [[nodiscard]] const char* to_string(BatteryProtocol p) noexcept;
 [[nodiscard]] const char* to_string(OutputProfile p) noexcept;
+[[nodiscard]] const char* to_string(Chemistry c) noexcept;
+[[nodiscard]] const char* to_string(BlockedBattery b) noexcept;
 
 }  // namespace bms

@@ -17,6 +17,20 @@ namespace bms {
 enum class ImbalanceTier : std::uint8_t { Balanced = 0, Minor = 1, Warning = 2, Alarm = 3 };
 [[nodiscard]] const char* to_string(ImbalanceTier t) noexcept;
 
+/// Which rule set a bank limit (the smallest term of the min(); docs/POLICY.md). Shown in
+/// the replay report and the status line so an installer sees why a limit is low.
+enum class LimitReason : std::uint8_t {
+  Failsafe,      ///< no battery online
+  Blocked,       ///< a battery forbids it (blocked_battery = "stop_bank"), or every battery does
+  Configured,    ///< the configured cap (nominal_charge_current / imbalance tier, max_discharge_current, max_charge_voltage)
+  BatteryLimits, ///< N x min(limit_i) (the BMSes' own limits; min(CVL_i) for the voltage)
+  CellVoltage,   ///< the cell-voltage taper or the cell-voltage CVL cap
+  Temperature,   ///< the temperature taper
+  CurrentShare,  ///< the measured current share
+  Ramp,          ///< the charge current ramp has not caught up yet
+};
+[[nodiscard]] const char* to_string(LimitReason r) noexcept;
+
 /// Victron alarm levels: 0 ok, 1 warning, 2 alarm.
 struct Alarms {
   std::uint8_t low_voltage = 0;
@@ -28,6 +42,13 @@ struct Alarms {
   std::uint8_t internal_failure = 0;
   std::uint8_t cell_imbalance = 0;  ///< the aggregate's own imbalance alarm, worst-of with the BMSes'
   std::uint8_t bms_cable = 0;       ///< batteries offline: 1 some, 2 all
+  std::uint8_t low_soc = 0;                    ///< [alarms] low_soc_* thresholds
+  std::uint8_t low_cell_voltage = 0;           ///< lowest cell at/below cell_min_v (1), further below (2)
+  std::uint8_t high_cell_voltage = 0;          ///< highest cell at/above cell_max_v (1), further above (2)
+  std::uint8_t low_charge_temperature = 0;     ///< too cold to charge (taper or BMS 0x35A)
+  std::uint8_t high_charge_temperature = 0;    ///< too warm to charge (taper or BMS 0x35A)
+  std::uint8_t high_internal_temperature = 0;  ///< BMS device temperature (CANopen EMCY 0x42xx)
+  std::uint8_t state_of_health = 0;            ///< lowest SOH below low_soh_warning_pct
   [[nodiscard]] std::uint8_t worst() const noexcept;
   /// Raises every level to at least `other`'s (the bank is the worst of its packs).
   void raise_to(const Alarms& other) noexcept;
@@ -62,6 +83,9 @@ struct BatteryView {
   std::optional<double> discharge_current_limit_a;
   bool blocks_charge = false;
   bool blocks_discharge = false;
+  /// blocked_battery = "exclude": this blocking battery is left out of the bank's limits.
+  bool excluded_from_charge = false;
+  bool excluded_from_discharge = false;
 
   // Per-pack detail for D-Bus (/Batteries/<i>/...), `status` and the replay report
   // (issue 13). Filled in Aggregator::evaluate's per-pack block.
@@ -95,6 +119,10 @@ struct Snapshot {
   std::optional<double> power_w;
   std::optional<double> temperature_c;      ///< max over batteries
   std::optional<double> min_temperature_c;  ///< min over batteries
+  /// The temperature that matters for charging safety, published as /Dc/0/Temperature:
+  /// the coldest battery or cell temperature (a charger's low-temperature cut-off must see
+  /// the coldest pack; the warmest is on /System/MaxCellTemperature and the alarms).
+  std::optional<double> charge_safety_temperature_c;
   std::optional<double> soc_diff_pct;
   double installed_capacity_ah = 0;
   std::optional<double> capacity_ah;  ///< remaining Ah, where capacities and SOC are known
@@ -106,6 +134,9 @@ struct Snapshot {
   double discharge_voltage_limit_v = 0;  ///< battery_low_voltage
   bool charge_allowed = false;
   bool discharge_allowed = false;
+  LimitReason charge_limited_by = LimitReason::Failsafe;
+  LimitReason discharge_limited_by = LimitReason::Failsafe;
+  LimitReason charge_voltage_limited_by = LimitReason::Configured;
   /// What the online batteries request, held back while charging is not allowed (a request
   /// never overrides a battery that forbids charging).
   ForceChargeRequest force_charge_requested;

@@ -23,11 +23,12 @@ std::optional<double> extreme_value(const std::optional<CellExtreme>& e) {
   return e ? std::optional<double>(e->value) : std::nullopt;
 }
 
-/// Installed minus remaining Ah: valid once capacities and SOC are known and every battery is
-/// online (an offline battery's charge is unknown, not consumed).
+/// Remaining minus installed Ah, so zero or negative as Victron's battery monitors and
+/// dbus-serialbattery publish it: valid once capacities and SOC are known and every battery
+/// is online (an offline battery's charge is unknown, not consumed).
 std::optional<double> consumed_ah(const Snapshot& s) {
   if (s.installed_capacity_ah <= 0 || !s.capacity_ah || s.batteries_offline > 0) return std::nullopt;
-  return s.installed_capacity_ah - *s.capacity_ah;
+  return *s.capacity_ah - s.installed_capacity_ah;
 }
 
 /// Seconds until empty at the present discharge current; unknown when not discharging
@@ -46,13 +47,16 @@ const NumberPath kNumberPaths[] = {
     {"/Dc/0/Voltage", "Battery voltage (mean of online batteries)", 2, "V", [](const Snapshot& s) { return s.voltage_v; }},
     {"/Dc/0/Current", "Battery current, + = charging (sum)", 1, "A", [](const Snapshot& s) { return s.current_a; }},
     {"/Dc/0/Power", "Battery power, + = charging", 0, "W", [](const Snapshot& s) { return s.power_w; }},
-    {"/Dc/0/Temperature", "Highest battery temperature", 1, kDegC, [](const Snapshot& s) { return s.temperature_c; }},
+    // Chargers take their low-temperature cut-off from this value (via systemcalc): it is the
+    // coldest battery or cell, so a cold pack is never hidden behind a warm one.
+    {"/Dc/0/Temperature", "Coldest battery or cell temperature (for chargers' low-temperature cut-off)", 1, kDegC,
+     [](const Snapshot& s) { return s.charge_safety_temperature_c; }},
     {"/Soc", "State of charge (capacity-weighted mean)", 1, "%", [](const Snapshot& s) { return s.soc_pct; }},
     {"/Soh", "State of health (lowest)", 1, "%", [](const Snapshot& s) { return s.soh_pct; }},
     {"/Capacity", "Remaining capacity", 1, "Ah", [](const Snapshot& s) { return s.capacity_ah; }},
     {"/InstalledCapacity", "Installed capacity of the configured batteries", 1, "Ah",
      [](const Snapshot& s) { return s.installed_capacity_ah > 0 ? std::optional<double>(s.installed_capacity_ah) : std::nullopt; }},
-    {"/ConsumedAmphours", "Installed minus remaining capacity (all batteries online)", 1, "Ah", consumed_ah},
+    {"/ConsumedAmphours", "Remaining minus installed capacity, <= 0 (all batteries online)", 1, "Ah", consumed_ah},
     {"/TimeToGo", "Seconds until empty at the present discharge current", 0, "s", time_to_go_s},
     {"/Info/MaxChargeVoltage", "Charge voltage limit (CVL)", 2, "V",
      [](const Snapshot& s) { return std::optional<double>(s.charge_voltage_limit_v); }},
@@ -90,6 +94,20 @@ const IntPath kIntPaths[] = {
     {"/Alarms/CellImbalance", "SOC imbalance between batteries, worst of the BMSes' own",
      [](const Snapshot& s) -> int { return s.alarms.cell_imbalance; }},
     {"/Alarms/BmsCable", "Batteries offline: 1 some, 2 all", [](const Snapshot& s) -> int { return s.alarms.bms_cable; }},
+    {"/Alarms/LowSoc", "SOC at or below [alarms] low_soc_warning_pct (1) / low_soc_alarm_pct (2)",
+     [](const Snapshot& s) -> int { return s.alarms.low_soc; }},
+    {"/Alarms/LowCellVoltage", "Lowest cell at or below cell_min_v (1), further below (2)",
+     [](const Snapshot& s) -> int { return s.alarms.low_cell_voltage; }},
+    {"/Alarms/HighCellVoltage", "Highest cell at or above cell_max_v (1), further above (2)",
+     [](const Snapshot& s) -> int { return s.alarms.high_cell_voltage; }},
+    {"/Alarms/LowChargeTemperature", "Too cold to charge: taper at zero (1), a BMS's flags (1/2)",
+     [](const Snapshot& s) -> int { return s.alarms.low_charge_temperature; }},
+    {"/Alarms/HighChargeTemperature", "Too warm to charge: taper at zero (1), a BMS's flags (1/2)",
+     [](const Snapshot& s) -> int { return s.alarms.high_charge_temperature; }},
+    {"/Alarms/HighInternalTemperature", "A BMS reports its own device temperature too high",
+     [](const Snapshot& s) -> int { return s.alarms.high_internal_temperature; }},
+    {"/Alarms/StateOfHealth", "Lowest SOH below [alarms] low_soh_warning_pct",
+     [](const Snapshot& s) -> int { return s.alarms.state_of_health; }},
     {"/System/NrOfModulesOnline", "Batteries sending fresh data", [](const Snapshot& s) -> int { return s.batteries_online; }},
     {"/System/NrOfModulesOffline", "Batteries silent beyond their stale timeout",
      [](const Snapshot& s) -> int { return s.batteries_offline; }},

@@ -60,9 +60,11 @@ TEST_F(BatteryItems, PublishesEveryPathOfTheContract) {
     if (path.rfind("/Batteries/", 0) != 0 && path.rfind("/History/", 0) != 0) paths.push_back(path);
   }
   const std::vector<std::string> expected{
-      "/Alarms/BmsCable", "/Alarms/CellImbalance", "/Alarms/HighChargeCurrent", "/Alarms/HighDischargeCurrent",
-      "/Alarms/HighTemperature", "/Alarms/HighVoltage", "/Alarms/InternalFailure", "/Alarms/LowTemperature",
-      "/Alarms/LowVoltage", "/Capacity", "/Connected", "/ConsumedAmphours", "/CustomName", "/Dc/0/Current", "/Dc/0/Power",
+      "/Alarms/BmsCable", "/Alarms/CellImbalance", "/Alarms/HighCellVoltage", "/Alarms/HighChargeCurrent",
+      "/Alarms/HighChargeTemperature", "/Alarms/HighDischargeCurrent", "/Alarms/HighInternalTemperature",
+      "/Alarms/HighTemperature", "/Alarms/HighVoltage", "/Alarms/InternalFailure", "/Alarms/LowCellVoltage",
+      "/Alarms/LowChargeTemperature", "/Alarms/LowSoc", "/Alarms/LowTemperature", "/Alarms/LowVoltage",
+      "/Alarms/StateOfHealth", "/Capacity", "/Connected", "/ConsumedAmphours", "/CustomName", "/Dc/0/Current", "/Dc/0/Power",
       "/Dc/0/Temperature", "/Dc/0/Voltage", "/DeviceInstance", "/FirmwareVersion", "/HardwareVersion",
       "/Info/BatteryLowVoltage", "/Info/ChargeRequest", "/Info/MaxChargeCurrent", "/Info/MaxChargeVoltage",
       "/Info/MaxDischargeCurrent", "/InstalledCapacity", "/Io/AllowToCharge", "/Io/AllowToDischarge", "/Mgmt/Connection",
@@ -83,15 +85,17 @@ TEST_F(BatteryItems, RoundsValuesToTheirResolutionAndWritesUnits) {
   EXPECT_EQ(at("/Dc/0/Current").text, "-20.0A");
   EXPECT_EQ(num("/Dc/0/Power"), -1047.0);
   EXPECT_EQ(at("/Dc/0/Power").text, "-1047W");
-  EXPECT_EQ(num("/Dc/0/Temperature"), 24.6);
-  EXPECT_EQ(at("/Dc/0/Temperature").text, "24.6\xC2\xB0" "C");
+  // The coldest battery or cell (21.0), not the warmest (24.56): chargers cut off on it.
+  EXPECT_EQ(num("/Dc/0/Temperature"), 21.0);
+  EXPECT_EQ(at("/Dc/0/Temperature").text, "21.0\xC2\xB0" "C");
   EXPECT_EQ(num("/Soc"), 67.3);
   EXPECT_EQ(at("/Soc").text, "67.3%");
   EXPECT_EQ(num("/Soh"), 98.0);
   EXPECT_EQ(num("/Capacity"), 202.0);
   EXPECT_EQ(at("/Capacity").text, "202.0Ah");
   EXPECT_EQ(num("/InstalledCapacity"), 300.0);
-  EXPECT_EQ(num("/ConsumedAmphours"), 98.0);
+  EXPECT_EQ(num("/ConsumedAmphours"), -98.0);  // negative, as Victron's monitors publish it
+  EXPECT_EQ(at("/ConsumedAmphours").text, "-98.0Ah");
   EXPECT_EQ(num("/TimeToGo"), 36360.0);  // 202 Ah / 20.0 A = 10.1 h
   EXPECT_EQ(at("/TimeToGo").text, "36360s");
   EXPECT_EQ(num("/Info/MaxChargeVoltage"), 56.8);
@@ -113,6 +117,30 @@ TEST_F(BatteryItems, RoundsValuesToTheirResolutionAndWritesUnits) {
   EXPECT_EQ(integer("/Io/AllowToCharge"), 1);
   EXPECT_EQ(integer("/Io/AllowToDischarge"), 1);
   EXPECT_EQ(integer("/Alarms/BmsCable"), 0);
+}
+
+TEST_F(BatteryItems, PublishesTheCellTemperatureSocAndHealthAlarms) {
+  Snapshot s = discharging_snapshot();
+  s.alarms.low_soc = 1;
+  s.alarms.low_cell_voltage = 2;
+  s.alarms.high_cell_voltage = 1;
+  s.alarms.low_charge_temperature = 2;
+  s.alarms.high_charge_temperature = 1;
+  s.alarms.high_internal_temperature = 2;
+  s.alarms.state_of_health = 1;
+  apply_snapshot(tree, s);
+  EXPECT_EQ(integer("/Alarms/LowSoc"), 1);
+  EXPECT_EQ(integer("/Alarms/LowCellVoltage"), 2);
+  EXPECT_EQ(integer("/Alarms/HighCellVoltage"), 1);
+  EXPECT_EQ(integer("/Alarms/LowChargeTemperature"), 2);
+  EXPECT_EQ(integer("/Alarms/HighChargeTemperature"), 1);
+  EXPECT_EQ(integer("/Alarms/HighInternalTemperature"), 2);
+  EXPECT_EQ(integer("/Alarms/StateOfHealth"), 1);
+  apply_snapshot(tree, discharging_snapshot());
+  for (const char* path : {"/Alarms/LowSoc", "/Alarms/LowCellVoltage", "/Alarms/HighCellVoltage", "/Alarms/LowChargeTemperature",
+                           "/Alarms/HighChargeTemperature", "/Alarms/HighInternalTemperature", "/Alarms/StateOfHealth"}) {
+    EXPECT_EQ(integer(path), 0) << path;
+  }
 }
 
 TEST_F(BatteryItems, ChangesOnlyWhatMovedBeyondTheShownResolution) {

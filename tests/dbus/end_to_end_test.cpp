@@ -8,7 +8,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "io/candump_format.hpp"
 #include "private_bus.hpp"
+#include "protocols/pylon/pylon_codec.hpp"
 #include "service_fixture.hpp"
 #include "support/three_battery_bank.hpp"
 #include "version.hpp"
@@ -57,7 +59,7 @@ TEST_F(ReplayOnPrivateBus, ServesTheFinalAggregateExactlyOnTheSessionBus) {
   EXPECT_EQ(number("/Soh"), 99.0);
   EXPECT_EQ(number("/Capacity"), 227.5);
   EXPECT_EQ(number("/InstalledCapacity"), 250.0);
-  EXPECT_EQ(number("/ConsumedAmphours"), 22.5);
+  EXPECT_EQ(number("/ConsumedAmphours"), -22.5);
   EXPECT_EQ(number("/Info/MaxChargeVoltage"), 53.0);    // min CVL of the packs
   EXPECT_EQ(number("/Info/MaxChargeCurrent"), 127.5);   // soc_diff 10 %: 0.85 x 150
   EXPECT_EQ(number("/Info/MaxDischargeCurrent"), 200.0);  // 3 x 148 capped at 200
@@ -88,7 +90,7 @@ TEST_F(ReplayOnPrivateBus, ServesTheFinalAggregateExactlyOnTheSessionBus) {
   EXPECT_FALSE(text("/HardwareVersion").empty());
   EXPECT_EQ(integer("/Connected"), 1);
   EXPECT_EQ(text("/Serial"), "BMSAGG280");
-  EXPECT_EQ(client.get_items().size(), 151u);  // 51 bank paths, 29 per pack, 13 /History
+  EXPECT_EQ(client.get_items().size(), 158u);  // 58 bank paths, 29 per pack, 13 /History
 
   const CommandResult venus = run_command({kPython, kClient, "recognise", "--expect", "/Info/MaxChargeVoltage=53.0", "--expect",
                                            "/Soc=91.0", "--expect", "/System/NrOfModulesOnline=3"},
@@ -251,7 +253,7 @@ TEST_F(ReplayOnPrivateBus, StatusPrintsTheBankAndEveryPackOfTheRunningService) {
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(r.out,
             "com.victronenergy.battery.aggregator_di280 (BMS Aggregator, Replay c-silent.log)\n"
-            "bank  SOC 92.5%  49.81V  -64.3A  -3203W  26.7degC  online 2/3  remaining 185.0Ah  time to go 2h53m\n"
+            "bank  SOC 92.5%  49.81V  -64.3A  -3203W  25.5degC  online 2/3  remaining 185.0Ah  time to go 2h53m\n"
             "limits  CCL 118.4A  DCL 200.0A  CVL 53.20V  charge allowed, discharge allowed  alarms BmsCable:1\n"
             "#  name  online  SOC%  V      A      degC  CCL A  DCL A  CVL V  blocking  alarms  cell V min..max  cell degC min..max  source\n"
             "0  A     yes     95.0  49.83  -34.3  26.7  59.2   148.0  53.20  no        none    -                -                   CAN can0\n"
@@ -317,6 +319,41 @@ TEST(StatusWithoutService, ExitsTwoNamingTheBus) {
   EXPECT_EQ(named.exit_code, 2);
   EXPECT_EQ(named.out.rfind("bms-aggregator status: com.victronenergy.battery.nobody on the system bus does not answer: ", 0), 0U)
       << named.out;
+}
+
+TEST_F(ReplayOnPrivateBus, AColdPackStopsChargingAndIsTheTemperatureChargersSee) {
+  // The capture, plus a Victron-set 0x373 from battery B every second: cells at -4 .. -2 degC.
+  std::ifstream in(kData + "/three-batteries-10s.log");
+  std::ofstream out(bus.dir() / "b-cold.log");
+  pylon::CellExtremes cells;
+  cells.min_cell_voltage_v = 3.30;
+  cells.max_cell_voltage_v = 3.35;
+  cells.min_cell_temperature_c = -4.0;
+  cells.max_cell_temperature_c = -2.0;
+  CanFrame cold = pylon::encode_cell_extremes(cells);
+  int next_second = 0;
+  for (std::string line; std::getline(in, line);) {
+    const double t = std::stod(line.substr(1)) - 1700000000.0;
+    while (next_second <= 10 && t > next_second + 0.5) {
+      cold.time_us = (1700000000LL + next_second) * 1000000 + 500000;
+      out << format_candump_log_line(cold, "can1") << "\n";
+      ++next_second;
+    }
+    out << line << "\n";
+  }
+  out.close();
+  const fs::path config = bus.dir() / "cold.toml";
+  std::ofstream(config) << "[service]\ndbus = \"session\"\n\n[cells]\nchemistry = \"lfp\"\n\n" << bms::test::kThreeBatteryBank;
+  replay(config.string(), (bus.dir() / "b-cold.log").string());
+  // 0x373 carries whole kelvin: -4 degC arrives as 269 K = -4.15 degC, shown with 1 decimal.
+  EXPECT_NEAR(number("/Dc/0/Temperature"), -4.15, 0.051);  // the coldest cell, not the warmest pack
+  EXPECT_NEAR(number("/System/MinCellTemperature"), -4.15, 0.051);
+  EXPECT_EQ(number("/Info/MaxChargeCurrent"), 0.0);  // LFP: no charging at or below 0 degC
+  EXPECT_EQ(integer("/Io/AllowToCharge"), 0);
+  EXPECT_EQ(integer("/Alarms/LowChargeTemperature"), 1);
+  EXPECT_EQ(number("/Info/MaxDischargeCurrent"), 200.0);  // -4 degC is fine for discharging
+  EXPECT_EQ(number("/Info/MaxChargeVoltage"), 53.0);      // cells below the taper start: no cap
+  EXPECT_EQ(integer("/Alarms/HighCellVoltage"), 0);
 }
 
 }  // namespace

@@ -7,7 +7,7 @@
 namespace bms::dbus::testing {
 namespace {
 
-constexpr std::size_t kPathCount = 151;  // 51 bank paths, 29 per pack (3 packs), 13 /History
+constexpr std::size_t kPathCount = 158;  // 58 bank paths, 29 per pack (3 packs), 13 /History
 
 TEST_F(ServiceOnPrivateBus, GetItemsOnRootListsEveryPathWithAbsoluteKeysValueAndText) {
   start_service();
@@ -65,8 +65,8 @@ TEST_F(ServiceOnPrivateBus, GetTextOnNodesGivesStringsWithUnits) {
 TEST_F(ServiceOnPrivateBus, LeavesAnswerGetValueGetTextAndGetDescription) {
   start_service();
   publish_and_wait(discharging_snapshot());
-  EXPECT_EQ(as_double(client().get_value("/Dc/0/Temperature")), 24.6);
-  EXPECT_EQ(client().get_text("/Dc/0/Temperature"), "24.6\xC2\xB0" "C");
+  EXPECT_EQ(as_double(client().get_value("/Dc/0/Temperature")), 21.0);  // the coldest
+  EXPECT_EQ(client().get_text("/Dc/0/Temperature"), "21.0\xC2\xB0" "C");
   EXPECT_EQ(as_double(client().get_value("/TimeToGo")), 36360.0);
   EXPECT_EQ(as_int(client().get_value("/Io/AllowToCharge")), 1);
   EXPECT_EQ(as_string(client().get_value("/CustomName")), "House Batteries");

@@ -16,7 +16,7 @@ TEST_F(ServiceOnPrivateBus, SendsOneItemsChangedWithOnlyTheChangedItems) {
   SignalRecorder recorder(bus.address());
   publish_and_wait(discharging_snapshot());
   ASSERT_TRUE(wait_until([&] { return recorder.items_changed().size() == 1; }));
-  EXPECT_EQ(recorder.items_changed()[0].size(), 37u);  // every snapshot path went from invalid to valid
+  EXPECT_EQ(recorder.items_changed()[0].size(), 44u);  // every snapshot path went from invalid to valid
   publish_and_wait(one_offline_snapshot());
   ASSERT_TRUE(wait_until([&] { return recorder.items_changed().size() == 2; }));
   const ItemsMap batch = recorder.items_changed()[1];
@@ -93,12 +93,12 @@ TEST_F(ServiceOnPrivateBus, CanAlsoSendPropertiesChangedPerItemForLegacyClients)
   start_service();
   SignalRecorder recorder(bus.address());
   publish_and_wait(discharging_snapshot());
-  ASSERT_TRUE(wait_until([&] { return recorder.properties_changed().size() == 37 && recorder.items_changed().size() == 1; }));
+  ASSERT_TRUE(wait_until([&] { return recorder.properties_changed().size() == 44 && recorder.items_changed().size() == 1; }));
   std::map<std::string, ItemMap> by_path;
   for (const auto& p : recorder.properties_changed()) by_path[p.path] = p.changes;
   EXPECT_EQ(as_double(by_path.at("/Soc").at("Value")), 67.3);
   EXPECT_EQ(as_string(by_path.at("/Soc").at("Text")), "67.3%");
-  EXPECT_EQ(service->stats().properties_changed_signals, 37u);
+  EXPECT_EQ(service->stats().properties_changed_signals, 44u);
 }
 
 }  // namespace

@@ -58,7 +58,7 @@ Snapshot packs() {
 TEST(StatusReport, PrintsTheBankAndOneRowPerPack) {
   EXPECT_EQ(format_status_text(items_of(packs())),
             "com.victronenergy.battery.aggregator_di280 (BMS Aggregator, CAN can0, can1, can2)\n"
-            "bank  SOC 67.3%  52.26V  -20.0A  -1047W  24.6degC  online 3/3  remaining 202.0Ah  time to go 10h06m\n"
+            "bank  SOC 67.3%  52.26V  -20.0A  -1047W  21.0degC  online 3/3  remaining 202.0Ah  time to go 10h06m\n"
             "limits  CCL 150.0A  DCL 150.0A  CVL 56.80V  charge allowed, discharge allowed  alarms HighTemperature:1\n"
             "#  name  online  SOC%  V      A      degC  CCL A  DCL A  CVL V  blocking  alarms             cell V "
             "min..max     cell degC min..max  source\n"
@@ -88,8 +88,8 @@ TEST(StatusReport, JsonHasTheBankAlarmsAndPacksWithNullForUnknown) {
           "{\"service\": \"com.victronenergy.battery.aggregator_di280\", \"bank\": {\"product_name\": \"BMS "
           "Aggregator\", "
           "\"connection\": \"CAN can0, can1, can2\", \"soc_pct\": 67.3, \"voltage_v\": 52.26, \"current_a\": -20, "
-          "\"power_w\": -1047, \"temperature_c\": 24.6, \"capacity_ah\": 202, \"installed_capacity_ah\": 300, "
-          "\"consumed_ah\": 98, \"time_to_go_s\": 36360, \"charge_current_limit_a\": 150, "
+          "\"power_w\": -1047, \"temperature_c\": 21, \"capacity_ah\": 202, \"installed_capacity_ah\": 300, "
+          "\"consumed_ah\": -98, \"time_to_go_s\": 36360, \"charge_current_limit_a\": 150, "
           "\"discharge_current_limit_a\": 150, \"charge_voltage_limit_v\": 56.8, \"allow_to_charge\": 1, "
           "\"allow_to_discharge\": 1, \"packs_online\": 3, \"packs_configured\": 3, \"alarms\": {\"LowVoltage\": 0, "
           "\"HighVoltage\": 0, \"LowTemperature\": 0, \"HighTemperature\": 1, ",

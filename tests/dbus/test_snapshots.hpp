@@ -40,6 +40,7 @@ inline Snapshot discharging_snapshot() {
   s.power_w = 52.2567 * -20.04;
   s.temperature_c = 24.56;
   s.min_temperature_c = 21.0;
+  s.charge_safety_temperature_c = 21.0;
   s.soc_diff_pct = 4.0;
   s.installed_capacity_ah = 300.0;
   s.capacity_ah = 202.0;

@@ -110,6 +110,9 @@ reduced_charge_current = 50.0
 max_charge_voltage = 56.0
 max_discharge_current = 200.0
 battery_low_voltage = 46.0
+# This file's model is N x min with blocking; the measured share rule (on by default) and
+# the tapers are modelled in taper_scenario_test.cpp.
+share_threshold_a = 0.0
 
 [[battery]]
 name = "A"
@@ -258,7 +261,7 @@ TEST_F(Scenario, ReportShowsEachPacksOwnLimitsAndCellsAsItsBmsSentThem) {
       if (ch == ',') c.emplace_back();
       else c.back() += ch;
     }
-    ASSERT_EQ(c.size(), 28U) << line;
+    ASSERT_EQ(c.size(), 34U) << line;
     const auto t_us = static_cast<std::int64_t>(std::llround(std::stod(c[0]) * 1e6));
     while (next_in < frames.size() && frames[next_in].time_us <= t_us) {
       const CanFrame& x = frames[next_in++];
@@ -274,7 +277,7 @@ TEST_F(Scenario, ReportShowsEachPacksOwnLimitsAndCellsAsItsBmsSentThem) {
     for (int b = 0; b < 3; ++b) {
       const bool online = bats[b].last_frame_us >= 0 && t_us - bats[b].last_frame_us <= kStaleUs;
       const auto fresh = [&](SignalId id) { return online ? bats[b].fresh(id, t_us) : std::nullopt; };
-      const std::size_t col = 16 + 4 * static_cast<std::size_t>(b);
+      const std::size_t col = 22 + 4 * static_cast<std::size_t>(b);
       EXPECT_EQ(c[col], shown(fresh(SignalId::ChargeCurrentLimitA), 1)) << "battery " << b << ": " << line;
       EXPECT_EQ(c[col + 1], shown(fresh(SignalId::DischargeCurrentLimitA), 1)) << "battery " << b << ": " << line;
       EXPECT_EQ(c[col + 2], shown(fresh(SignalId::MinCellVoltageV), 3)) << "battery " << b << ": " << line;
@@ -299,7 +302,9 @@ TEST_F(Scenario, ImbalanceWalksThroughTheTiersWithHysteresis) {
   std::getline(csv, line);
   ASSERT_EQ(line, "time_s,A_soc_pct,A_online,B_soc_pct,B_online,C_soc_pct,C_online,soc_pct,soc_diff_pct,tier,"
                   "charge_current_limit_a,discharge_current_limit_a,charge_voltage_limit_v,batteries_online,inverter_present,"
-                  "reason,A_charge_current_limit_a,A_discharge_current_limit_a,A_min_cell_voltage_v,A_max_cell_voltage_v,"
+                  "reason,max_cell_voltage_v,min_cell_voltage_v,coldest_temperature_c,charge_limited_by,discharge_limited_by,"
+                  "charge_voltage_limited_by,"
+                  "A_charge_current_limit_a,A_discharge_current_limit_a,A_min_cell_voltage_v,A_max_cell_voltage_v,"
                   "B_charge_current_limit_a,B_discharge_current_limit_a,B_min_cell_voltage_v,B_max_cell_voltage_v,"
                   "C_charge_current_limit_a,C_discharge_current_limit_a,C_min_cell_voltage_v,C_max_cell_voltage_v");
   int previous_tier = 0;
@@ -310,9 +315,9 @@ TEST_F(Scenario, ImbalanceWalksThroughTheTiersWithHysteresis) {
       if (ch == ',') c.emplace_back();
       else c.back() += ch;
     }
-    ASSERT_EQ(c.size(), 28U) << line;
+    ASSERT_EQ(c.size(), 34U) << line;
     // bms-sim packs send no cell voltages: their columns stay empty, never 0.
-    for (std::size_t col : {18U, 19U, 22U, 23U, 26U, 27U}) EXPECT_EQ(c[col], "") << line;
+    for (std::size_t col : {24U, 25U, 28U, 29U, 32U, 33U}) EXPECT_EQ(c[col], "") << line;
     const double diff = std::stod(c[8]);
     const int tier = std::stoi(c[9]);
     const double ccl = std::stod(c[10]);

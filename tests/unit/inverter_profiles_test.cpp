@@ -94,7 +94,7 @@ TEST(SmaProfile, MatchesTheSunnyIslandTableByteByByte) {
       "351#1402FB04D007CC01",  // CVL, CCL, DCL, discharge voltage (0.1 V/A)
       "355#5B0063008C23FFFF",  // SOC 91, SOH 99, SOC 9100 = 0x238C (0.01 %), bytes 6-7 unused = 0xFFFF
       "356#7713A9FE0B01",      // voltage 0.01 V, current 0.1 A, temperature 0.1 degC
-      "35A#AA828202AA828202",  // pairs 10 = OK; 00 for charge temperatures, contactor, short circuit, reserved
+      "35A#AAAA8202AAAA8202",  // pairs 10 = OK (charge temperatures too: the gateway judges them); 00 for contactor, short circuit, reserved
       "35E#50594C4F4E202020",  // manufacturer text
       "35F#FFFFFFFF2C01FFFF"}; // type unused, BMS version unused, capacity 300 Ah = 0x012C, manufacturer id unused
   EXPECT_EQ(wire(build_frame_set(bank(), output(OutputProfile::Sma))), expected);
@@ -109,7 +109,7 @@ TEST(VictronProfile, MatchesTheVictronTableByteByByte) {
       "351#1402FB04D007CC01",  // as SMA
       "355#5B0063008C230000",  // SOC, SOH, SOC 0.01 %
       "356#7713A9FE0B01",
-      "35A#AA828202AA828202",
+      "35A#AAAA8202AAAA8202",
       "35C#C000",              // enables (bit 7, 6)
       "35E#50594C4F4E202020",
       "35F#0000000011010000",  // bytes 4-5: remaining 273 Ah = 0x0111 (the Victron meaning)

@@ -7,6 +7,7 @@
 #include "protocols/canopen/nmt.hpp"
 #include "protocols/canopen/sdo.hpp"
 #include "protocols/pylon/pylon_codec.hpp"
+#include "protocols/wire_bytes.hpp"
 
 namespace bms::sim {
 namespace {
@@ -124,6 +125,19 @@ void canopen_frames(const BatteryReport& r, std::uint8_t node, const CanopenCycl
   }
   if (!r.silent && cycle.emcy_clear) {
     push(out, canopen::encode_emcy(node, {canopen::kEmcyNoError, 0, {}}), t);
+    t += kPollGapUs;
+  }
+
+  if (!r.silent && cycle.cells) {
+    // TPDO2: cell extremes, u16 mV and s16 0.1 degC, little endian.
+    CanFrame pdo;
+    pdo.id = 0x280U + node;
+    pdo.dlc = 8;
+    wire::put_u16(&pdo.data[0], static_cast<std::uint16_t>(std::lround(r.min_cell_voltage_v * 1000.0)));
+    wire::put_u16(&pdo.data[2], static_cast<std::uint16_t>(std::lround(r.max_cell_voltage_v * 1000.0)));
+    wire::put_u16(&pdo.data[4], static_cast<std::uint16_t>(signed_raw(r.min_cell_temperature_c * 10.0)));
+    wire::put_u16(&pdo.data[6], static_cast<std::uint16_t>(signed_raw(r.max_cell_temperature_c * 10.0)));
+    push(out, pdo, t);
     t += kPollGapUs;
   }
 

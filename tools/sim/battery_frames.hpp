@@ -23,6 +23,7 @@ struct CanopenCycle {
   bool first_cycle = false;
   bool emcy_raise = false;  ///< over-temperature EMCY (0x4210) in this period
   bool emcy_clear = false;  ///< error reset EMCY (0x0000) in this period
+  bool cells = false;       ///< also TPDO2 with the cell extremes (--canopen-cells)
 };
 void canopen_frames(const BatteryReport& r, std::uint8_t node, const CanopenCycle& cycle, std::vector<CanFrame>& out);
 

@@ -14,6 +14,9 @@ constexpr double kImbalancePeakPct = 25.0;   // past the 20 % alarm tier
 constexpr double kWarningTemperatureC = 45.0;
 constexpr double kProtectionTemperatureC = 55.0;
 constexpr double kAlarmPeakTemperatureC = 62.0;
+constexpr double kHighCellPeakV = 3.70;       // past an LFP cell_max_v of 3.60
+constexpr double kColdestC = -5.0;            // below an LFP charge_min_temperature_c of 0
+constexpr double kUnevenShareFactor = 1.6;    // battery 0's current / its even share
 
 /// LiFePO4 is flat in the middle; a straight line is enough for aggregation tests.
 double cell_open_circuit_v(double soc_pct) noexcept { return 3.05 + 0.30 * soc_pct / 100.0; }
@@ -42,6 +45,9 @@ EventWindow event_window(const SimOptions& o) noexcept {
     case Scenario::Silent: w = {std::min(20.0, 0.25 * o.duration_s), 47.0}; break;
     case Scenario::BlockCharge: w = {std::min(20.0, 0.25 * o.duration_s), 30.0}; break;
     case Scenario::Alarm: w = {std::min(15.0, 0.25 * o.duration_s), 30.0}; break;
+    case Scenario::CellHigh:
+    case Scenario::Cold:
+    case Scenario::UnevenShare: w = {0.1 * o.duration_s, 0.8 * o.duration_s}; break;
     case Scenario::Steady:
     case Scenario::CanopenSdo: w = {0, 0}; break;
   }
@@ -69,15 +75,24 @@ BatteryReport BatteryModel::step(double t_s) noexcept {
   r.capacity_ah = capacity_ah_;
   r.soh_pct = soh_pct_;
 
-  // Every battery of the bank follows the same slow cycle, scaled by its capacity.
+  // Packs in parallel share one charger and one load: every battery follows the same slow
+  // cycle in phase, scaled by its capacity (its share), plus sensor noise. The per-battery
+  // phase only shifts its temperature wobble.
+  const double bank_cycle = std::sin(2.0 * std::numbers::pi * t_s / kCycleS);
   const double cycle = std::sin(2.0 * std::numbers::pi * (t_s + phase_s_) / kCycleS);
-  double current_a = kCycleCRate * capacity_ah_ * cycle + noise_.uniform(-0.2, 0.2);
-  soc_pct_ = std::clamp(soc_pct_ + current_a * dt_s / 3600.0 / capacity_ah_ * 100.0, 0.0, 100.0);
-
-  double soc = soc_pct_;
+  double current_a = kCycleCRate * capacity_ah_ * bank_cycle + noise_.uniform(-0.2, 0.2);
   const bool first = index_ == 0;
   const bool last = index_ == options_.batteries - 1;
   const bool in_event = window_.contains(t_s);
+  // Uneven share: battery 0 takes kUnevenShareFactor times its share, the others split the
+  // rest (the bank total is unchanged), as packs of different internal resistance do.
+  if (options_.scenario == Scenario::UnevenShare && in_event && options_.batteries > 1) {
+    const double n = options_.batteries;
+    current_a *= first ? kUnevenShareFactor : (n - kUnevenShareFactor) / (n - 1.0);
+  }
+  soc_pct_ = std::clamp(soc_pct_ + current_a * dt_s / 3600.0 / capacity_ah_ * 100.0, 0.0, 100.0);
+
+  double soc = soc_pct_;
   if (options_.scenario == Scenario::Imbalance && first && in_event) {
     // Triangle: drift up to the peak at mid-window, then back.
     const double p = window_.progress(t_s);
@@ -91,6 +106,10 @@ BatteryReport BatteryModel::step(double t_s) noexcept {
     const double heat = 1.0 - std::abs(2.0 * p - 1.0);
     temperature_c += (kAlarmPeakTemperatureC - temperature_c) * heat;
   }
+  if (options_.scenario == Scenario::Cold && first && in_event) {
+    const double p = window_.progress(t_s);
+    temperature_c += (kColdestC - temperature_c) * (1.0 - std::abs(2.0 * p - 1.0));
+  }
   r.high_temperature_warning = temperature_c >= kWarningTemperatureC;
   r.high_temperature_protection = temperature_c >= kProtectionTemperatureC;
 
@@ -102,6 +121,13 @@ BatteryReport BatteryModel::step(double t_s) noexcept {
   r.temperature_c = temperature_c;
   r.min_cell_voltage_v = cell_v - spread_v;
   r.max_cell_voltage_v = cell_v + spread_v;
+  if (options_.scenario == Scenario::CellHigh && first && in_event) {
+    // One cell runs away (a triangle to kHighCellPeakV); the pack voltage carries it.
+    const double p = window_.progress(t_s);
+    const double high = r.max_cell_voltage_v + (kHighCellPeakV - r.max_cell_voltage_v) * (1.0 - std::abs(2.0 * p - 1.0));
+    r.voltage_v += high - cell_v;
+    r.max_cell_voltage_v = high;
+  }
   r.min_cell_index = 1 + static_cast<int>(noise_.next() % kCells);
   r.max_cell_index = 1 + static_cast<int>(noise_.next() % kCells);
   r.min_cell_temperature_c = temperature_c - 1.0;

@@ -28,6 +28,9 @@ bool parse_scenario(std::string_view s, Scenario& out) {
   else if (s == "block-charge") out = Scenario::BlockCharge;
   else if (s == "alarm") out = Scenario::Alarm;
   else if (s == "canopen-sdo") out = Scenario::CanopenSdo;
+  else if (s == "cell-high") out = Scenario::CellHigh;
+  else if (s == "cold") out = Scenario::Cold;
+  else if (s == "uneven-share") out = Scenario::UnevenShare;
   else return false;
   return true;
 }
@@ -61,6 +64,9 @@ const char* to_string(Scenario s) noexcept {
     case Scenario::BlockCharge: return "block-charge";
     case Scenario::Alarm: return "alarm";
     case Scenario::CanopenSdo: return "canopen-sdo";
+    case Scenario::CellHigh: return "cell-high";
+    case Scenario::Cold: return "cold";
+    case Scenario::UnevenShare: return "uneven-share";
   }
   return "steady";
 }
@@ -74,8 +80,8 @@ the same options and --seed give the same bytes.
 
   --batteries N          number of batteries (1..32, default 2)
   --duration SECONDS     simulated time (default 60)
-  --scenario NAME        steady | imbalance | silent | block-charge | alarm | canopen-sdo
-                         (default steady), see below
+  --scenario NAME        steady | imbalance | silent | block-charge | alarm | canopen-sdo |
+                         cell-high | cold | uneven-share (default steady), see below
   --protocol P           pylontech | canopen (default pylontech; canopen-sdo implies canopen)
   --profile P            pylon | victron: frame set of a pylontech-family battery
                          (pylon: 351/355/356/359/35C/35E as a US2000; victron: Seplos/REC in
@@ -89,6 +95,10 @@ the same options and --seed give the same bytes.
   --iface-prefix NAME    interface name prefix (default "can": battery i on can<i>;
                          CANopen batteries share <prefix>0 with node ids)
   --first-node N         CANopen node id of the first battery (default 1)
+  --canopen-cells        CANopen batteries also send TPDO2 (0x280 + node) every interval:
+                         min/max cell voltage (u16 mV, bytes 0-1/2-3) and min/max cell
+                         temperature (s16 0.1 degC, bytes 4-5/6-7); an example layout
+                         (tests/data/superb_with_cells_tpdo2.toml maps it)
   --out FILE             output file, "-" for stdout (default)
   --help                 this text
 
@@ -107,6 +117,13 @@ Scenarios:
                 temperature, 0x2010 current, 0x6052 Ah) each followed by the answer
                 (a log is offline, so answers follow their requests by 1 ms); object
                 0x6053 is answered with an abort, as a real battery does for objects it lacks.
+  cell-high     battery 0's highest cell climbs from its normal value to 3.70 V at mid-event
+                and back (its pack voltage with it); its BMS keeps its own limits.
+  cold          battery 0 cools from ~25 to -5 degC at mid-event and warms back (cells
+                +-1 degC); its BMS keeps its own limits.
+  uneven-share  battery 0 takes 1.6 times its even share of the bank current during the
+                event (the others the rest); limits unchanged.
+Cell voltages and temperatures are sent in 0x373 (--profile victron) only.
 
 Examples:
   bms-sim --batteries 2 --duration 120 --scenario imbalance --out imbalance.log
@@ -123,6 +140,10 @@ ParseResult parse_sim_options(int argc, const char* const* argv) {
     if (arg == "--help" || arg == "-h") {
       r.help = true;
       return r;
+    }
+    if (arg == "--canopen-cells") {
+      o.canopen_cells = true;
+      continue;
     }
     if (i + 1 >= argc) {
       r.error = "unknown option or missing value: " + std::string(arg);

@@ -8,7 +8,7 @@
 
 namespace bms::sim {
 
-enum class Scenario : std::uint8_t { Steady, Imbalance, Silent, BlockCharge, Alarm, CanopenSdo };
+enum class Scenario : std::uint8_t { Steady, Imbalance, Silent, BlockCharge, Alarm, CanopenSdo, CellHigh, Cold, UnevenShare };
 enum class SimProtocol : std::uint8_t { Pylontech, Canopen };
 /// Which frame set a Pylontech-family battery sends.
 enum class SimProfile : std::uint8_t {
@@ -31,6 +31,9 @@ struct SimOptions {
   int first_node = 1;                        ///< CANopen node id of battery 0
   double event_start_s = -1;                 ///< scenario event start; <0: scenario default
   double event_duration_s = -1;              ///< scenario event length; <0: scenario default
+  /// CANopen batteries also send TPDO2 (0x280 + node) with their cell extremes (an example
+  /// layout, see tests/data/superb_with_cells_tpdo2.toml); the SuperB objects carry none.
+  bool canopen_cells = false;
 
   /// Capacity of battery `index` (the list's last value repeats).
   [[nodiscard]] double capacity_ah(int index) const noexcept;

@@ -38,6 +38,7 @@ std::uint64_t run_simulation(const SimOptions& o, const std::function<void(const
       if (o.protocol == SimProtocol::Canopen) {
         CanopenCycle cycle;
         cycle.first_cycle = tick == 0;
+        cycle.cells = o.canopen_cells;
         if (i == 0) {
           cycle.emcy_raise = report.high_temperature_protection && !was_hot;
           cycle.emcy_clear = !report.high_temperature_protection && was_hot;
