@@ -84,6 +84,12 @@ const PackInt kPackInts[] = {
      [](const BatteryView& b) -> int { return b.alarms.internal_failure; }},
     {"Alarms/CellImbalance", "The pack's own BMS imbalance flag: 0 ok, 1 warning, 2 alarm",
      [](const BatteryView& b) -> int { return b.alarms.cell_imbalance; }},
+    {"Alarms/LowChargeTemperature", "Its BMS: too cold to charge (0 ok, 1 warning, 2 alarm)",
+     [](const BatteryView& b) -> int { return b.alarms.low_charge_temperature; }},
+    {"Alarms/HighChargeTemperature", "Its BMS: too warm to charge (0 ok, 1 warning, 2 alarm)",
+     [](const BatteryView& b) -> int { return b.alarms.high_charge_temperature; }},
+    {"Alarms/HighInternalTemperature", "Its BMS's own device temperature too high (CANopen EMCY 0x42xx)",
+     [](const BatteryView& b) -> int { return b.alarms.high_internal_temperature; }},
 };
 
 /// The bank's /History paths (core/history.hpp has the definitions).

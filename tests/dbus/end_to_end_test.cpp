@@ -90,7 +90,7 @@ TEST_F(ReplayOnPrivateBus, ServesTheFinalAggregateExactlyOnTheSessionBus) {
   EXPECT_FALSE(text("/HardwareVersion").empty());
   EXPECT_EQ(integer("/Connected"), 1);
   EXPECT_EQ(text("/Serial"), "BMSAGG280");
-  EXPECT_EQ(client.get_items().size(), 158u);  // 58 bank paths, 29 per pack, 13 /History
+  EXPECT_EQ(client.get_items().size(), 167u);  // 58 bank paths, 32 per pack, 13 /History
 
   const CommandResult venus = run_command({kPython, kClient, "recognise", "--expect", "/Info/MaxChargeVoltage=53.0", "--expect",
                                            "/Soc=91.0", "--expect", "/System/NrOfModulesOnline=3"},

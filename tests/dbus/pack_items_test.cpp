@@ -39,6 +39,7 @@ Snapshot with_packs() {
   b.charge_current_limit_a = 0.0;
   b.blocks_charge = true;
   b.alarms.low_voltage = 2;
+  b.alarms.low_charge_temperature = 1;
   BatteryView c;
   c.name = "C";
   c.online = false;
@@ -68,10 +69,13 @@ TEST_F(PackItems, EveryPackHasTheSameLeaves) {
   }
   const std::vector<std::string> expected{"Alarms/CellImbalance",
                                           "Alarms/HighChargeCurrent",
+                                          "Alarms/HighChargeTemperature",
                                           "Alarms/HighDischargeCurrent",
+                                          "Alarms/HighInternalTemperature",
                                           "Alarms/HighTemperature",
                                           "Alarms/HighVoltage",
                                           "Alarms/InternalFailure",
+                                          "Alarms/LowChargeTemperature",
                                           "Alarms/LowTemperature",
                                           "Alarms/LowVoltage",
                                           "BlockingCharge",
@@ -136,6 +140,8 @@ TEST_F(PackItems, AnOnlinePackShowsItsValuesRoundedWithUnits) {
   EXPECT_EQ(std::get<std::int32_t>(at("/Batteries/1/BlockingCharge").value), 1);
   EXPECT_EQ(std::get<std::int32_t>(at("/Batteries/1/BlockingDischarge").value), 0);
   EXPECT_EQ(std::get<std::int32_t>(at("/Batteries/1/Alarms/LowVoltage").value), 2);
+  EXPECT_EQ(std::get<std::int32_t>(at("/Batteries/1/Alarms/LowChargeTemperature").value), 1);
+  EXPECT_EQ(std::get<std::int32_t>(at("/Batteries/0/Alarms/LowChargeTemperature").value), 0);
   EXPECT_EQ(std::get<double>(at("/Batteries/1/Info/MaxChargeCurrent").value), 0.0);
   EXPECT_FALSE(is_valid(at("/Batteries/1/Dc/0/Voltage").value));
 }

@@ -106,7 +106,8 @@ TEST(StatusReport, JsonHasTheBankAlarmsAndPacksWithNullForUnknown) {
           "\"min_cell_temperature_c\": null, \"min_cell_temperature_id\": null, \"max_cell_temperature_c\": null, "
           "\"max_cell_temperature_id\": null, \"alarms\": {\"LowVoltage\": 0, \"HighVoltage\": 0, "
           "\"LowTemperature\": 0, \"HighTemperature\": 1, \"HighChargeCurrent\": 0, \"HighDischargeCurrent\": 0, "
-          "\"InternalFailure\": 0, \"CellImbalance\": 0}}"),
+          "\"InternalFailure\": 0, \"CellImbalance\": 0, \"LowChargeTemperature\": 0, \"HighChargeTemperature\": 0, "
+          "\"HighInternalTemperature\": 0}}"),
       std::string::npos)
       << json;
   EXPECT_NE(json.find("{\"name\": \"C\", \"source\": \"CAN can1\", \"online\": 0, \"soc_pct\": null, "),
