@@ -99,7 +99,9 @@ namespace bms {
   X(ChargeAhTotal, "charge_ah_total", false)                 \
   X(DischargeAhTotal, "discharge_ah_total", false)           \
   X(BatteryStatus, "battery_status", false)                  \
-  X(ChargeCurrentRequestA, "charge_current_request_a", false)
+  X(ChargeCurrentRequestA, "charge_current_request_a", false) \
+  /* D-Bus battery services: /Dc/0/Power as the BMS measured it */ \
+  X(PowerW, "power_w", false)
 
 enum class SignalId : std::uint16_t {
 #define BMS_SIGNAL_ENUM(id, name, text) id,

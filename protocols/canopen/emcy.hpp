@@ -17,6 +17,20 @@ inline constexpr std::uint32_t kEmcyBase = 0x080;  ///< + node id (0x080 alone i
 
 inline constexpr std::uint16_t kEmcyNoError = 0x0000;
 inline constexpr std::uint16_t kEmcyTemperatureDevice = 0x4210;  ///< excess temperature, device
+/// CiA 301 error code classes: the high nibble is the class, the high byte its sub-class.
+inline constexpr std::uint16_t kEmcyClassMask = 0xF000;
+inline constexpr std::uint16_t kEmcyClassTemperature = 0x4000;       ///< 0x4xxx: temperature
+inline constexpr std::uint16_t kEmcySubClassMask = 0xFF00;
+inline constexpr std::uint16_t kEmcySubClassDeviceTemperature = 0x4200;  ///< 0x42xx: the device's own
+
+/// True for a temperature error (0x4xxx).
+[[nodiscard]] constexpr bool emcy_is_temperature(std::uint16_t code) noexcept {
+  return (code & kEmcyClassMask) == kEmcyClassTemperature;
+}
+/// True for the device's own temperature (0x42xx): the BMS is too hot inside.
+[[nodiscard]] constexpr bool emcy_is_device_temperature(std::uint16_t code) noexcept {
+  return (code & kEmcySubClassMask) == kEmcySubClassDeviceTemperature;
+}
 inline constexpr std::uint8_t kErrorRegisterGeneric = 0x01;
 inline constexpr std::uint8_t kErrorRegisterCurrent = 0x02;
 inline constexpr std::uint8_t kErrorRegisterVoltage = 0x04;

@@ -38,7 +38,8 @@ Options:
   --emit-log OUT           write every frame the inverter output sends to OUT (candump log
                            format, canplayer reads it); enables the output with defaults when
                            the config has no [output]
-  --no-dbus                do not publish the Victron D-Bus service
+  --no-dbus                do not publish the Victron D-Bus service (not with protocol "dbus"
+                           batteries or [bank] current_source: they are read over D-Bus)
   --keep-running           after a replay ends, keep serving the final state until SIGTERM/SIGINT
   --skip-malformed         skip and count malformed log lines instead of stopping at the first
   --status-interval S      print a status line every S seconds of (log) time

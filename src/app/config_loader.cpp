@@ -311,10 +311,26 @@ void read_bitrate(TableReader& r, std::uint32_t& out) {
   out = static_cast<std::uint32_t>(bitrate);
 }
 
+/// A D-Bus battery: named by exactly one of service, serial, custom_name; no CAN keys.
+void check_dbus_battery(TableReader& r, const BatterySettings& b) {
+  const int named = int(!b.dbus_service.empty()) + int(!b.dbus_serial.empty()) + int(!b.dbus_custom_name.empty());
+  if (named != 1) {
+    r.error_at(r.table().source(), "service",
+               "protocol \"dbus\" needs exactly one of service, serial or custom_name (which battery service it is)");
+  }
+  if (!b.dbus_service.empty() && !b.dbus_service.starts_with("com.victronenergy.battery.")) {
+    r.error_at(r.table().get("service")->source(), "service",
+               "must be a battery service name (com.victronenergy.battery.<suffix>), got \"" + b.dbus_service + "\"");
+  }
+  for (const char* key : {"interface", "node_id", "map", "voltage_scale", "bitrate"}) {
+    if (r.has(key)) r.error_at(r.table().get(key)->source(), key, "not used with protocol \"dbus\" (the battery is a D-Bus service)");
+  }
+}
+
 void read_battery(TableReader& r, BatterySettings& b) {
   r.get_string("name", b.name);
   r.get_string("interface", b.interface);
-  const int protocol = r.get_choice("protocol", {"pylontech", "canopen"});
+  const int protocol = r.get_choice("protocol", {"pylontech", "canopen", "dbus"});
   if (protocol >= 0) b.protocol = static_cast<BatteryProtocol>(protocol);
   r.get_int("node_id", b.node_id, 1, 127);
   r.get_string("map", b.object_map);
@@ -324,7 +340,19 @@ void read_battery(TableReader& r, BatterySettings& b) {
   r.get_number("max_charge_current", b.max_charge_current, 0, 10000);
   r.get_number("max_discharge_current", b.max_discharge_current, 0, 10000);
   read_bitrate(r, b.bitrate);
+  r.get_string("service", b.dbus_service);
+  r.get_string("serial", b.dbus_serial);
+  r.get_string("custom_name", b.dbus_custom_name);
+  r.get_bool("accept_non_bms", b.accept_non_bms);
   if (b.name.empty()) r.error_at(r.table().source(), "name", "missing (every battery needs a name)");
+  if (b.protocol == BatteryProtocol::Dbus) {
+    check_dbus_battery(r, b);
+    r.finish();
+    return;
+  }
+  for (const char* key : {"service", "serial", "custom_name", "accept_non_bms"}) {
+    if (r.has(key)) r.error_at(r.table().get(key)->source(), key, "only valid with protocol \"dbus\"");
+  }
   if (b.interface.empty()) r.error_at(r.table().source(), "interface", "missing (the CAN port this battery is on)");
   if (b.interface.size() > 15) r.error_at(r.table().source(), "interface", "longer than 15 characters");
   if (r.has("voltage_scale") && b.voltage_scale != 0.01 && b.voltage_scale != 0.1) {
@@ -359,6 +387,15 @@ void read_output(TableReader& r, OutputSettings& o) {
       r.error_at(r.table().get("manufacturer")->source(), "manufacturer", "must be printable ASCII");
       break;
     }
+  }
+  r.finish();
+}
+
+void read_bank(TableReader& r, BankSettings& b) {
+  r.get_string("current_source", b.current_source);
+  if (!b.current_source.empty() && !b.current_source.starts_with("com.victronenergy.battery.")) {
+    r.error_at(r.table().get("current_source")->source(), "current_source",
+               "must be a battery service name (com.victronenergy.battery.<suffix>), got \"" + b.current_source + "\"");
   }
   r.finish();
 }
@@ -399,6 +436,48 @@ void check_batteries(const toml::array* list, const std::vector<BatterySettings>
 }
 
 
+/// D-Bus sources: never our own service (we would aggregate our own aggregate); no service,
+/// serial or custom name claimed by two batteries; the bank's shunt is not also a battery.
+void check_dbus_sources(const toml::table& root, const toml::array* list, const Settings& s, const std::string& origin,
+                        std::vector<std::string>& errors) {
+  if (list == nullptr) return;
+  const auto where = [&](std::size_t i, const char* key) {
+    const toml::table& t = *(*list)[i].as_table();
+    const toml::node* n = t.get(key);
+    return origin + ":" + std::to_string((n != nullptr ? n->source() : t.source()).begin.line) + ": battery[" +
+           std::to_string(i) + "]." + key + ": ";
+  };
+  for (std::size_t i = 0; i < s.batteries.size(); ++i) {
+    const BatterySettings& b = s.batteries[i];
+    if (b.protocol != BatteryProtocol::Dbus) continue;
+    if (b.dbus_service == s.service.service_name) {
+      errors.push_back(where(i, "service") + "\"" + b.dbus_service +
+                       "\" is this aggregator's own service (service.service_name); it cannot be one of its batteries");
+    }
+    if (!b.dbus_service.empty() && b.dbus_service == s.bank.current_source) {
+      errors.push_back(where(i, "service") + "\"" + b.dbus_service + "\" is the bank's current_source; a shunt is not a pack");
+    }
+    for (std::size_t j = 0; j < i; ++j) {
+      const BatterySettings& a = s.batteries[j];
+      if (a.protocol != BatteryProtocol::Dbus) continue;
+      const auto same = [&](const std::string& x, const std::string& y, const char* key) {
+        if (!x.empty() && x == y) {
+          errors.push_back(where(i, key) + "\"" + x + "\" already names battery \"" + a.name + "\" (battery[" +
+                           std::to_string(j) + "])");
+        }
+      };
+      same(b.dbus_service, a.dbus_service, "service");
+      same(b.dbus_serial, a.dbus_serial, "serial");
+      same(b.dbus_custom_name, a.dbus_custom_name, "custom_name");
+    }
+  }
+  if (!s.bank.current_source.empty() && s.bank.current_source == s.service.service_name) {
+    const toml::node* bank = root.get("bank");
+    errors.push_back(origin + ":" + std::to_string(bank != nullptr ? bank->source().begin.line : 1) +
+                     ": bank.current_source: \"" + s.bank.current_source + "\" is this aggregator's own service");
+  }
+}
+
 }  // namespace
 
 ConfigResult load_config_text(std::string_view text, const std::string& origin) {
@@ -433,6 +512,7 @@ ConfigResult load_config_text(std::string_view text, const std::string& origin) 
   section("alarms", [&](TableReader& r) { read_alarms(r, s.alarms); });
   section("output", [&](TableReader& r) { read_output(r, s.output); });
   section("log", [&](TableReader& r) { read_log(r, s.log); });
+  section("bank", [&](TableReader& r) { read_bank(r, s.bank); });
 
   const toml::array* batteries = nullptr;
   if (const toml::node* node = root.get("battery")) {
@@ -489,6 +569,7 @@ ConfigResult load_config_text(std::string_view text, const std::string& origin) 
                      " A is more than the warning tier allows (warning_factor x nominal_charge_current = " +
                      format_number(s.imbalance.warning_factor * s.charge.nominal_charge_current) + " A)");
   }
+  check_dbus_sources(root, batteries, s, origin, errors);
   if (s.batteries.empty()) errors.push_back(origin + ":1: battery: at least one [[battery]] is required");
   if (s.batteries.size() > 64) errors.push_back(origin + ":1: battery: at most 64 batteries are supported");
   if (s.output.enabled) {
@@ -526,7 +607,7 @@ ConfigResult load_config_text(std::string_view text, const std::string& origin) 
     }
   }
 
-  static const std::set<std::string> kSections{"service", "charge", "imbalance", "cells", "alarms", "output", "log", "battery"};
+  static const std::set<std::string> kSections{"service", "charge", "imbalance", "cells", "alarms", "output", "log", "battery", "bank"};
   for (const auto& [k, node] : root) {
     if (kSections.count(std::string(k.str())) == 0) {
       errors.push_back(origin + ":" + std::to_string(node.source().begin.line) + ": " + std::string(k.str()) + ": unknown key");
@@ -615,7 +696,13 @@ std::string render_config(const Settings& s) {
                   {"stale_after_ms", b.stale_after_ms}};
     if (b.max_charge_current > 0) t.insert("max_charge_current", b.max_charge_current);
     if (b.max_discharge_current > 0) t.insert("max_discharge_current", b.max_discharge_current);
-    if (b.protocol == BatteryProtocol::Canopen) {
+    if (b.protocol == BatteryProtocol::Dbus) {
+      t.erase("interface");
+      if (!b.dbus_service.empty()) t.insert("service", b.dbus_service);
+      if (!b.dbus_serial.empty()) t.insert("serial", b.dbus_serial);
+      if (!b.dbus_custom_name.empty()) t.insert("custom_name", b.dbus_custom_name);
+      t.insert("accept_non_bms", b.accept_non_bms);
+    } else if (b.protocol == BatteryProtocol::Canopen) {
       t.insert("node_id", b.node_id);
       if (!b.object_map.empty()) t.insert("map", b.object_map);
     } else {
@@ -625,6 +712,7 @@ std::string render_config(const Settings& s) {
     batteries.push_back(std::move(t));
   }
   root.insert("battery", std::move(batteries));
+  if (!s.bank.current_source.empty()) root.insert("bank", toml::table{{"current_source", s.bank.current_source}});
   if (s.output.enabled) {
     root.insert("output", toml::table{{"interface", s.output.interface},
                                       {"profile", to_string(s.output.profile)},

@@ -128,6 +128,7 @@ bool build_routes(const Args& a, Routes& routes, std::ostream& err) {
     return false;
   }
   for (const BatterySettings& b : config.settings.batteries) {
+    if (b.protocol == BatteryProtocol::Dbus) continue;  // no frames to decode
     if (b.protocol == BatteryProtocol::Pylontech) {
       PylonSource s{b.name, {}};
       s.options.voltage_scale_v = b.voltage_scale;

@@ -6,6 +6,7 @@
 
 #include "io/socketcan_sink.hpp"
 #include "io/socketcan_source.hpp"
+#include "io/timer_source.hpp"
 
 namespace bms {
 
@@ -13,7 +14,14 @@ LiveInput open_live_input(const Settings& settings) {
   LiveInput in;
   std::vector<CanPortSpec> specs = socketcan_ports_for(settings);
   std::vector<SdoPolledNode> polled = sdo_polled_nodes_for(settings);
+  const bool no_can_port = specs.empty();
   in.ports = SocketCanPorts::open(std::move(specs));
+  if (no_can_port) {
+    // Only D-Bus batteries and no inverter port: nothing to read from CAN; tick when due.
+    in.sink = make_socketcan_sink(in.ports, settings.output.interface);
+    in.source = std::make_unique<TimerSource>();
+    return in;
+  }
   // Every transmit (inverter frame set, SDO requests) goes through this one sink, on the
   // ports' own sockets, so none of it is read back by the source.
   in.sink = make_socketcan_sink(in.ports, settings.output.interface);

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <thread>
 
 namespace bms {
@@ -73,17 +74,59 @@ PipelineResult Pipeline::run(FrameSource& source, std::stop_token stop) {
     producer.flush();
   });
 
+  if (side_ != nullptr) side_->connect(&doorbell_);
+  // The next reading of each producer, held until it is the earliest. Side readings wait
+  // until the frame source delivered its first reading: that fixes the time line (a replay's
+  // first log time) they are moved onto.
+  Reading primary;
+  Reading side;
+  bool have_primary = false;
+  bool have_side = false;
+  bool primary_started = false;
+  std::int64_t last_time = 0;
+  const auto take_side = [&] {
+    if (have_side || side_ == nullptr || !(primary_started || have_primary)) return;
+    if (!side_->try_pop(side)) return;
+    have_side = true;
+    const std::optional<std::int64_t> t = source.time_from_monotonic(side.time_us);
+    const std::int64_t now = primary_started ? last_time : primary.time_us;
+    // Never earlier than what the engine has seen: its clock does not run backwards.
+    side.time_us = t ? std::max(*t, now) : now;
+  };
+  const auto take = [&] {
+    if (!have_primary) have_primary = ring_.try_pop(primary);
+    take_side();
+    return have_primary || have_side;
+  };
+
   Reading r;
   std::uint64_t seen_generation = settings_generation_ != nullptr ? settings_generation_->load() : 0;
   for (;;) {
-    if (!ring_.try_pop(r)) {
+    if (!take()) {
+      // Idle: tell the source when the engine needs time next (a TimerSource ticks only then).
+      source.set_next_deadline(engine_.next_due_us());
       const std::uint32_t ticket = doorbell_.prepare_wait();
-      if (!ring_.try_pop(r)) {
+      if (!take()) {
         doorbell_.wait(ticket);
         continue;
       }
       doorbell_.cancel_wait();
     }
+    // Earliest first; at a tie the frame source's reading, except its EndOfInput, which
+    // comes after everything of its time.
+    const bool use_side =
+        have_side && (!have_primary || side.time_us < primary.time_us ||
+                      (side.time_us == primary.time_us && primary.kind == ReadingKind::EndOfInput));
+    if (use_side) {
+      r = side;
+      have_side = false;
+      ++result.side_readings;
+    } else {
+      r = primary;
+      have_primary = false;
+      primary_started = true;
+    }
+    last_time = std::max(last_time, r.time_us);
     ++result.readings;
     if (settings_generation_ != nullptr && settings_generation_->load(std::memory_order_relaxed) != seen_generation) {
       seen_generation = settings_generation_->load();
@@ -96,6 +139,7 @@ PipelineResult Pipeline::run(FrameSource& source, std::stop_token stop) {
     // The reader always ends with EndOfInput, also when stopped, so this is the only exit.
     if (r.kind == ReadingKind::EndOfInput) break;
   }
+  if (side_ != nullptr) side_->connect(nullptr);
   reader.join();
   result.router = router_.counters();
   result.ring_full_waits = producer.full_waits_;

@@ -13,6 +13,7 @@
 #include "core/engine.hpp"
 #include "core/frame_router.hpp"
 #include "core/reading.hpp"
+#include "core/side_input.hpp"
 #include "core/spsc_ring.hpp"
 #include "io/frame_source.hpp"
 
@@ -23,6 +24,7 @@ struct PipelineResult {
   RouterCounters router;
   std::uint64_t readings = 0;
   std::uint64_t ring_full_waits = 0;  ///< times the reader found the ring full and waited
+  std::uint64_t side_readings = 0;    ///< readings taken from the side input (D-Bus batteries)
 };
 
 class Pipeline {
@@ -38,6 +40,9 @@ class Pipeline {
   /// A counter the aggregator loop bumps (relaxed) per reading, for the service watchdog.
   /// Not owned; null (the default) disables it. Set before run().
   void set_heartbeat(std::atomic<std::uint64_t>* heartbeat) noexcept { heartbeat_ = heartbeat; }
+  /// A second producer (the D-Bus battery sources' bus thread), drained beside the frame
+  /// source in time order. Not owned; set before run().
+  void set_side_input(SideInput* side) noexcept { side_ = side; }
   /// Reloaded settings: when `generation` moves, the aggregator thread fetches the settings
   /// and hands the charge policy ([charge], [imbalance]) to the engine.
   void set_settings_source(const std::atomic<std::uint64_t>* generation, std::function<Settings()> fetch) {
@@ -51,6 +56,7 @@ class Pipeline {
   FrameRouter router_;
   SpscRing<Reading> ring_;
   Doorbell doorbell_;
+  SideInput* side_ = nullptr;
   std::atomic<std::uint64_t>* heartbeat_ = nullptr;
   const std::atomic<std::uint64_t>* settings_generation_ = nullptr;
   std::function<Settings()> fetch_settings_;

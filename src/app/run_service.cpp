@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
@@ -20,11 +21,19 @@
 #include "io/replay_source.hpp"
 #if BMS_WITH_DBUS
 #include "app/history_tracker.hpp"
+#include "dbus/dbus_battery_source.hpp"
 #include "dbus/victron_battery_service.hpp"
 #endif
 
 namespace bms {
 namespace {
+
+/// D-Bus batteries or a D-Bus bank shunt are configured.
+bool reads_dbus_sources(const Settings& s) {
+  if (!s.bank.current_source.empty()) return true;
+  return std::any_of(s.batteries.begin(), s.batteries.end(),
+                     [](const BatterySettings& b) { return b.protocol == BatteryProtocol::Dbus; });
+}
 
 constexpr std::int64_t kMinOutputGapUs = 200'000;  // SMA: no more than one frame set per 200 ms
 
@@ -50,7 +59,9 @@ struct Outputs {
   std::unique_ptr<ReplayReport> report;
   std::unique_ptr<EventLog> events;
   std::string report_path;
+  std::unique_ptr<SideInput> side;  ///< D-Bus battery readings into the aggregator thread
 #if BMS_WITH_DBUS
+  std::unique_ptr<dbus::DbusBatterySource> dbus_sources;  ///< on the service's bus thread
   std::unique_ptr<dbus::VictronBatteryService> dbus;  ///< stops (leaves the bus) before the file outputs
   std::unique_ptr<HistoryTracker> history;  ///< feeds dbus; destroyed first (writes its last save)
 #endif
@@ -106,6 +117,13 @@ Outputs make_outputs(const Settings& settings, const Options& options, Engine& e
     dbus::ServiceIdentity identity;
     if (!options.replay_path.empty()) identity.connection = "Replay " + std::filesystem::path(options.replay_path).filename().string();
     o.dbus = dbus::make_battery_service(settings, identity);
+    if (reads_dbus_sources(settings)) {
+      // D-Bus batteries share the service's connection and bus thread; their readings reach
+      // the aggregator thread through a ring of their own.
+      o.side = std::make_unique<SideInput>();
+      o.dbus_sources = std::make_unique<dbus::DbusBatterySource>(settings, *o.side);
+      o.dbus->set_attachment(o.dbus_sources.get());
+    }
     o.dbus->start();
     // /History/* is kept in front of the service, at the engine's (virtual) time.
     o.history = std::make_unique<HistoryTracker>(*o.dbus, settings.service.state_file);
@@ -134,11 +152,21 @@ void log_summary(const CandumpReader& rd, const PipelineResult& result, double w
 PipelineResult run_pipeline(const Settings& settings, Engine& engine, FrameSource& source, const Outputs& outputs,
                             std::stop_token stop, const ServiceHooks& hooks) {
   Pipeline pipeline(settings, engine);
+  pipeline.set_side_input(outputs.side.get());
   pipeline.set_heartbeat(hooks.heartbeat);
   pipeline.set_settings_source(hooks.settings_generation, hooks.settings);
   if (hooks.ready) hooks.ready();
   PipelineResult result = pipeline.run(source, stop);
   outputs.flush();
+#if BMS_WITH_DBUS
+  if (outputs.dbus_sources) {
+    const dbus::DbusSourceStats d = outputs.dbus_sources->stats();
+    spdlog::info("D-Bus sources: {} signals with {} items, {} readings ({} dropped), {} GetItems, {} probes, "
+                 "{} call failures, {} bad values, {} bound, {} lost, {} refused",
+                 d.signals, d.items, d.readings, d.readings_dropped, d.get_items_calls, d.probes, d.call_failures,
+                 d.bad_values, d.appeared, d.lost, d.refused);
+  }
+#endif
   return result;
 }
 
@@ -179,6 +207,12 @@ int run_service(const Settings& configured, const Options& options, std::stop_to
     return 1;
   }
 #endif
+  if (options.no_dbus && reads_dbus_sources(configured)) {
+    spdlog::error("{}: protocol \"dbus\" batteries and [bank] current_source are read over D-Bus; they cannot run "
+                  "with --no-dbus",
+                  configured.source_path);
+    return 2;
+  }
   // Live: the frame set goes to a CAN port only when [output] configures one; --emit-log
   // alone records it without transmitting anything.
   if (options.replay_path.empty()) return run_live(configured, options, stop, hooks);

@@ -6,6 +6,7 @@
 
 #include "core/cell_taper.hpp"
 #include "core/current_share.hpp"
+#include "core/battery_rules.hpp"
 #include "core/imbalance_policy.hpp"
 #include "core/pack_source.hpp"
 #include "core/taper_math.hpp"
@@ -15,10 +16,16 @@
 
 namespace bms {
 namespace {
+/// A bank shunt ([bank] current_source) counts as fresh this long after it last spoke.
+constexpr std::int64_t kShuntStaleUs = 5'000'000;
+
 /// Whether a battery's protocol can carry `signal` at all: the Pylontech family always
 /// carries the limits; a CANopen battery only when its object map maps them.
 bool protocol_sends(const BatterySettings& b, SignalId signal) {
-  if (b.protocol == BatteryProtocol::Pylontech || !b.canopen_map) return true;
+  if (b.protocol == BatteryProtocol::Pylontech) return true;
+  // A D-Bus pack publishes /Info/Max*Current; a shunt taken as a battery (accept_non_bms) does not.
+  if (b.protocol == BatteryProtocol::Dbus) return !b.accept_non_bms;
+  if (!b.canopen_map) return true;
   for (const auto& pdo : b.canopen_map->pdos) {
     for (const auto& field : pdo.fields) {
       if (field.signal == signal) return true;
@@ -101,6 +108,7 @@ Aggregator::Aggregator(const Settings& settings)
       imbalance_(settings.imbalance),
       cells_(settings.cells),
       alarm_settings_(settings.alarms),
+      has_shunt_(!settings.bank.current_source.empty()),
       keepalive_timeout_us_(static_cast<std::int64_t>(settings.output.keepalive_timeout_ms) * 1000) {
   for (const BatterySettings& b : settings.batteries) {
     batteries_.emplace_back(static_cast<std::int64_t>(b.stale_after_ms) * 1000);
@@ -111,6 +119,9 @@ Aggregator::Aggregator(const Settings& settings)
 
 void Aggregator::apply(const Reading& reading) noexcept {
   if (reading.source < batteries_.size()) {
+    // An item that became invalid ([] on D-Bus) does not end a forbidding value: only a fresh
+    // value that allows does (docs/POLICY.md), so the latch is left as it is.
+    if (reading.kind == ReadingKind::SignalInvalid && holds_until_cleared(reading.signal)) return;
     BatteryState& battery = batteries_[reading.source];
     battery.apply(reading);
     // A node's boot-up (NMT state 0) means it reset: an EMCY it sent before no longer holds.
@@ -121,6 +132,8 @@ void Aggregator::apply(const Reading& reading) noexcept {
       reset.value = canopen::kEmcyNoError;
       battery.apply(reset);
     }
+  } else if (reading.source == kSourceBankShunt) {
+    shunt_.apply(reading);
   } else if (reading.source == kSourceInverter && reading.kind == ReadingKind::Signal &&
              reading.signal == SignalId::InverterKeepAlive) {
     last_keepalive_us_ = reading.time_us;
@@ -213,39 +226,6 @@ std::optional<double> bank_warmest_c(const Snapshot& s) {
 // ---- Per-pack detail (issue 13): what each pack shows on its own (D-Bus /Batteries/<i>,
 // `status`, the replay report). Kept apart from the bank's decisions above and below.
 
-/// A pack's own alarm levels from its BMS's flags; the bank's are the worst of these.
-Alarms Aggregator::battery_alarms(const Fresh& f, std::optional<double> active_emcy) {
-  Alarms a;
-  a.high_voltage = f.level(SignalId::ProtectionHighVoltage, SignalId::AlarmHighVoltage);
-  a.low_voltage = f.level(SignalId::ProtectionLowVoltage, SignalId::AlarmLowVoltage);
-  // Charge temperatures (0x35A) count as temperature alarms: the D-Bus contract has no
-  // path that DVCC acts on for them separately.
-  a.high_temperature = std::max(f.level(SignalId::ProtectionHighTemperature, SignalId::AlarmHighTemperature),
-                                f.level(SignalId::ProtectionHighChargeTemperature, SignalId::AlarmHighChargeTemperature));
-  a.low_temperature = std::max(f.level(SignalId::ProtectionLowTemperature, SignalId::AlarmLowTemperature),
-                               f.level(SignalId::ProtectionLowChargeTemperature, SignalId::AlarmLowChargeTemperature));
-  a.high_discharge_current = f.level(SignalId::ProtectionHighDischargeCurrent, SignalId::AlarmHighDischargeCurrent);
-  a.high_charge_current = f.level(SignalId::ProtectionHighChargeCurrent, SignalId::AlarmHighChargeCurrent);
-  // System error, general, contactor and short-circuit (0x359/0x35A) are BMS failures.
-  a.internal_failure = std::max({f.level(SignalId::ProtectionSystemError, SignalId::AlarmInternalCommunication),
-                                 f.level(SignalId::ProtectionGeneral, SignalId::AlarmGeneral),
-                                 f.level(SignalId::ProtectionContactor, SignalId::AlarmContactor),
-                                 f.level(SignalId::ProtectionShortCircuit, SignalId::AlarmShortCircuit)});
-  a.cell_imbalance = f.level(SignalId::ProtectionCellImbalance, SignalId::AlarmCellImbalance);
-  // CANopen EMCY: the temperature class (0x4xxx) is a temperature alarm, any other active
-  // code a BMS failure; EMCY 0x0000 (error reset) clears it.
-  if (active_emcy) {
-    const auto code = static_cast<std::uint32_t>(*active_emcy);
-    std::uint8_t& target = (code & 0xF000U) == 0x4000U ? a.high_temperature : a.internal_failure;
-    target = 2;
-    // 0x42xx is the device's own temperature (CiA 301): the BMS is too hot inside.
-    if ((code & 0xFF00U) == 0x4200U) a.high_internal_temperature = 2;
-  }
-  a.low_charge_temperature = f.level(SignalId::ProtectionLowChargeTemperature, SignalId::AlarmLowChargeTemperature);
-  a.high_charge_temperature = f.level(SignalId::ProtectionHighChargeTemperature, SignalId::AlarmHighChargeTemperature);
-  return a;
-}
-
 namespace {
 /// A pack's cell extreme with the BMS's own cell id (empty when it sends none).
 std::optional<CellExtreme> pack_extreme(const std::optional<double>& v, const BatteryState& st, const std::string& name,
@@ -309,25 +289,22 @@ Snapshot Aggregator::evaluate(std::int64_t now_us) {
     view.discharge_current_limit_a =
         battery_limit(sends_discharge_limit_[i], f.get(SignalId::DischargeCurrentLimitA), cfg.max_discharge_current);
 
-    const auto charge_enable = f.get(SignalId::ChargeEnable);
-    const auto discharge_enable = f.get(SignalId::DischargeEnable);
-    // Unknown blocks only when the BMS is supposed to send the limit (never guessed). A BMS
-    // whose protocol sends no limits (CANopen) blocks charging while its SOC is unknown or an
-    // EMCY is active, and both directions when its node is stopped.
-    const auto emcy = f.get(SignalId::EmcyCode);
-    const bool emcy_active = emcy && *emcy != 0.0;
-    const auto nmt = f.get(SignalId::NmtState);
-    const bool node_stopped = nmt && *nmt == static_cast<double>(canopen::NmtState::Stopped);
-    const bool short_circuit = f.flag(SignalId::ProtectionShortCircuit);
-    view.blocks_charge = (sends_charge_limit_[i] && !view.charge_current_limit_a) ||
-                         (view.charge_current_limit_a && *view.charge_current_limit_a <= 0.0) ||
-                         (charge_enable && *charge_enable == 0.0) || (!sends_charge_limit_[i] && !view.soc_pct) ||
-                         emcy_active || node_stopped || short_circuit ||
-                         f.flag(SignalId::ProtectionHighChargeTemperature) ||
-                         f.flag(SignalId::ProtectionLowChargeTemperature);
-    view.blocks_discharge = (sends_discharge_limit_[i] && !view.discharge_current_limit_a) ||
-                            (view.discharge_current_limit_a && *view.discharge_current_limit_a <= 0.0) ||
-                            (discharge_enable && *discharge_enable == 0.0) || node_stopped || short_circuit;
+    BlockingInputs rules;
+    rules.sends_charge_limit = sends_charge_limit_[i];
+    rules.sends_discharge_limit = sends_discharge_limit_[i];
+    rules.charge_limit_a = view.charge_current_limit_a;
+    rules.discharge_limit_a = view.discharge_current_limit_a;
+    rules.charge_enable = f.get(SignalId::ChargeEnable);
+    rules.discharge_enable = f.get(SignalId::DischargeEnable);
+    rules.soc_pct = view.soc_pct;
+    rules.emcy_code = f.get(SignalId::EmcyCode);
+    rules.nmt_state = f.get(SignalId::NmtState);
+    rules.short_circuit = f.flag(SignalId::ProtectionShortCircuit);
+    rules.high_charge_temperature = f.flag(SignalId::ProtectionHighChargeTemperature);
+    rules.low_charge_temperature = f.flag(SignalId::ProtectionLowChargeTemperature);
+    const Blocking blocking = battery_blocking(rules);
+    view.blocks_charge = blocking.charge;
+    view.blocks_discharge = blocking.discharge;
     s.module_count = static_cast<std::uint16_t>(std::min<int>(s.module_count + battery_module_count(f), 0xFFFF));
     s.force_charge_requested.force_charge_1 |= f.flag(SignalId::ForceCharge1);
     s.force_charge_requested.force_charge_2 |= f.flag(SignalId::ForceCharge2);
@@ -377,7 +354,12 @@ Snapshot Aggregator::evaluate(std::int64_t now_us) {
       ++voltage_count;
     }
     if (view.current_a) s.current_a = s.current_a.value_or(0.0) + *view.current_a;
-    if (view.voltage_v && view.current_a) s.power_w = s.power_w.value_or(0.0) + *view.voltage_v * *view.current_a;
+    // A BMS that measures power itself (a D-Bus service's /Dc/0/Power) is taken at its word.
+    if (auto p = f.get(SignalId::PowerW)) {
+      s.power_w = s.power_w.value_or(0.0) + *p;
+    } else if (view.voltage_v && view.current_a) {
+      s.power_w = s.power_w.value_or(0.0) + *view.voltage_v * *view.current_a;
+    }
     if (auto t = f.get(SignalId::TemperatureC)) {
       take_max(s.temperature_c, *t);
       take_min(s.min_temperature_c, *t);
@@ -391,8 +373,9 @@ Snapshot Aggregator::evaluate(std::int64_t now_us) {
     if (auto v = f.get(SignalId::MaxCellTemperatureC))
       take_extreme(s.max_cell_temperature, *v, cfg.name, st.text(SignalId::MaxCellTemperatureId), true);
 
-    view.alarms = battery_alarms(f, emcy_active ? emcy : std::nullopt);
-    s.alarms.raise_to(view.alarms);
+    // Per-pack detail (issue 13): the pack's own alarms, and the bank shows the worst of them.
+    view.alarms = battery_alarms([&f](SignalId p, SignalId w) { return f.level(p, w); }, rules.emcy_code);
+    raise_to_worst(s.alarms, view.alarms);
     fill_pack_detail(view, f, st);
 
     s.batteries.push_back(std::move(view));
@@ -406,6 +389,21 @@ Snapshot Aggregator::evaluate(std::int64_t now_us) {
   }
   if (remaining_known && soc_count > 0) s.capacity_ah = remaining_ah;
   if (voltage_count > 0) s.voltage_v = voltage_sum / voltage_count;
+  // A shunt measures the bank's current better than the sum of BMS readings (most BMSes
+  // resolve 0.1-1 A): while it is fresh its current and power are the bank's.
+  if (has_shunt_ && shunt_.online(now_us, kShuntStaleUs)) {
+    const Fresh f{shunt_, now_us, kShuntStaleUs};
+    if (auto i = f.get(SignalId::CurrentA)) {
+      s.current_a = *i;
+      if (auto p = f.get(SignalId::PowerW)) {
+        s.power_w = *p;
+      } else if (auto v = f.get(SignalId::VoltageV)) {
+        s.power_w = *v * *i;
+      } else if (s.voltage_v) {
+        s.power_w = *s.voltage_v * *i;
+      }
+    }
+  }
   s.tier = tier_;
 
   s.failsafe = s.batteries_online == 0;

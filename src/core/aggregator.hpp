@@ -58,7 +58,6 @@ class Aggregator {
  private:
   struct Fresh;  // helper to read fresh values of one battery
   // Per-pack detail (issue 13), aggregator.cpp's per-pack block.
-  static Alarms battery_alarms(const Fresh& f, std::optional<double> active_emcy);
   static void fill_pack_detail(BatteryView& view, const Fresh& f, const BatteryState& st);
   std::vector<BatterySettings> battery_settings_;
   ChargeSettings charge_;
@@ -84,6 +83,10 @@ class Aggregator {
   std::optional<double> charge_share_factor_;     // current share factors in force (next_share_factor)
   std::optional<double> discharge_share_factor_;
   std::int64_t cell_voltage_cap_at_us_ = kNever;
+
+  // [bank] current_source: a shunt whose current and power replace the packs' sum while fresh.
+  bool has_shunt_ = false;
+  BatteryState shunt_;
 
   ImbalanceTier tier_ = ImbalanceTier::Balanced;
   std::int64_t keepalive_timeout_us_;

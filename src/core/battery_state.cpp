@@ -14,6 +14,17 @@ void BatteryState::apply(const Reading& r) noexcept {
       updated_us_[i] = r.time_us;
       return;
     }
+    case ReadingKind::SignalInvalid: {
+      // Unknown from now on: exactly as if the value had never arrived (or gone stale).
+      const auto i = static_cast<std::size_t>(r.signal);
+      if (i >= kSignalCount) return;
+      updated_us_[i] = kNever;
+      return;
+    }
+    case ReadingKind::SourceLost:
+      // Offline at once, not stale_after_ms later: the source said it is gone.
+      last_frame_us_ = kNever;
+      return;
     case ReadingKind::FrameSeen:
       if (last_frame_us_ == kNever || r.time_us - last_frame_us_ > stale_after_us_) session_start_us_ = r.time_us;
       last_frame_us_ = r.time_us;

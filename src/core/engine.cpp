@@ -1,5 +1,7 @@
 #include "core/engine.hpp"
 
+#include "core/decision_signals.hpp"
+
 #include <algorithm>
 #include <limits>
 
@@ -7,28 +9,6 @@ namespace bms {
 namespace {
 constexpr std::int64_t kNoTimer = std::numeric_limits<std::int64_t>::max();
 
-/// Signals that feed a protective decision (limits, enables, alarms, and SOC through the
-/// imbalance tier). Measurements and texts only matter at the next periodic publication,
-/// so a change of them does not trigger an evaluation of its own.
-constexpr bool is_decision_signal(SignalId id) noexcept {
-  switch (id) {
-    case SignalId::VoltageV:
-    case SignalId::CurrentA:
-    case SignalId::TemperatureC:
-    case SignalId::SohPct:
-    case SignalId::MinCellVoltageV:
-    case SignalId::MaxCellVoltageV:
-    case SignalId::MinCellTemperatureC:
-    case SignalId::MaxCellTemperatureC:
-    case SignalId::ChargedEnergyKwh:
-    case SignalId::DischargedEnergyKwh:
-    case SignalId::InstalledCapacityAh:
-    case SignalId::ModuleCount:
-      return false;
-    default:
-      return !signal_is_text(id);
-  }
-}
 }  // namespace
 
 Engine::Engine(const Settings& settings)
@@ -131,10 +111,15 @@ void Engine::on_reading(const Reading& r) {
       }
     } else if (r.kind == ReadingKind::FrameSeen) {
       dirty_ |= !b.online(now_us_, stale_after_us_[r.source]);
+    } else if (r.kind == ReadingKind::SignalInvalid) {
+      dirty_ |= b.value(r.signal).has_value() && is_decision_signal(r.signal);
+    } else if (r.kind == ReadingKind::SourceLost) {
+      dirty_ |= b.online(now_us_, stale_after_us_[r.source]);
     }
     aggregator_.apply(r);
-  } else if (r.source == kSourceInverter) {
-    aggregator_.apply(r);  // the keep-alive: shown at the next publication, never protective
+  } else if (r.source == kSourceInverter || r.source == kSourceBankShunt) {
+    // The keep-alive, the bank shunt's current: shown at the next publication, never protective.
+    aggregator_.apply(r);
   } else if (r.kind == ReadingKind::Tick) {
     step_to(now_us_);
   }

@@ -40,6 +40,10 @@ class Engine {
   /// The input ended at `end_us`: fire timers up to it, then give every output the final state.
   void finish(std::int64_t end_us);
 
+  /// When the next timer fires (a periodic publication, a battery or value going stale, a
+  /// held-back protective change): a source that ticks only when needed ticks then.
+  [[nodiscard]] std::int64_t next_due_us() const { return next_timer_us(); }
+
   [[nodiscard]] const Aggregator& aggregator() const noexcept { return aggregator_; }
   [[nodiscard]] std::int64_t now_us() const noexcept { return now_us_; }
   [[nodiscard]] std::uint64_t evaluations() const noexcept { return evaluations_; }

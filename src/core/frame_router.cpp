@@ -5,7 +5,8 @@ namespace bms {
 FrameRouter::FrameRouter(const Settings& settings) {
   for (const auto& b : settings.batteries) {
     Route r;
-    r.interface = b.interface;
+    // A D-Bus battery keeps its source index but no interface: no frame is ever routed to it.
+    if (b.protocol != BatteryProtocol::Dbus) r.interface = b.interface;
     r.pylon.voltage_scale_v = b.voltage_scale;
     if (b.protocol == BatteryProtocol::Canopen && b.canopen_map) {
       maps_.push_back(b.canopen_map);

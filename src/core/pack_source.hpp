@@ -9,7 +9,8 @@
 
 namespace bms {
 
-/// "CAN can0" (Pylontech family on its own port), "CANopen can1 node 5".
+/// "CAN can0" (Pylontech family on its own port), "CANopen can1 node 5",
+/// "D-Bus com.victronenergy.battery.ttyUSB0" (a battery service read over D-Bus).
 [[nodiscard]] std::string pack_source(const BatterySettings& battery);
 
 }  // namespace bms

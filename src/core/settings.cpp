@@ -6,6 +6,7 @@ const char* to_string(BatteryProtocol p) noexcept {
   switch (p) {
     case BatteryProtocol::Pylontech: return "pylontech";
     case BatteryProtocol::Canopen: return "canopen";
+    case BatteryProtocol::Dbus: return "dbus";
   }
   return "?";
 }

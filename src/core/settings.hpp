@@ -101,7 +101,9 @@ struct ImbalanceSettings {
   double hysteresis = 2.0;          ///< % below a threshold before its tier is left
 };
 
-enum class BatteryProtocol : unsigned char { Pylontech, Canopen };
+/// How a battery reaches us: its own CAN frames (Pylontech family, CANopen), or a Venus OS
+/// battery service on D-Bus (dbus-serialbattery, Venus's CAN-bus BMS driver, a Lynx BMS).
+enum class BatteryProtocol : unsigned char { Pylontech, Canopen, Dbus };
 
 struct BatterySettings {
   std::string name;
@@ -120,6 +122,21 @@ struct BatterySettings {
   double max_charge_current = 0.0;
   double max_discharge_current = 0.0;
   std::uint32_t bitrate = 0;      ///< bit/s set on the interface at open; 0 = leave it alone
+  /// protocol "dbus": which battery service this is. Exactly one of the three is set: the
+  /// bus name, or (so that a ttyUSB renumbering cannot swap packs) its /Serial or /CustomName.
+  std::string dbus_service;
+  std::string dbus_serial;
+  std::string dbus_custom_name;
+  /// protocol "dbus": also take a service that publishes no charge limits (a SmartShunt, a
+  /// Lynx Shunt) as a battery; it then uses max_charge_current / max_discharge_current.
+  bool accept_non_bms = false;
+};
+
+/// The bank as a whole.
+struct BankSettings {
+  /// A battery service (a shunt) whose /Dc/0/Current and /Dc/0/Power are the bank's current
+  /// and power instead of the sum over the packs; empty: the sum.
+  std::string current_source;
 };
 
 /// Inverter profiles, in the order the config lists them (docs/INVERTERS.md).
@@ -153,6 +170,7 @@ struct Settings {
   ImbalanceSettings imbalance;
   CellSettings cells;
   AlarmSettings alarms;
+  BankSettings bank;
   std::vector<BatterySettings> batteries;
   OutputSettings output;
   LogSettings log;

@@ -50,8 +50,6 @@ struct Alarms {
   std::uint8_t high_internal_temperature = 0;  ///< BMS device temperature (CANopen EMCY 0x42xx)
   std::uint8_t state_of_health = 0;            ///< lowest SOH below low_soh_warning_pct
   [[nodiscard]] std::uint8_t worst() const noexcept;
-  /// Raises every level to at least `other`'s (the bank is the worst of its packs).
-  void raise_to(const Alarms& other) noexcept;
   bool operator==(const Alarms&) const = default;
 };
 

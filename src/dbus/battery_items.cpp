@@ -152,11 +152,17 @@ ItemSpec plain_spec(ValueKind kind, std::string description) {
 std::string default_connection(const Settings& settings) {
   std::set<std::string> seen;
   std::string out;
+  bool dbus_sources = false;
   for (const auto& b : settings.batteries) {
+    if (b.protocol == BatteryProtocol::Dbus) {
+      dbus_sources = true;
+      continue;
+    }
     if (!seen.insert(b.interface).second) continue;
     out += out.empty() ? "CAN " : ", ";
     out += b.interface;
   }
+  if (dbus_sources) return out.empty() ? "D-Bus" : out + ", D-Bus";
   return out.empty() ? "CAN" : out;
 }
 

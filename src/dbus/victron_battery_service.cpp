@@ -102,7 +102,7 @@ void VictronBatteryService::run() {
         backoff = retry_.first;
         last_error.clear();
       } catch (const std::exception& e) {
-        session_.reset();
+        drop_session();
         if (e.what() != last_error) {  // say it once, not every retry
           spdlog::warn("D-Bus: cannot register {} on the {}: {} (retrying)", service_name(), target_.describe(), e.what());
           last_error = e.what();
@@ -118,7 +118,7 @@ void VictronBatteryService::run() {
     } catch (const std::exception& e) {
       spdlog::warn("D-Bus: lost the {}: {}; re-registering", target_.describe(), e.what());
       registered_ = false;
-      session_.reset();
+      drop_session();
       std::lock_guard lock(stats_mutex_);
       ++stats_.bus_losses;
     }
@@ -130,6 +130,13 @@ void VictronBatteryService::run() {
     spdlog::debug("D-Bus: leaving the bus: {}", e.what());
   }
   registered_ = false;
+  drop_session();
+}
+
+void VictronBatteryService::drop_session() noexcept {
+  // The attachment's proxies and matches live on the connection: they go first.
+  if (attached_) attachment_->detach();
+  attached_ = false;
   session_.reset();
 }
 
@@ -140,6 +147,10 @@ void VictronBatteryService::join_bus() {
   const auto on_set = [this](const std::string& path, const BusValue& value) { return on_set_value(path, value); };
   session_->exported = std::make_unique<BusItemExport>(*session_->connection, tree_, on_set);
   session_->interfaceless = std::make_unique<InterfacelessCalls>(*session_->connection, tree_, on_set);
+  if (attachment_ != nullptr) {
+    attached_ = true;  // first: a half-made attachment is detached too if attach() throws
+    attachment_->attach(*session_->connection);
+  }
   flush(true);  // the newest values are in place before anyone can see the name
   // Claimed last: Venus clients scan a service the moment its name appears.
   session_->connection->requestName(service_name());
@@ -154,11 +165,21 @@ void VictronBatteryService::serve_once() {
   sdbus::IConnection& connection = *session_->connection;
   while (connection.processPendingRequest()) {
   }
+  // After every dispatch round: the attachment hands over what the messages produced (one
+  // wake-up of the aggregator per round, not per message) and does what is due.
+  if (attached_) attachment_->on_time(Clock::now());
   flush(false);
   const auto poll_data = connection.getEventLoopPollData();
   int timeout = poll_data.getPollTimeout();
   const int flush_timeout = next_flush_timeout_ms();
   if (flush_timeout >= 0 && (timeout < 0 || flush_timeout < timeout)) timeout = flush_timeout;
+  if (attached_) {
+    if (const auto due = attachment_->next_deadline()) {
+      const auto left = std::chrono::ceil<std::chrono::milliseconds>(*due - Clock::now()).count();
+      const int t = static_cast<int>(std::clamp<long long>(left, 0, 60'000));
+      if (timeout < 0 || t < timeout) timeout = t;
+    }
+  }
   pollfd fds[2] = {{poll_data.fd, poll_data.events, 0}, {wake_fd_, POLLIN, 0}};
   if (::poll(fds, 2, timeout) < 0 && errno != EINTR) throw std::system_error(errno, std::generic_category(), "poll");
   if ((fds[1].revents & POLLIN) != 0) {

@@ -21,6 +21,7 @@
 #include "core/settings.hpp"
 #include "core/snapshot_publisher.hpp"
 #include "dbus/battery_items.hpp"
+#include "dbus/bus_attachment.hpp"
 #include "dbus/bus_target.hpp"
 #include "dbus/custom_name_store.hpp"
 #include "dbus/item_tree.hpp"
@@ -52,6 +53,10 @@ class VictronBatteryService final : public SnapshotPublisher {
   ~VictronBatteryService() override;
   VictronBatteryService(const VictronBatteryService&) = delete;
   VictronBatteryService& operator=(const VictronBatteryService&) = delete;
+
+  /// Shares the connection and the bus thread with `attachment` (the D-Bus battery sources).
+  /// Not owned; call before start().
+  void set_attachment(BusAttachment* attachment) noexcept { attachment_ = attachment; }
 
   /// Starts the bus thread; returns at once. Joining the bus happens there, retried until it
   /// works, so a bus that is not up yet is not an error. @throws std::system_error if the
@@ -96,6 +101,9 @@ class VictronBatteryService final : public SnapshotPublisher {
   std::atomic<bool> stopping_{false};
   std::atomic<bool> registered_{false};
   std::unique_ptr<Session> session_;  ///< bus thread only
+  BusAttachment* attachment_ = nullptr;
+  bool attached_ = false;             ///< bus thread only
+  void drop_session() noexcept;
   Clock::time_point next_flush_{};
   std::thread thread_;
 

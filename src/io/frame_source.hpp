@@ -5,6 +5,7 @@
 /// ticks to a FrameHandler; it never decodes or aggregates.
 
 #include <cstdint>
+#include <optional>
 #include <stop_token>
 #include <string>
 
@@ -43,6 +44,17 @@ class FrameSource {
   virtual ~FrameSource() = default;
   /// Delivers frames until the input ends (replay) or stop is requested (live).
   virtual SourceResult run(FrameHandler& handler, std::stop_token stop) = 0;
+  /// This source's time for an instant of CLOCK_MONOTONIC (microseconds), so readings of
+  /// other producers (D-Bus batteries) share its time line. nullopt: no mapping (yet); such
+  /// readings are then taken at the aggregator's current time. Any thread.
+  /// The engine's next timer on this source's time line, told by the aggregator thread before
+  /// it sleeps, so a source that ticks only when needed can. Default: ignored (the source
+  /// ticks on its own cadence).
+  virtual void set_next_deadline(std::int64_t time_us) { (void)time_us; }
+  [[nodiscard]] virtual std::optional<std::int64_t> time_from_monotonic(std::int64_t monotonic_us) const noexcept {
+    (void)monotonic_us;
+    return std::nullopt;
+  }
 };
 
 }  // namespace bms

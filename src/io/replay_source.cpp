@@ -10,6 +10,12 @@ namespace bms {
 ReplaySource::ReplaySource(std::unique_ptr<CandumpReader> reader, double speed)
     : reader_(std::move(reader)), speed_(speed) {}
 
+std::optional<std::int64_t> ReplaySource::time_from_monotonic(std::int64_t monotonic_us) const noexcept {
+  if (speed_ <= 0 || !started_.load(std::memory_order_acquire)) return std::nullopt;
+  const auto since = static_cast<double>(monotonic_us - wall0_us_.load(std::memory_order_relaxed));
+  return log_t0_us_.load(std::memory_order_relaxed) + static_cast<std::int64_t>(since * speed_);
+}
+
 SourceResult ReplaySource::run(FrameHandler& handler, std::stop_token stop) {
   SourceResult result;
   CanFrame frame;
@@ -42,6 +48,10 @@ SourceResult ReplaySource::run(FrameHandler& handler, std::stop_token stop) {
     if (first) {
       t0 = frame.time_us;
       first = false;
+      log_t0_us_.store(t0, std::memory_order_relaxed);
+      wall0_us_.store(std::chrono::duration_cast<std::chrono::microseconds>(wall0.time_since_epoch()).count(),
+                      std::memory_order_relaxed);
+      started_.store(true, std::memory_order_release);
     } else if (frame.time_us < result.end_time_us) {
       frame.time_us = result.end_time_us;
     }

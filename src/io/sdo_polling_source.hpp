@@ -42,6 +42,9 @@ class SdoPollingSource final : public FrameSource {
   ~SdoPollingSource() override;
   /// Runs the wrapped source with a handler that polls, then forwards every frame and tick.
   SourceResult run(FrameHandler& handler, std::stop_token stop) override;
+  [[nodiscard]] std::optional<std::int64_t> time_from_monotonic(std::int64_t monotonic_us) const noexcept override {
+    return inner_->time_from_monotonic(monotonic_us);
+  }
 
   /// The nodes and their counters; read them after run() returned.
   [[nodiscard]] const std::vector<SdoPolledNode>& nodes() const noexcept { return nodes_; }

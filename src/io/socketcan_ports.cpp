@@ -124,7 +124,10 @@ std::vector<CanPortSpec> socketcan_ports_for(const Settings& settings) {
       it->second.bitrate = bitrate;
     }
   };
-  for (const BatterySettings& b : settings.batteries) want(b.interface, battery_id_ranges(b), b.bitrate);
+  for (const BatterySettings& b : settings.batteries) {
+    if (b.protocol == BatteryProtocol::Dbus) continue;  // read from D-Bus, not a CAN port
+    want(b.interface, battery_id_ranges(b), b.bitrate);
+  }
   if (settings.output.enabled) want(settings.output.interface, inverter_link_id_ranges(), settings.output.bitrate);
   std::vector<CanPortSpec> out;
   for (const std::string& iface : order) {

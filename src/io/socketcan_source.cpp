@@ -49,6 +49,11 @@ class SocketCanSource final : public FrameSource {
     }
   }
 
+  [[nodiscard]] std::optional<std::int64_t> time_from_monotonic(std::int64_t monotonic_us) const noexcept override {
+    if (options_.time_base == TimeBase::Monotonic) return monotonic_us;
+    return std::nullopt;  // candump-style wall time: taken at the aggregator's current time
+  }
+
   SourceResult run(FrameHandler& handler, std::stop_token stop) override {
     UniqueFd epoll(::epoll_create1(EPOLL_CLOEXEC));
     UniqueFd timer(::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC));

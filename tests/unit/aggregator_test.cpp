@@ -1,4 +1,5 @@
 #include "core/aggregator.hpp"
+#include "core/pack_source.hpp"
 
 #include <gtest/gtest.h>
 
@@ -567,6 +568,30 @@ TEST(AggregatorPacks, AnOfflinePackKeepsItsIdentityButNoValues) {
                pa.discharge_current_limit_a || pa.charge_voltage_limit_v || pa.min_cell_voltage);
   EXPECT_EQ(pa.alarms, Alarms{});
   EXPECT_TRUE(s.batteries[1].online);
+}
+
+}  // namespace
+}  // namespace bms
+
+namespace bms {
+namespace {
+
+TEST(AggregatorPacks, SourceSaysWhereEachPackIsRead) {
+  BatterySettings b;
+  b.interface = "can1";
+  EXPECT_EQ(pack_source(b), "CAN can1");
+  b.protocol = BatteryProtocol::Canopen;
+  b.node_id = 5;
+  EXPECT_EQ(pack_source(b), "CANopen can1 node 5");
+  b.protocol = BatteryProtocol::Dbus;
+  b.dbus_service = "com.victronenergy.battery.ttyUSB0";
+  EXPECT_EQ(pack_source(b), "D-Bus com.victronenergy.battery.ttyUSB0");
+  b.dbus_service.clear();
+  b.dbus_serial = "JK123";
+  EXPECT_EQ(pack_source(b), "D-Bus serial JK123");
+  b.dbus_serial.clear();
+  b.dbus_custom_name = "Shed";
+  EXPECT_EQ(pack_source(b), "D-Bus custom name Shed");
 }
 
 }  // namespace

@@ -91,7 +91,7 @@ TEST(ConfigLoader, CanopenNeedsANodeIdAndNodeIdsAreUniquePerInterface) {
 TEST(ConfigLoader, UnknownProtocolListsTheChoices) {
   const auto e = errors_of(std::string(kMinimal) + "protocol = \"modbus\"\n");
   ASSERT_EQ(e.size(), 1U);
-  EXPECT_EQ(e[0], "t.toml:4: battery[0].protocol: unknown value \"modbus\" (expected one of: pylontech, canopen)");
+  EXPECT_EQ(e[0], "t.toml:4: battery[0].protocol: unknown value \"modbus\" (expected one of: pylontech, canopen, dbus)");
 }
 
 TEST(ConfigLoader, ThresholdsMustRise) {
