@@ -11,11 +11,21 @@ namespace {
 using dbus::BusValue;
 
 /// The alarm paths shown, bank and per pack (suffixes under /Alarms/).
-const char* const kAlarmNames[] = {"LowVoltage",           "HighVoltage",           "LowTemperature",
-                                   "HighTemperature",      "HighChargeCurrent",     "HighDischargeCurrent",
-                                   "InternalFailure",      "CellImbalance",         "BmsCable",
-                                   "LowSoc",               "LowCellVoltage",        "HighCellVoltage",
-                                   "LowChargeTemperature", "HighChargeTemperature", "HighInternalTemperature",
+const char* const kAlarmNames[] = {"LowVoltage",
+                                   "HighVoltage",
+                                   "LowTemperature",
+                                   "HighTemperature",
+                                   "HighChargeCurrent",
+                                   "HighDischargeCurrent",
+                                   "InternalFailure",
+                                   "CellImbalance",
+                                   "BmsCable",
+                                   "LowSoc",
+                                   "LowCellVoltage",
+                                   "HighCellVoltage",
+                                   "LowChargeTemperature",
+                                   "HighChargeTemperature",
+                                   "HighInternalTemperature",
                                    "StateOfHealth"};
 
 class Reader {
