@@ -66,7 +66,8 @@ Inverter profiles ([output] profile; frame tables in docs/INVERTERS.md):
   luxpower   Luxpower, EG4 (Luxpower battery CAN V04.2)
   solark     Sol-Ark (LV CAN V1.3: 8-byte frames, 0x356 at 0.1 V)
 
-Exit status: 0 ok, 2 bad usage, configuration or input (with file:line), 1 runtime failure.
+Exit status: 0 ok, 2 bad usage, configuration or input (with file:line), 1 runtime failure
+(also when --emit-log or --report could not be written in full).
 )";
 }
 

@@ -1,6 +1,8 @@
 #include "app/config_loader.hpp"
 
+#include "app/dbus_name.hpp"
 #include "io/object_map_loader.hpp"
+#include "io/small_file.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -11,6 +13,11 @@
 
 namespace bms {
 namespace {
+
+constexpr std::size_t kMaxBatteries = 64;
+/// Errors shown at most; a file that repeats one mistake a thousand times gets the first
+/// ones and a count, not a thousand lines.
+constexpr std::size_t kMaxErrors = 100;
 
 /// A number as a user wrote it in an error message ("99", "0.85").
 std::string format_number(double v) {
@@ -102,13 +109,12 @@ class TableReader {
 
   [[nodiscard]] bool has(std::string_view key) const { return table_.contains(key); }
 
-  /// Reports every key that no get_* asked for.
+  /// Reports every key that no get_* asked for, sub-tables (`[service.extra]`) and inline
+  /// tables (`limits = { ... }`) included: no section has tables inside, so their keys would
+  /// otherwise be silently ignored.
   void finish() {
     for (const auto& [k, node] : table_) {
-      if (known_.count(std::string(k.str())) == 0) {
-        if (node.is_table() || node.is_array_of_tables()) continue;  // sections are checked by the caller
-        error(node, k.str(), "unknown key");
-      }
+      if (known_.count(std::string(k.str())) == 0) error(node, k.str(), "unknown key");
     }
   }
 
@@ -173,9 +179,19 @@ void read_service(TableReader& r, ServiceSettings& s) {
   }
   if (const toml::node* node = r.table().get("custom_name"); node != nullptr && s.custom_name.size() > kMaxCustomNameBytes) {
     r.error(*node, "custom_name", "longer than " + std::to_string(kMaxCustomNameBytes) + " bytes");
+  } else if (node != nullptr && std::any_of(s.custom_name.begin(), s.custom_name.end(), [](char c) {
+               return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
+             })) {
+    // SetValue refuses these over D-Bus; the config must not be a way around that.
+    r.error(*node, "custom_name", "contains a control character");
   }
   if (!s.service_name.starts_with("com.victronenergy.battery.")) {
     r.error_at(r.table().source(), "service_name", "must start with com.victronenergy.battery. (Venus OS finds batteries by that prefix)");
+  } else if (!is_valid_bus_name(s.service_name)) {
+    // The bus would refuse it, and the service would retry registering for ever.
+    r.error_at(r.table().get("service_name")->source(), "service_name",
+               "not a valid D-Bus name (dot-separated elements of A-Z a-z 0-9 _ -, none empty or starting with a "
+               "digit, at most 255 characters)");
   }
   r.finish();
 }
@@ -358,7 +374,7 @@ void read_battery(TableReader& r, BatterySettings& b) {
   if (r.has("voltage_scale") && b.voltage_scale != 0.01 && b.voltage_scale != 0.1) {
     r.error_at(r.table().get("voltage_scale")->source(), "voltage_scale", "must be 0.01 or 0.1 (volts per bit of 0x356)");
   }
-  if (b.protocol == BatteryProtocol::Canopen && b.node_id == 0) {
+  if (b.protocol == BatteryProtocol::Canopen && b.node_id == 0 && !r.has("node_id")) {
     r.error_at(r.table().source(), "node_id", "required for protocol \"canopen\"");
   }
   if (b.protocol == BatteryProtocol::Pylontech && r.has("node_id")) {
@@ -370,6 +386,9 @@ void read_battery(TableReader& r, BatterySettings& b) {
 void read_output(TableReader& r, OutputSettings& o) {
   o.enabled = true;
   r.get_string("interface", o.interface);
+  if (o.interface.size() > 15) {  // IFNAMSIZ - 1: no Linux interface has a longer name
+    r.error_at(r.table().get("interface")->source(), "interface", "longer than 15 characters (a Linux interface name)");
+  }
   // In OutputProfile order (docs/INVERTERS.md says which inverter reads which).
   const int profile = r.get_choice("profile", {"pylon", "sma", "victron", "luxpower", "solark"});
   if (profile >= 0) o.profile = static_cast<OutputProfile>(profile);
@@ -522,6 +541,14 @@ ConfigResult load_config_text(std::string_view text, const std::string& origin) 
       batteries = nullptr;
     }
   }
+  // Refuse an over-long list before reading it: the pairwise checks below grow with its
+  // square (10,000 entries gave 50 million errors).
+  const bool too_many = batteries != nullptr && batteries->size() > kMaxBatteries;
+  if (too_many) {
+    errors.push_back(origin + ":1: battery: " + std::to_string(batteries->size()) + " batteries; at most " +
+                     std::to_string(kMaxBatteries) + " are supported");
+    batteries = nullptr;
+  }
   if (batteries != nullptr) {
     for (std::size_t i = 0; i < batteries->size(); ++i) {
       BatterySettings b;
@@ -570,8 +597,7 @@ ConfigResult load_config_text(std::string_view text, const std::string& origin) 
                      format_number(s.imbalance.warning_factor * s.charge.nominal_charge_current) + " A)");
   }
   check_dbus_sources(root, batteries, s, origin, errors);
-  if (s.batteries.empty()) errors.push_back(origin + ":1: battery: at least one [[battery]] is required");
-  if (s.batteries.size() > 64) errors.push_back(origin + ":1: battery: at most 64 batteries are supported");
+  if (s.batteries.empty() && !too_many) errors.push_back(origin + ":1: battery: at least one [[battery]] is required");
   if (s.output.enabled) {
     for (std::size_t i = 0; i < s.batteries.size(); ++i) {
       if (s.batteries[i].interface == s.output.interface && s.batteries[i].protocol == BatteryProtocol::Pylontech) {
@@ -613,19 +639,24 @@ ConfigResult load_config_text(std::string_view text, const std::string& origin) 
       errors.push_back(origin + ":" + std::to_string(node.source().begin.line) + ": " + std::string(k.str()) + ": unknown key");
     }
   }
+  if (errors.size() > kMaxErrors) {
+    const std::size_t more = errors.size() - kMaxErrors;
+    errors.resize(kMaxErrors);
+    errors.push_back(origin + ": " + std::to_string(more) + " more errors not shown");
+  }
   return result;
 }
 
 ConfigResult load_config_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) {
+  // Not a stream read to the end: /dev/zero never ends, a FIFO blocks, a huge file is not a
+  // configuration. Regular files up to 1 MiB only.
+  const SmallFile file = read_small_file(path, "a configuration file");
+  if (!file.ok()) {
     ConfigResult r;
-    r.errors.push_back(path + ": cannot read the configuration file");
+    r.errors.push_back(file.error);
     return r;
   }
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return load_config_text(buf.str(), path);
+  return load_config_text(file.text, path);
 }
 
 namespace {

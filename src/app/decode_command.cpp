@@ -2,13 +2,13 @@
 
 #include <cstdio>
 #include <iostream>
-#include <map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 
 #include "app/config_loader.hpp"
 #include "app/json_line.hpp"
+#include "core/frame_router.hpp"
 #include "io/candump_reader.hpp"
 #include "io/object_map_loader.hpp"
 #include "protocols/canopen/canopen_codec.hpp"
@@ -20,21 +20,12 @@ namespace {
 
 using MapPtr = std::shared_ptr<const canopen::ObjectMap>;
 
-struct PylonSource {
-  std::string battery;
-  pylon::DecodeOptions options;
-};
-struct CanopenSource {
-  std::string battery;
-  std::uint8_t node = 0;
-  MapPtr map;
-};
-
-/// Which decoder and battery a frame belongs to: by interface for Pylontech batteries, by
-/// interface and node for CANopen ones; anything else goes to the fallback protocol.
+/// Which decoder and battery a frame belongs to: the configured batteries through the
+/// aggregate's own FrameRouter (so `decode` and the service never disagree); anything else
+/// goes to the fallback protocol.
 struct Routes {
-  std::map<std::string, PylonSource, std::less<>> pylon_by_iface;
-  std::map<std::string, std::vector<CanopenSource>, std::less<>> canopen_by_iface;
+  Settings settings;                  ///< the configuration's batteries (none without --config)
+  std::optional<FrameRouter> router;  ///< routes by interface, absolute COB-ID, node
   MapPtr fallback_canopen_map;  ///< set by --protocol canopen:MAP; otherwise the fallback is pylontech
 };
 
@@ -127,16 +118,8 @@ bool build_routes(const Args& a, Routes& routes, std::ostream& err) {
     for (const auto& e : config.errors) err << e << "\n";
     return false;
   }
-  for (const BatterySettings& b : config.settings.batteries) {
-    if (b.protocol == BatteryProtocol::Dbus) continue;  // no frames to decode
-    if (b.protocol == BatteryProtocol::Pylontech) {
-      PylonSource s{b.name, {}};
-      s.options.voltage_scale_v = b.voltage_scale;
-      routes.pylon_by_iface[b.interface] = s;
-      continue;
-    }
-    routes.canopen_by_iface[b.interface].push_back({b.name, static_cast<std::uint8_t>(b.node_id), b.canopen_map});
-  }
+  routes.settings = config.settings;  // D-Bus batteries send no frames: the router never picks them
+  routes.router.emplace(routes.settings);
   return true;
 }
 
@@ -186,7 +169,7 @@ void add_canopen(JsonLine& line, const CanFrame& f, std::uint8_t node, const can
   add_result(line, canopen::decode(f, node, map));
 }
 
-std::string decode_frame(const CanFrame& f, const Routes& routes) {
+std::string decode_frame(const CanFrame& f, Routes& routes) {
   JsonLine line;
   line.raw("t", json_seconds(f.time_us));
   line.string("iface", f.iface_name(), true);
@@ -201,21 +184,19 @@ std::string decode_frame(const CanFrame& f, const Routes& routes) {
     line.string("reason", "CAN error frame");
     return line.str();
   }
-  const std::string_view iface = f.iface_name();
-  if (auto it = routes.pylon_by_iface.find(iface); it != routes.pylon_by_iface.end()) {
-    line.string("battery", it->second.battery);
-    add_result(line, pylon::decode(f, it->second.options));
+  if (const auto index = routes.router ? routes.router->battery_of(f) : std::nullopt) {
+    const BatterySettings& b = routes.settings.batteries[*index];
+    line.string("battery", b.name);
+    if (b.protocol == BatteryProtocol::Canopen && b.canopen_map) {
+      add_canopen(line, f, static_cast<std::uint8_t>(b.node_id), *b.canopen_map);
+    } else {
+      pylon::DecodeOptions options;
+      options.voltage_scale_v = b.voltage_scale;
+      add_result(line, pylon::decode(f, options));
+    }
     return line.str();
   }
   const std::uint8_t node = f.extended ? 0 : canopen::classify_cob_id(f.id).node;
-  if (auto it = routes.canopen_by_iface.find(iface); it != routes.canopen_by_iface.end() && node != 0) {
-    for (const CanopenSource& s : it->second) {
-      if (s.node != node) continue;
-      line.string("battery", s.battery);
-      add_canopen(line, f, node, *s.map);
-      return line.str();
-    }
-  }
   if (routes.fallback_canopen_map && (node != 0 || f.id == 0)) {
     add_canopen(line, f, node, *routes.fallback_canopen_map);
     return line.str();

@@ -4,6 +4,8 @@
 
 #include <sys/prctl.h>
 
+#include <csignal>
+
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -36,6 +38,11 @@ int main(int argc, char** argv) {
   // The armhf bundle starts us through its own ld-linux-armhf.so.3, whose name the process
   // would carry in top, ps -o comm, pidof and killall on the GX device.
   prctl(PR_SET_NAME, "bms-aggregator", 0, 0, 0);
+  // A reader of stdout/stderr that goes away (runit's log service restarting, `| head`) or a
+  // file size limit must not kill the service: writes then fail with EPIPE/EFBIG instead.
+  // Log lines that cannot be written are lost; data files (--emit-log, --report) report it.
+  std::signal(SIGPIPE, SIG_IGN);
+  std::signal(SIGXFSZ, SIG_IGN);
   // Logs go to stderr (runit's log/run and journald both collect it); stdout is for data.
   spdlog::set_default_logger(spdlog::stderr_color_mt("bms"));
   spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");

@@ -25,6 +25,12 @@ class Pipeline::Producer final : public FrameHandler {
     push(r);
     flush();
   }
+  void on_gap(std::int64_t resume_us) override {
+    Reading r;
+    r.time_us = resume_us;
+    r.kind = ReadingKind::Gap;
+    push(r);
+  }
   void burst_complete(std::int64_t last_frame_us) override {
     // A tick at the last frame's own time: the engine settles the readings of that instant
     // (publishing a protective change at once) without waiting for a later reading.

@@ -2,10 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <cerrno>
-#include <cstring>
-#include <stdexcept>
-
 namespace bms {
 namespace {
 const char* reason_name(PublishReason r) {
@@ -36,13 +32,9 @@ std::string replay_report_header(const std::vector<std::string>& names) {
   return h;
 }
 
-ReplayReport::ReplayReport(const std::string& path, const std::vector<std::string>& battery_names)
-    : file_(std::fopen(path.c_str(), "we")) {
-  if (file_ == nullptr) throw std::runtime_error(path + ": cannot write: " + std::strerror(errno));
-  std::fprintf(file_, "%s\n", replay_report_header(battery_names).c_str());
+ReplayReport::ReplayReport(const std::string& path, const std::vector<std::string>& battery_names) : file_(path) {
+  file_.append(replay_report_header(battery_names) + "\n");
 }
-
-ReplayReport::~ReplayReport() { std::fclose(file_); }
 
 void ReplayReport::publish(const Snapshot& s, PublishReason reason) {
   std::string row = fmt::format("{}.{:06}", s.time_us / 1'000'000, s.time_us % 1'000'000);
@@ -60,10 +52,8 @@ void ReplayReport::publish(const Snapshot& s, PublishReason reason) {
     if (b.min_cell_voltage || b.max_cell_voltage) cell_voltages_seen_ = true;
   }
   row += '\n';
-  std::fputs(row.c_str(), file_);
-  ++rows_;
+  file_.append(row);
+  if (file_.ok()) ++rows_;
 }
-
-void ReplayReport::flush() { std::fflush(file_); }
 
 }  // namespace bms

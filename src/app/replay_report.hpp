@@ -7,11 +7,11 @@
 /// unknown or offline), so the pack that drove the bank limit can be seen at each moment.
 /// What a user looks at to choose thresholds.
 
-#include <cstdio>
 #include <string>
 #include <vector>
 
 #include "core/snapshot_publisher.hpp"
+#include "io/line_file.hpp"
 
 namespace bms {
 
@@ -19,18 +19,17 @@ class ReplayReport final : public SnapshotPublisher {
  public:
   /// Creates (truncates) `path` and writes the header. @throws std::runtime_error naming the file.
   ReplayReport(const std::string& path, const std::vector<std::string>& battery_names);
-  ~ReplayReport() override;
-  ReplayReport(const ReplayReport&) = delete;
-  ReplayReport& operator=(const ReplayReport&) = delete;
 
   void publish(const Snapshot& snapshot, PublishReason reason) override;
-  void flush();
+  void flush() noexcept { file_.flush(); }
   [[nodiscard]] std::size_t rows() const noexcept { return rows_; }
   /// True once any battery reported cell voltages (the plot then draws them).
   [[nodiscard]] bool cell_voltages_seen() const noexcept { return cell_voltages_seen_; }
+  /// "PATH: cannot write: why" after a write error (the file keeps whole rows); else empty.
+  [[nodiscard]] const std::string& error() const noexcept { return file_.error(); }
 
  private:
-  std::FILE* file_;
+  LineFile file_;
   std::size_t rows_ = 0;
   bool cell_voltages_seen_ = false;
 };

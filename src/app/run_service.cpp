@@ -71,7 +71,22 @@ struct Outputs {
     if (emit_log) emit_log->flush();
     if (report) report->flush();
   }
+  /// Why a file output is incomplete ("PATH: cannot write: No space left on device"), one
+  /// entry per file; empty when every line was written.
+  [[nodiscard]] std::vector<std::string> write_errors() const {
+    std::vector<std::string> errors;
+    if (emit_log && !emit_log->error().empty()) errors.push_back(emit_log->error());
+    if (report && !report->error().empty()) errors.push_back(report->error());
+    return errors;
+  }
 };
+
+/// Logs the file outputs' write errors. @return true when there was one (exit status 1).
+bool report_write_errors(const Outputs& outputs) {
+  const std::vector<std::string> errors = outputs.write_errors();
+  for (const std::string& e : errors) spdlog::error("{}; the file is incomplete (it ends at its last whole line)", e);
+  return !errors.empty();
+}
 
 /// Creates the outputs the settings and options ask for. @throws std::runtime_error naming
 /// a file that cannot be written.
@@ -140,11 +155,11 @@ void log_summary(const CandumpReader& rd, const PipelineResult& result, double w
                rd.path(), rd.line_number(), rd.frames(), wall_s,
                wall_s > 0 ? static_cast<double>(rd.line_number()) / wall_s : 0.0, result.router.decoded,
                result.router.decode_errors, result.router.foreign, result.router.unknown_source, rd.skipped_lines());
-  if (out.can) {
+  if (out.can && out.emit_log && out.emit_log->error().empty()) {
     spdlog::info("emitted {} frames in {} frame sets to {}", out.can->frames_sent(), out.can->frame_sets(),
                  options.emit_log_path);
   }
-  if (out.report) spdlog::info("report: {} rows in {}", out.report->rows(), out.report_path);
+  if (out.report && out.report->error().empty()) spdlog::info("report: {} rows in {}", out.report->rows(), out.report_path);
 }
 
 /// Runs the two-thread pipeline on `source` under the supervisor's hooks (heartbeat, reloaded
@@ -191,11 +206,12 @@ int run_live(const Settings& settings, const Options& options, std::stop_token s
     spdlog::info("emitted {} frames in {} frame sets to {} ({} dropped)", outputs.can->frames_sent(),
                  outputs.can->frame_sets(), settings.output.interface, outputs.can->frames_dropped());
   }
+  const bool write_failed = report_write_errors(outputs);
   if (!result.source.ok) {
     spdlog::error("{}", result.source.error);
     return 1;
   }
-  return 0;
+  return write_failed ? 1 : 0;
 }
 
 }  // namespace
@@ -235,11 +251,13 @@ int run_service(const Settings& configured, const Options& options, std::stop_to
   const PipelineResult result = run_pipeline(settings, engine, source, outputs, stop, hooks);
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
   log_summary(source.reader(), result, wall_s, outputs, options);
+  const bool write_failed = report_write_errors(outputs);
 
   if (!result.source.ok) {
     spdlog::error("{}", result.source.error);
     return 2;
   }
+  if (write_failed) return 1;  // a full disk: the outputs are incomplete (and no plot is drawn from them)
   if (!options.plot_path.empty()) {
     const std::string error =
         render_replay_plot(outputs.report_path, options.plot_path, battery_names(settings), settings.imbalance,

@@ -48,20 +48,20 @@ ServiceControl::ServiceControl(std::string config_path, Settings settings, Syste
     : config_path_(std::move(config_path)),
       notifier_(notifier),
       signals_(make_signals()),
+      wake_fd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
       settings_(std::move(settings)) {
-  wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  if (wake_fd_ < 0) throw std::runtime_error(std::string("cannot open an eventfd: ") + std::strerror(errno));
+  if (!wake_fd_.valid()) throw std::runtime_error(std::string("cannot open an eventfd: ") + std::strerror(errno));
+  // If this throws (no thread can be made), the members own what was opened and close it.
   thread_ = std::thread([this] { run(); });
 }
 
 ServiceControl::~ServiceControl() {
   const std::uint64_t one = 1;
-  if (::write(wake_fd_, &one, sizeof one) < 0) {
+  if (::write(wake_fd_.get(), &one, sizeof one) < 0) {
     // Cannot happen for a fresh eventfd; without the wake-up the thread would block in poll.
     std::terminate();
   }
   thread_.join();
-  ::close(wake_fd_);
 }
 
 ServiceHooks ServiceControl::hooks() {
@@ -89,7 +89,7 @@ void ServiceControl::run() {
                            ? std::chrono::duration_cast<std::chrono::milliseconds>(ping_interval) / 2
                            : std::chrono::milliseconds(60'000);
   for (;;) {
-    pollfd fds[2] = {{signals_.fd(), POLLIN, 0}, {wake_fd_, POLLIN, 0}};
+    pollfd fds[2] = {{signals_.fd(), POLLIN, 0}, {wake_fd_.get(), POLLIN, 0}};
     const int n = ::poll(fds, 2, static_cast<int>(std::max<long long>(timeout.count(), 1)));
     if (n < 0 && errno != EINTR) {
       spdlog::error("service control: poll failed: {}", std::strerror(errno));

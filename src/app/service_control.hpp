@@ -21,6 +21,7 @@
 #include "app/service_signals.hpp"
 #include "app/systemd_notify.hpp"
 #include "core/settings.hpp"
+#include "core/unique_fd.hpp"
 
 namespace bms {
 
@@ -60,7 +61,7 @@ class ServiceControl {
   std::string config_path_;
   SystemdNotifier notifier_;
   ServiceSignals signals_;
-  int wake_fd_ = -1;  ///< eventfd: wakes the control thread for shutdown
+  UniqueFd wake_fd_;  ///< eventfd: wakes the control thread for shutdown
 
   mutable std::mutex settings_mutex_;
   Settings settings_;

@@ -63,12 +63,12 @@ ServiceSignalsResult ServiceSignals::make() noexcept {
 }
 
 ServiceSignals::ServiceSignals(ServiceSignals&& other) noexcept
-    : fd_(std::exchange(other.fd_, -1)), previous_mask_(other.previous_mask_) {}
+    : fd_(std::move(other.fd_)), previous_mask_(other.previous_mask_) {}
 
 ServiceSignals& ServiceSignals::operator=(ServiceSignals&& other) noexcept {
   if (this != &other) {
     release();
-    fd_ = std::exchange(other.fd_, -1);
+    fd_ = std::move(other.fd_);
     previous_mask_ = other.previous_mask_;
   }
   return *this;
@@ -77,18 +77,17 @@ ServiceSignals& ServiceSignals::operator=(ServiceSignals&& other) noexcept {
 ServiceSignals::~ServiceSignals() { release(); }
 
 void ServiceSignals::release() noexcept {
-  if (fd_ < 0) return;
-  ::close(fd_);
-  fd_ = -1;
+  if (!fd_.valid()) return;
+  fd_.reset();
   pthread_sigmask(SIG_SETMASK, &previous_mask_, nullptr);
 }
 
 SignalEvent ServiceSignals::wait(std::chrono::milliseconds timeout) noexcept {
-  if (fd_ < 0) return {};
+  if (!fd_.valid()) return {};
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
     signalfd_siginfo info{};
-    const ssize_t n = ::read(fd_, &info, sizeof info);
+    const ssize_t n = ::read(fd_.get(), &info, sizeof info);
     if (n == static_cast<ssize_t>(sizeof info)) {
       const int number = static_cast<int>(info.ssi_signo);
       return {request_for(number), number};
@@ -98,7 +97,7 @@ SignalEvent ServiceSignals::wait(std::chrono::milliseconds timeout) noexcept {
     if (timeout.count() <= 0) return {};
     const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return {};
-    pollfd pfd{fd_, POLLIN, 0};
+    pollfd pfd{fd_.get(), POLLIN, 0};
     const int wait_ms = static_cast<int>(std::min<long long>(left.count(), 24LL * 3600 * 1000));
     if (::poll(&pfd, 1, wait_ms) < 0 && errno != EINTR) return {};
   }

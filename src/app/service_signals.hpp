@@ -12,6 +12,8 @@
 
 #include <signal.h>
 
+#include "core/unique_fd.hpp"
+
 namespace bms {
 
 /// What a received signal asks the service to do.
@@ -49,7 +51,7 @@ class ServiceSignals {
   ~ServiceSignals();
 
   /// The signalfd, readable when a signal is pending (for an epoll set). Owned by this object.
-  [[nodiscard]] int fd() const noexcept { return fd_; }
+  [[nodiscard]] int fd() const noexcept { return fd_.get(); }
 
   /// Waits up to `timeout` for one signal (EINTR is retried against the same deadline).
   /// @return the event, or an event with ServiceRequest::None on timeout or read error.
@@ -62,7 +64,7 @@ class ServiceSignals {
   ServiceSignals(int fd, const sigset_t& previous_mask) noexcept : fd_(fd), previous_mask_(previous_mask) {}
   void release() noexcept;
 
-  int fd_ = -1;
+  UniqueFd fd_;  ///< empty once moved from or released: then the mask is not ours to restore
   sigset_t previous_mask_{};
 };
 

@@ -93,6 +93,16 @@ void Engine::on_reading(const Reading& r) {
     finish(r.time_us);
     return;
   }
+  if (r.kind == ReadingKind::Gap) {
+    // Years without input (a paused capture, a stepped clock) would otherwise publish every
+    // periodic tick in between. Batteries still go stale at their own instants in the gap
+    // (a handful of events), and the periodic grid restarts at the first reading after it.
+    if (started_ && r.time_us > now_us_) {
+      step_to(now_us_);  // settle the last instant before the gap (a tick due then still goes out)
+      for (auto& slot : slots_) slot.schedule.resume_at(r.time_us);
+    }
+    return;
+  }
   if (!started_) {
     started_ = true;
     now_us_ = r.time_us;

@@ -30,7 +30,9 @@ class Engine {
   /// Registers an output (not owned). `min_gap_us` rate-limits protective publications.
   void add_publisher(SnapshotPublisher& publisher, std::int64_t interval_us, std::int64_t min_gap_us);
 
-  /// Processes one reading. Readings must come in non-decreasing time order.
+  /// Processes one reading. Readings must come in non-decreasing time order. A Gap reading
+  /// (the input jumps to its time) stops the periodic outputs from publishing every tick in
+  /// between: they restart their grid at the gap's end; staleness still fires in the gap.
   void on_reading(const Reading& reading);
 
   /// Takes new charge policy settings ([charge], [imbalance]) from a reload; the aggregate is

@@ -5,6 +5,7 @@
 /// pure apart from the callback, allocation-free per frame.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -75,6 +76,15 @@ class FrameRouter {
   }
 
   [[nodiscard]] const RouterCounters& counters() const noexcept { return counters_; }
+
+  /// The configured battery (index into Settings::batteries) `frame` belongs to: by
+  /// interface, and on a CANopen bus by a map's absolute COB-ID first, then by the node id in
+  /// the COB-ID. nullopt for the inverter side and for unknown sources. The one routing rule:
+  /// route() and the `decode` command both use it.
+  [[nodiscard]] std::optional<std::size_t> battery_of(const CanFrame& frame) noexcept {
+    const int source = find_source(frame);
+    return source >= 0 ? std::optional<std::size_t>(static_cast<std::size_t>(source)) : std::nullopt;
+  }
 
  private:
   static constexpr int kInverterIndex = -2;

@@ -34,6 +34,12 @@ class OutputSchedule {
   /// Records a publication.
   void published(std::int64_t now_us, const Snapshot& snapshot, PublishReason reason) noexcept;
 
+  /// The input jumped to `resume_us` (a gap in a replayed log): no periodic publication before
+  /// it; the grid restarts there. Protective publications in the gap still happen.
+  void resume_at(std::int64_t resume_us) noexcept {
+    if (last_us_ && next_periodic_us_ < resume_us) next_periodic_us_ = resume_us;
+  }
+
   /// A protective change was seen but held back by min_gap.
   [[nodiscard]] bool protective_pending() const noexcept { return pending_protective_; }
 

@@ -24,6 +24,7 @@ enum class ReadingKind : std::uint8_t {
   SourceLost,   ///< battery `source` is gone now (its D-Bus name vanished, /Connected left 1)
   Tick,         ///< time advanced to time_us; nothing else
   EndOfInput,   ///< the source ended (end of replay log)
+  Gap,          ///< the input resumes at time_us after a jump (a paused capture): periodic outputs restart there
 };
 
 struct Reading {

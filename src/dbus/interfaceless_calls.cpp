@@ -131,11 +131,13 @@ int on_message(sd_bus_message* message, void* self, sd_bus_error* /*error*/) {
 
 InterfacelessCalls::InterfacelessCalls(sdbus::IConnection& connection, const ItemTree& tree, BusItemExport::SetValueHandler on_set)
     : tree_(tree), on_set_(std::move(on_set)) {
-  const int r = sd_bus_add_filter(bus_of(connection), &slot_, &on_message, this);
+  sd_bus_slot* slot = nullptr;
+  const int r = sd_bus_add_filter(bus_of(connection), &slot, &on_message, this);
   if (r < 0) throw std::runtime_error(std::string("sd_bus_add_filter: ") + std::strerror(-r));
+  slot_.reset(slot);
 }
 
-InterfacelessCalls::~InterfacelessCalls() { sd_bus_slot_unref(slot_); }
+InterfacelessCalls::~InterfacelessCalls() = default;
 
 int InterfacelessCalls::handle(sd_bus_message* call) {
   std::uint8_t type = 0;
@@ -150,9 +152,16 @@ int InterfacelessCalls::handle(sd_bus_message* call) {
   const bool node = tree_.is_node(path);
   if (leaf == nullptr && !node) return 0;  // sd-bus answers UnknownObject
 
+  // Owned from creation: building the reply can throw (std::bad_alloc), and the message
+  // must not leak then.
+  SdBusMessagePtr owned_reply;
   sd_bus_message* reply = nullptr;
   int r = 0;
-  const auto new_reply = [&] { return sd_bus_message_new_method_return(call, &reply); };
+  const auto new_reply = [&] {
+    const int made = sd_bus_message_new_method_return(call, &reply);
+    owned_reply.reset(reply);
+    return made;
+  };
   if (member == "GetValue") {
     r = new_reply();
     if (r >= 0) r = leaf != nullptr ? append_value(reply, leaf->value) : append_subtree(reply, tree_, path, false);
@@ -175,7 +184,6 @@ int InterfacelessCalls::handle(sd_bus_message* call) {
     return 0;  // not ours (Introspect etc. always carry an interface)
   }
   if (r >= 0) r = sd_bus_send(nullptr, reply, nullptr);
-  sd_bus_message_unref(reply);
   return r < 0 ? r : 1;
 }
 

@@ -18,9 +18,8 @@
 
 #include "dbus/busitem_export.hpp"
 #include "dbus/item_tree.hpp"
+#include "dbus/sd_bus_handles.hpp"
 
-struct sd_bus_slot;
-struct sd_bus_message;
 
 namespace sdbus {
 class IConnection;
@@ -45,7 +44,7 @@ class InterfacelessCalls {
 
   const ItemTree& tree_;
   BusItemExport::SetValueHandler on_set_;
-  sd_bus_slot* slot_ = nullptr;
+  SdBusSlotPtr slot_;  ///< the filter; released (removed) on destruction
 };
 
 }  // namespace bms::dbus

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "dbus/utf8_text.hpp"
+
 namespace bms::dbus {
 namespace {
 
@@ -44,8 +46,11 @@ void ItemTree::add(const std::string& path, ItemSpec spec) {
 }
 
 bool ItemTree::store(std::string_view path, Item& item, BusValue value) {
+  // Strings come from BMS frames (cell ids) and file names: made valid for D-Bus here, the one
+  // place every value passes, so no batch (ItemsChanged, GetItems) can hold an invalid one.
+  if (auto* s = std::get_if<std::string>(&value); s != nullptr && !is_bus_text(*s)) *s = bus_text(*s);
   if (item.value == value) return false;
-  item.text = is_valid(value) ? item.spec.text(value) : "---";
+  item.text = is_valid(value) ? bus_text(item.spec.text(value)) : "---";
   item.value = std::move(value);
   changed_.emplace(path);
   return true;

@@ -43,7 +43,8 @@ VictronBatteryService::VictronBatteryService(const Settings& settings, ServiceId
     : settings_(settings),
       target_(BusTarget::parse(settings.service.dbus)),
       retry_(retry),
-      name_store_(settings.service.state_file) {
+      name_store_(settings.service.state_file),
+      name_writer_(name_store_) {
   add_battery_items(tree_, settings_, identity, initial_custom_name(settings_, name_store_));
   (void)tree_.take_changes();  // initial values are read with GetItems, not signalled
 }
@@ -52,8 +53,8 @@ VictronBatteryService::~VictronBatteryService() { stop(); }
 
 void VictronBatteryService::start() {
   if (thread_.joinable()) return;
-  wake_fd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  if (wake_fd_ < 0) throw std::system_error(errno, std::generic_category(), "eventfd");
+  wake_fd_.reset(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+  if (!wake_fd_.valid()) throw std::system_error(errno, std::generic_category(), "eventfd");
   stopping_ = false;
   thread_ = std::thread([this] { run(); });
 }
@@ -63,8 +64,7 @@ void VictronBatteryService::stop() {
   stopping_ = true;
   wake();
   thread_.join();
-  ::close(wake_fd_);
-  wake_fd_ = -1;
+  wake_fd_.reset();
 }
 
 void VictronBatteryService::publish(const Snapshot& snapshot, PublishReason reason) {
@@ -89,7 +89,7 @@ ServiceStats VictronBatteryService::stats() const {
 void VictronBatteryService::wake() noexcept {
   const std::uint64_t one = 1;
   // EAGAIN means the counter is already non-zero: the thread will wake anyway.
-  [[maybe_unused]] const ssize_t n = ::write(wake_fd_, &one, sizeof one);
+  [[maybe_unused]] const ssize_t n = ::write(wake_fd_.get(), &one, sizeof one);
 }
 
 void VictronBatteryService::run() {
@@ -180,11 +180,11 @@ void VictronBatteryService::serve_once() {
       if (timeout < 0 || t < timeout) timeout = t;
     }
   }
-  pollfd fds[2] = {{poll_data.fd, poll_data.events, 0}, {wake_fd_, POLLIN, 0}};
+  pollfd fds[2] = {{poll_data.fd, poll_data.events, 0}, {wake_fd_.get(), POLLIN, 0}};
   if (::poll(fds, 2, timeout) < 0 && errno != EINTR) throw std::system_error(errno, std::generic_category(), "poll");
   if ((fds[1].revents & POLLIN) != 0) {
     std::uint64_t count = 0;
-    [[maybe_unused]] const ssize_t n = ::read(wake_fd_, &count, sizeof count);
+    [[maybe_unused]] const ssize_t n = ::read(wake_fd_.get(), &count, sizeof count);
   }
   // sd-bus reports a dead peer from sd_bus_process once the socket hangs up; if it has nothing
   // left to say, the connection is gone and polling it again would spin.
@@ -198,10 +198,10 @@ void VictronBatteryService::wait_for_wake(std::chrono::milliseconds timeout) {
   while (!stopping_) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     if (left.count() <= 0) return;
-    pollfd fd{wake_fd_, POLLIN, 0};
+    pollfd fd{wake_fd_.get(), POLLIN, 0};
     if (::poll(&fd, 1, static_cast<int>(left.count())) > 0) {
       std::uint64_t count = 0;
-      [[maybe_unused]] const ssize_t n = ::read(wake_fd_, &count, sizeof count);
+      [[maybe_unused]] const ssize_t n = ::read(wake_fd_.get(), &count, sizeof count);
       flush(false);
     }
   }
@@ -256,12 +256,8 @@ bool VictronBatteryService::flush(bool force) {
 SetResult VictronBatteryService::on_set_value(const std::string& path, const BusValue& value) {
   const SetResult result = tree_.set_from_bus(path, value);
   if (result != SetResult::Accepted || !tree_.has_changes()) return result;
-  if (path == "/CustomName") {
-    std::string error;
-    if (!name_store_.save(std::get<std::string>(tree_.find(path)->value), &error)) {
-      spdlog::warn("D-Bus: /CustomName set but not kept across restarts: {}", error);
-    }
-  }
+  // Kept by the writer's thread: an fsync must not stop this thread answering the bus.
+  if (path == "/CustomName") name_writer_.request(std::get<std::string>(tree_.find(path)->value));
   const std::vector<std::string> changed = tree_.take_changes();
   // velib's VeDbusItemExport answers a SetValue with PropertiesChanged on the item; batch
   // clients (dbus-systemcalc-py, dbus-flashmq) also take ItemsChanged. A write is rare, so

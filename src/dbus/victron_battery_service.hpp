@@ -23,7 +23,9 @@
 #include "dbus/battery_items.hpp"
 #include "dbus/bus_attachment.hpp"
 #include "dbus/bus_target.hpp"
+#include "core/unique_fd.hpp"
 #include "dbus/custom_name_store.hpp"
+#include "dbus/custom_name_writer.hpp"
 #include "dbus/item_tree.hpp"
 
 namespace bms::dbus {
@@ -90,6 +92,7 @@ class VictronBatteryService final : public SnapshotPublisher {
   BusTarget target_;
   RetryPolicy retry_;
   CustomNameStore name_store_;
+  CustomNameWriter name_writer_;  ///< /CustomName writes, off the bus thread
   ItemTree tree_;  ///< bus thread only
 
   std::mutex pending_mutex_;
@@ -97,7 +100,7 @@ class VictronBatteryService final : public SnapshotPublisher {
   bool urgent_ = false;              ///< a Protective/Final snapshot is pending
   bool final_ = false;               ///< the pending snapshot is the Final one (logged when out)
 
-  int wake_fd_ = -1;
+  UniqueFd wake_fd_;  ///< eventfd: wakes the bus thread (publish, stop)
   std::atomic<bool> stopping_{false};
   std::atomic<bool> registered_{false};
   std::unique_ptr<Session> session_;  ///< bus thread only

@@ -6,10 +6,12 @@
 
 #include <cstdint>
 #include <memory>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/unique_fd.hpp"
 #include "io/candump_format.hpp"
 
 namespace bms {
@@ -20,12 +22,17 @@ class CandumpReader {
 
   /// Opens `path` ("-" is stdin). @throws std::runtime_error naming the file when it cannot be opened.
   static std::unique_ptr<CandumpReader> open(const std::string& path, bool skip_malformed);
-  ~CandumpReader();
   CandumpReader(const CandumpReader&) = delete;
   CandumpReader& operator=(const CandumpReader&) = delete;
 
   /// Advances to the next frame. On Error, error() says "FILE:LINE: what is wrong".
   Next next(CanFrame& frame);
+
+  /// While waiting for input (a pipe or stdin that stays open and silent), look at `stop`
+  /// every 50 ms and end the input (Next::End) once it is requested. Without it a read
+  /// blocks until data or end of file: signals are read from a signalfd, so none
+  /// interrupts it.
+  void stop_waiting_on(std::stop_token stop) noexcept { stop_ = std::move(stop); }
 
   [[nodiscard]] const std::string& error() const noexcept { return error_; }
   [[nodiscard]] std::uint64_t line_number() const noexcept { return line_; }
@@ -34,17 +41,22 @@ class CandumpReader {
   [[nodiscard]] const std::string& path() const noexcept { return path_; }
 
  private:
-  CandumpReader(int fd, std::string path, bool owns_fd, bool skip_malformed);
+  /// `fd` empty: read stdin (not owned, never closed).
+  CandumpReader(UniqueFd fd, std::string path, bool skip_malformed);
+  [[nodiscard]] int fd() const noexcept;
   bool next_line(std::string_view& line);
+  /// False when stop was requested before input arrived.
+  bool wait_for_input();
 
-  int fd_;
+  UniqueFd fd_;
   std::string path_;
-  bool owns_fd_;
   bool skip_malformed_;
+  std::stop_token stop_;
   std::vector<char> buffer_;
   std::size_t begin_ = 0;  // first unread byte in buffer_
   std::size_t end_ = 0;    // one past the last valid byte
   bool eof_ = false;
+  bool in_long_line_ = false;  ///< the start of an over-long line was handed over; drop to its newline
   std::uint64_t line_ = 0;
   std::uint64_t skipped_ = 0;
   std::uint64_t frames_ = 0;

@@ -1,11 +1,12 @@
 #pragma once
 /// @file candump_writer.hpp
-/// Writes frames in the candump log format that can-utils' canplayer reads.
+/// Writes frames in the candump log format that can-utils' canplayer reads. The file holds
+/// whole lines only; a write error (a full disk) is kept and reported by error().
 
-#include <cstdio>
 #include <string>
 
 #include "io/frame_sink.hpp"
+#include "io/line_file.hpp"
 
 namespace bms {
 
@@ -14,17 +15,16 @@ class CandumpWriter final : public FrameSink {
   /// Opens (truncates) `path`. @throws std::runtime_error naming the file on failure.
   /// @param iface interface name written on every line (e.g. the configured output port).
   CandumpWriter(const std::string& path, std::string iface);
-  ~CandumpWriter() override;
-  CandumpWriter(const CandumpWriter&) = delete;
-  CandumpWriter& operator=(const CandumpWriter&) = delete;
 
+  /// Failed once the file could not be written (the frame is lost, and so are later ones).
   SendResult send(const CanFrame& frame) noexcept override;
   void flush() noexcept override;
-  [[nodiscard]] const std::string& path() const noexcept { return path_; }
+  [[nodiscard]] const std::string& path() const noexcept { return file_.path(); }
+  /// "PATH: cannot write: why" after a write error; empty while every line was written.
+  [[nodiscard]] const std::string& error() const noexcept { return file_.error(); }
 
  private:
-  std::FILE* file_;
-  std::string path_;
+  LineFile file_;
   std::string iface_;
 };
 

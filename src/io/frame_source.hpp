@@ -20,6 +20,10 @@ class FrameHandler {
   virtual void on_frame(const CanFrame& frame) = 0;
   /// Time advanced to now_us with no frame (live sources tick so timers fire on quiet buses).
   virtual void on_tick(std::int64_t now_us) = 0;
+  /// The input jumps forward to resume_us (a replay log whose time leaps by more than
+  /// kGapUs): nothing is known of the time in between, so the periodic outputs are not
+  /// replayed tick by tick through it. Called before the first frame after the jump.
+  virtual void on_gap(std::int64_t resume_us) { (void)resume_us; }
   /// The source is about to wait (for the kernel, or for replay pacing): hand over what was
   /// delivered so far. Between flushes a handler may batch its wake-ups of the consumer.
   virtual void flush() {}
@@ -32,6 +36,9 @@ class FrameHandler {
     flush();
   }
 };
+
+/// A jump forward in a log's time larger than this is a gap (FrameHandler::on_gap).
+inline constexpr std::int64_t kGapUs = 60'000'000;
 
 struct SourceResult {
   bool ok = true;

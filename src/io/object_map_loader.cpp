@@ -1,6 +1,7 @@
 #include "io/object_map_loader.hpp"
 
 #include "io/builtin_object_maps.hpp"
+#include "io/small_file.hpp"
 
 #include <fstream>
 #include <set>
@@ -240,15 +241,13 @@ ObjectMapResult load_object_map_text(std::string_view text, const std::string& o
 }
 
 ObjectMapResult load_object_map_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  const SmallFile file = read_small_file(path, "an object map");
+  if (!file.ok()) {
     ObjectMapResult r;
-    r.errors.push_back(path + ":0: cannot read the object map file");
+    r.errors.push_back(file.error);
     return r;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return load_object_map_text(text.str(), path);
+  return load_object_map_text(file.text, path);
 }
 
 ObjectMapResult load_object_map(const std::string& name_or_path, const std::string& relative_to_dir) {
@@ -258,7 +257,10 @@ ObjectMapResult load_object_map(const std::string& name_or_path, const std::stri
     const std::string candidate = relative_to_dir + "/" + name_or_path;
     if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode)) return load_object_map_file(candidate);
   }
-  if (::stat(name_or_path.c_str(), &st) == 0 && S_ISREG(st.st_mode)) return load_object_map_file(name_or_path);
+  if (::stat(name_or_path.c_str(), &st) == 0 && (S_ISREG(st.st_mode) || name_or_path.find('/') != std::string::npos)) {
+    // A path to a device or FIFO is refused by the reader with its own message, not as "not found".
+    return load_object_map_file(name_or_path);
+  }
   const std::string name = name_or_path.ends_with(".toml") ? name_or_path.substr(0, name_or_path.size() - 5) : name_or_path;
   if (auto text = builtin_object_map(name)) return load_object_map_text(*text, "builtin:" + name);
   ObjectMapResult r;

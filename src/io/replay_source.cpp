@@ -1,11 +1,19 @@
 #include "io/replay_source.hpp"
 
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <exception>
 #include <mutex>
 
 namespace bms {
+namespace {
+/// Longest pacing wait computed (about 31 years): keeps the nanosecond arithmetic of the
+/// clock far from overflow whatever the timestamps and the speed.
+constexpr double kMaxPaceUs = 1e15;
+}  // namespace
 
 ReplaySource::ReplaySource(std::unique_ptr<CandumpReader> reader, double speed)
     : reader_(std::move(reader)), speed_(speed) {}
@@ -18,10 +26,11 @@ std::optional<std::int64_t> ReplaySource::time_from_monotonic(std::int64_t monot
 
 SourceResult ReplaySource::run(FrameHandler& handler, std::stop_token stop) {
   SourceResult result;
+  reader_->stop_waiting_on(stop);  // a pipe that stays open and silent does not hold a stop
   CanFrame frame;
   bool first = true;
   std::int64_t t0 = 0;
-  const auto wall0 = std::chrono::steady_clock::now();
+  auto wall0 = std::chrono::steady_clock::now();
   std::mutex m;
   std::condition_variable_any cv;
   std::uint32_t counter = 0;
@@ -54,10 +63,19 @@ SourceResult ReplaySource::run(FrameHandler& handler, std::stop_token stop) {
       started_.store(true, std::memory_order_release);
     } else if (frame.time_us < result.end_time_us) {
       frame.time_us = result.end_time_us;
+    } else if (frame.time_us - result.end_time_us > kGapUs) {
+      // A capture paused, or a clock stepped: nothing happened in between that the log knows
+      // of. Replaying every periodic tick of years would take hours and write gigabytes.
+      const std::int64_t jump = frame.time_us - result.end_time_us;
+      spdlog::warn("{}:{}: time jumps forward by {}.{:06} s; replayed as a gap (periodic outputs resume at the new time)",
+                   reader_->path(), reader_->line_number(), jump / 1'000'000, jump % 1'000'000);
+      handler.on_gap(frame.time_us);
+      t0 = frame.time_us;  // pacing resumes from here too
+      wall0 = std::chrono::steady_clock::now();
     }
     if (speed_ > 0) {
-      const auto due = wall0 + std::chrono::microseconds(static_cast<std::int64_t>(
-                                   static_cast<double>(frame.time_us - t0) / speed_));
+      const double pace_us = std::min(static_cast<double>(frame.time_us - t0) / speed_, kMaxPaceUs);
+      const auto due = wall0 + std::chrono::microseconds(static_cast<std::int64_t>(pace_us));
       handler.flush();
       std::unique_lock lock(m);
       if (cv.wait_until(lock, stop, due, [] { return false; }); stop.stop_requested()) break;

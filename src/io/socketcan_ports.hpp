@@ -20,7 +20,7 @@
 #include "core/settings.hpp"
 #include "io/frame_sink.hpp"
 #include "io/socketcan_filter.hpp"
-#include "io/unique_fd.hpp"
+#include "core/unique_fd.hpp"
 
 namespace bms {
 

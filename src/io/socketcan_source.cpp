@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "io/socketcan_link.hpp"
-#include "io/unique_fd.hpp"
+#include "core/unique_fd.hpp"
 
 namespace bms {
 

@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <sys/stat.h>
+
 #include "dbus/custom_name_store.hpp"
 
 namespace bms::dbus {
@@ -53,6 +55,20 @@ TEST_F(ACustomNameStore, WithoutAPathKeepsNothingAndDoesNotFail) {
   CustomNameStore store("");
   EXPECT_TRUE(store.save("x"));
   EXPECT_EQ(store.load(), std::nullopt);
+}
+
+// Issue 14, item 13: a state_file that is a device node or FIFO is never replaced by a rename.
+TEST_F(ACustomNameStore, RefusesToReplaceATargetThatIsNotARegularFile) {
+  const std::string fifo = (dir / "state.toml").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  CustomNameStore store(fifo);
+  std::string error;
+  EXPECT_FALSE(store.save("Shed", &error));
+  EXPECT_EQ(error, fifo + ": not a regular file; refusing to replace it");
+  EXPECT_TRUE(std::filesystem::is_fifo(fifo));
+  EXPECT_FALSE(std::filesystem::exists(dir / "state.toml.tmp"));
+  EXPECT_EQ(store.load(&error), std::nullopt);  // and never opened for reading (it would block)
+  EXPECT_EQ(error, fifo + ": not a regular file");
 }
 
 }  // namespace

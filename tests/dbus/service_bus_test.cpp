@@ -97,9 +97,13 @@ TEST_F(ServiceOnPrivateBus, AcceptsValidatesAndKeepsACustomName) {
   EXPECT_EQ(client().set_value("/CustomName", sdbus::Variant(std::string("a\nb"))), 2);
   EXPECT_EQ(client().set_value("/CustomName", sdbus::Variant(std::vector<std::int32_t>{})), 2);  // invalid
   EXPECT_EQ(as_string(client().get_value("/CustomName")), "Shed");
-  std::ifstream state(bus.dir() / "state.toml");
-  std::string text((std::istreambuf_iterator<char>(state)), std::istreambuf_iterator<char>());
-  EXPECT_NE(text.find("custom_name = 'Shed'"), std::string::npos) << text;
+  // The state file is written by the service's writer thread, off the bus thread.
+  std::string text;
+  EXPECT_TRUE(wait_until([&] {
+    std::ifstream state(bus.dir() / "state.toml");
+    text.assign(std::istreambuf_iterator<char>(state), std::istreambuf_iterator<char>());
+    return text.find("custom_name = 'Shed'") != std::string::npos;
+  })) << text;
 }
 
 TEST_F(ServiceOnPrivateBus, RefusesWritesToReadOnlyPaths) {

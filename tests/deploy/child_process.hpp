@@ -38,12 +38,13 @@ inline bool wait_until(const std::function<bool()>& predicate, std::chrono::mill
 class ChildProcess {
  public:
   /// Starts argv[0] with `env` added to the environment; stdout goes to /dev/null,
-  /// stderr to `stderr_path`.
+  /// stderr to `stderr_path`, stdin is `stdin_fd` when given (else inherited).
   ChildProcess(const std::vector<std::string>& argv, const std::string& stderr_path,
-               const std::vector<std::pair<std::string, std::string>>& env = {})
+               const std::vector<std::pair<std::string, std::string>>& env = {}, int stdin_fd = -1)
       : stderr_path_(stderr_path) {
     pid_ = ::fork();
     if (pid_ == 0) {
+      if (stdin_fd >= 0 && ::dup2(stdin_fd, STDIN_FILENO) < 0) ::_exit(126);
       // The test runner may have blocked signals; the child starts from a clean mask.
       sigset_t none;
       sigemptyset(&none);

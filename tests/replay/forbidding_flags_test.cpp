@@ -132,7 +132,9 @@ TEST_F(ForbiddingFlagReplay, ChargingForbiddenOnceHoldsUntilAFreshEnableThoughLi
     }
   }
   for (const auto& [t, enabled] : e.charge_enable) {
-    if (t >= 1.5 && t < 12.5) EXPECT_FALSE(enabled) << "0x35C charge enable at t=" << t;
+    if (t >= 1.5 && t < 12.5) {
+      EXPECT_FALSE(enabled) << "0x35C charge enable at t=" << t;
+    }
   }
   EXPECT_GE(forbidden_sets, 10);  // one per second from 1.5 s to 12 s, and the protective one
   EXPECT_GE(allowed_after, 1);

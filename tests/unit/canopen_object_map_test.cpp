@@ -147,7 +147,7 @@ TEST(CanopenObjectMapLoader, SyntaxErrorsAndMissingFilesAreErrorsNotExceptions) 
   EXPECT_EQ(load_object_map_text("[map\n", "x.toml").errors[0].rfind("x.toml:1: TOML syntax", 0), 0U);
   const auto missing = load_object_map_file("/nonexistent/map.toml");
   ASSERT_EQ(missing.errors.size(), 1U);
-  EXPECT_EQ(missing.errors[0], "/nonexistent/map.toml:0: cannot read the object map file");
+  EXPECT_EQ(missing.errors[0], "/nonexistent/map.toml: cannot read: No such file or directory");
   EXPECT_EQ(load_object_map_text("[map]\nname = \"empty\"\n", "e.toml").errors[0],
             "e.toml:1: map: maps nothing (no [[pdo]] and no [[sdo]])");
 }

@@ -147,7 +147,7 @@ TEST(ConfigLoader, ShippedExampleConfigurationsAreValid) {
 TEST(ConfigLoader, UnreadableFileIsAnError) {
   const ConfigResult r = load_config_file("/nonexistent/bms.toml");
   ASSERT_EQ(r.errors.size(), 1U);
-  EXPECT_EQ(r.errors[0], "/nonexistent/bms.toml: cannot read the configuration file");
+  EXPECT_EQ(r.errors[0], "/nonexistent/bms.toml: cannot read: No such file or directory");
 }
 
 }  // namespace

@@ -275,3 +275,25 @@ TEST_F(DecodeCommand, EverySimulatedFrameDecodesWithoutErrorsExceptTheDeliberate
 
 }  // namespace
 }  // namespace bms
+
+namespace bms {
+namespace {
+
+// Issue 14, item 12: decode and the aggregate route with one router, so a map's absolute
+// COB-ID gives a frame to the same battery in both.
+TEST_F(DecodeCommand, AFrameAtAMapsAbsoluteCobIdGoesToThatMapsBatteryAsInTheAggregate) {
+  write("absolute.toml", "[map]\nname = \"absolute\"\n[[pdo]]\ncob_id = 0x182\n[[pdo.field]]\nbyte = 0\nbits = 8\nsignal = \"soc_pct\"\n");
+  const auto config = write("co.toml",
+                            "[[battery]]\nname = \"n1\"\ninterface = \"can0\"\nprotocol = \"canopen\"\nnode_id = 1\n"
+                            "map = \"absolute.toml\"\n"
+                            "[[battery]]\nname = \"n2\"\ninterface = \"can0\"\nprotocol = \"canopen\"\nnode_id = 2\n"
+                            "map = \"superb_epsilon_v2\"\n");
+  const auto log = write("co.log", "(1.000000) can0 182#4B\n(1.000001) can0 702#05\n");
+  const auto lines = run({"--config", config, log});
+  ASSERT_EQ(lines.size(), 2U);
+  EXPECT_NE(lines[0].find(R"("battery": "n1", "node": 1, "soc_pct": 75})"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[1].find(R"("battery": "n2", "node": 2, "nmt_state": 5})"), std::string::npos) << lines[1];
+}
+
+}  // namespace
+}  // namespace bms

@@ -1,7 +1,9 @@
 #pragma once
 /// @file unique_fd.hpp
-/// Move-only owner of one file descriptor: the only way io code holds an fd, so no path
-/// (early return, exception during start-up) can leak one.
+/// Move-only owner of one file descriptor: the only way our code holds an fd (sockets, log
+/// files, eventfds, signalfds, state files), so no path (early return, an exception during
+/// start-up) can leak one. In core because io, dbus and app all hold descriptors; it does no
+/// I/O of its own beyond close().
 
 #include <unistd.h>
 
@@ -26,6 +28,12 @@ class UniqueFd {
   /// The descriptor, still owned by this object; -1 when empty.
   [[nodiscard]] int get() const noexcept { return fd_; }
   [[nodiscard]] bool valid() const noexcept { return fd_ >= 0; }
+  /// Closes now and reports it: close() can fail after a write (NFS, a full disk), and a file
+  /// whose data matter must check it. @return 0, or -1 with errno set; 0 when empty.
+  [[nodiscard]] int close() noexcept {
+    const int fd = std::exchange(fd_, -1);
+    return fd >= 0 ? ::close(fd) : 0;
+  }
   /// Closes the owned descriptor (if any) and takes ownership of fd.
   void reset(int fd = -1) noexcept {
     if (fd_ >= 0) ::close(fd_);
