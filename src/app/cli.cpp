@@ -26,6 +26,8 @@ Usage:
   bms-aggregator --check-config FILE               validate, print the effective config (exit 0/2)
   bms-aggregator decode [--config FILE] [--protocol pylontech|canopen:MAP] LOG|-
                                                    one JSON object per decoded frame
+  bms-aggregator status [--watch [--interval S]] [--json] [--dbus BUS] [--service NAME]
+                                                   the running service's bank and packs
   bms-aggregator --version | --help
 
 Options:
@@ -42,10 +44,18 @@ Options:
   --skip-malformed         skip and count malformed log lines instead of stopping at the first
   --status-interval S      print a status line every S seconds of (log) time
   --report FILE.csv        replay: one CSV row per output tick (time, each battery's SOC and
-                           online state, soc_diff, tier, current and voltage limits)
-  --plot FILE.png          replay: draw SOCs, soc_diff against the thresholds, and the limits
-                           (gnuplot)
+                           online state, soc_diff, tier, current and voltage limits, then per
+                           battery its own charge/discharge limits and cell voltage extremes)
+  --plot FILE.png          replay: draw SOCs, soc_diff against the thresholds, the bank limits
+                           beside each battery's own, and cell voltages if any (gnuplot)
   --check-config FILE      validate FILE; exit 0 and print it, or exit 2 naming key and line
+
+status (reads the running service over D-Bus; exit 2 when it is not there):
+  --dbus BUS               system (default), session, or a bus address (unix:path=...)
+  --service NAME           the battery service to read (default: the com.victronenergy.battery.*
+                           service whose /Mgmt/ProcessName is bms-aggregator)
+  --json                   one JSON object per reading (bank, alarms, packs; unknown = null)
+  --watch                  refresh every --interval seconds (default 2) until Ctrl-C
   --version                print the version
   --help                   this text
 
@@ -68,6 +78,12 @@ CliResult parse_command_line(const std::vector<std::string>& args) {
     r.error = std::move(why);
     return r;
   };
+  if (!args.empty() && args[0] == "status") {
+    o.command = Command::Status;
+    o.status_args.assign(args.begin() + 1, args.end());
+    r.options = o;
+    return r;
+  }
   if (!args.empty() && args[0] == "decode") {
     o.command = Command::Decode;
     o.decode_args.assign(args.begin() + 1, args.end());

@@ -8,7 +8,7 @@
 
 namespace bms {
 
-enum class Command : unsigned char { Run, CheckConfig, Decode, Version, Help };
+enum class Command : unsigned char { Run, CheckConfig, Decode, Status, Version, Help };
 
 struct Options {
   Command command = Command::Run;
@@ -23,6 +23,7 @@ struct Options {
   bool skip_malformed = false;
   double status_interval_s = 0;  ///< 0 = no status lines
   std::vector<std::string> decode_args;  ///< arguments after `decode`
+  std::vector<std::string> status_args;  ///< arguments after `status` (app/status_command)
 };
 
 struct CliResult {

@@ -15,6 +15,9 @@
 #include "app/decode_command.hpp"
 #include "app/run_service.hpp"
 #include "app/service_control.hpp"
+#if BMS_WITH_DBUS
+#include "app/status_command.hpp"
+#endif
 #include "version.hpp"
 
 namespace {
@@ -59,6 +62,13 @@ int main(int argc, char** argv) {
       for (auto& a : args) raw.push_back(a.data());
       return bms::run_decode_command(static_cast<int>(raw.size()), raw.data());
     }
+    case bms::Command::Status:
+#if BMS_WITH_DBUS
+      return bms::run_status_command(options.status_args);
+#else
+      std::fputs("bms-aggregator: this build has no D-Bus support (BMS_WITH_DBUS=OFF)\n", stderr);
+      return 2;
+#endif
     case bms::Command::CheckConfig: {
       const auto settings = load_or_report(options.config_path);
       if (!settings) return 2;

@@ -12,7 +12,9 @@ const char* reason_name(PublishReason r) {
   }
   return "?";
 }
-std::string opt(const std::optional<double>& v) { return v ? fmt::format("{:.2f}", *v) : std::string(); }
+std::string opt(const std::optional<double>& v, int decimals = 2) {
+  return v ? fmt::format("{:.{}f}", *v, decimals) : std::string();
+}
 std::string cell(const std::optional<CellExtreme>& e) { return e ? fmt::format("{:.3f}", e->value) : std::string(); }
 }  // namespace
 
@@ -22,6 +24,11 @@ std::string replay_report_header(const std::vector<std::string>& names) {
   h += ",soc_pct,soc_diff_pct,tier,charge_current_limit_a,discharge_current_limit_a,charge_voltage_limit_v,"
        "batteries_online,inverter_present,reason,max_cell_voltage_v,min_cell_voltage_v,coldest_temperature_c,"
        "charge_limited_by,discharge_limited_by,charge_voltage_limited_by";
+  // Per battery, after the bank's columns (so their positions do not depend on the bank
+  // size): its own limits and cell voltage extremes, to see which pack drove the bank limit.
+  for (const auto& n : names) {
+    h += fmt::format(",{0}_charge_current_limit_a,{0}_discharge_current_limit_a,{0}_min_cell_voltage_v,{0}_max_cell_voltage_v", n);
+  }
   return h;
 }
 
@@ -36,9 +43,15 @@ void ReplayReport::publish(const Snapshot& s, PublishReason reason) {
                      static_cast<int>(s.tier), s.charge_current_limit_a, s.discharge_current_limit_a,
                      s.charge_voltage_limit_v, s.batteries_online, s.inverter_present ? 1 : 0, reason_name(reason));
   row.pop_back();  // the newline: the rule columns follow
-  row += fmt::format(",{},{},{},{},{},{}\n", cell(s.max_cell_voltage), cell(s.min_cell_voltage),
+  row += fmt::format(",{},{},{},{},{},{}", cell(s.max_cell_voltage), cell(s.min_cell_voltage),
                      opt(s.charge_safety_temperature_c), to_string(s.charge_limited_by), to_string(s.discharge_limited_by),
                      to_string(s.charge_voltage_limited_by));
+  for (const auto& b : s.batteries) {
+    row += fmt::format(",{},{},{},{}", opt(b.charge_current_limit_a, 1), opt(b.discharge_current_limit_a, 1),
+                       cell(b.min_cell_voltage), cell(b.max_cell_voltage));
+    if (b.min_cell_voltage || b.max_cell_voltage) cell_voltages_seen_ = true;
+  }
+  row += '\n';
   file_.append(row);
   if (file_.ok()) ++rows_;
 }

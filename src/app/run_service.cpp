@@ -20,6 +20,7 @@
 #include "io/candump_writer.hpp"
 #include "io/replay_source.hpp"
 #if BMS_WITH_DBUS
+#include "app/history_tracker.hpp"
 #include "dbus/dbus_battery_source.hpp"
 #include "dbus/victron_battery_service.hpp"
 #endif
@@ -61,7 +62,8 @@ struct Outputs {
   std::unique_ptr<SideInput> side;  ///< D-Bus battery readings into the aggregator thread
 #if BMS_WITH_DBUS
   std::unique_ptr<dbus::DbusBatterySource> dbus_sources;  ///< on the service's bus thread
-  std::unique_ptr<dbus::VictronBatteryService> dbus;  ///< last: stops (leaves the bus) first
+  std::unique_ptr<dbus::VictronBatteryService> dbus;  ///< stops (leaves the bus) before the file outputs
+  std::unique_ptr<HistoryTracker> history;  ///< feeds dbus; destroyed first (writes its last save)
 #endif
 
   /// Writes out what the file outputs buffer.
@@ -138,7 +140,9 @@ Outputs make_outputs(const Settings& settings, const Options& options, Engine& e
       o.dbus->set_attachment(o.dbus_sources.get());
     }
     o.dbus->start();
-    engine.add_publisher(*o.dbus, static_cast<std::int64_t>(settings.service.update_interval_ms) * 1000, kMinOutputGapUs);
+    // /History/* is kept in front of the service, at the engine's (virtual) time.
+    o.history = std::make_unique<HistoryTracker>(*o.dbus, settings.service.state_file);
+    engine.add_publisher(*o.history, static_cast<std::int64_t>(settings.service.update_interval_ms) * 1000, kMinOutputGapUs);
   }
 #endif
   return o;
@@ -256,7 +260,8 @@ int run_service(const Settings& configured, const Options& options, std::stop_to
   if (write_failed) return 1;  // a full disk: the outputs are incomplete (and no plot is drawn from them)
   if (!options.plot_path.empty()) {
     const std::string error =
-        render_replay_plot(outputs.report_path, options.plot_path, battery_names(settings), settings.imbalance);
+        render_replay_plot(outputs.report_path, options.plot_path, battery_names(settings), settings.imbalance,
+                           outputs.report->cell_voltages_seen());
     if (!error.empty()) {
       spdlog::error("--plot {}: {}", options.plot_path, error);
       return 1;

@@ -8,6 +8,7 @@
 #include "core/current_share.hpp"
 #include "core/battery_rules.hpp"
 #include "core/imbalance_policy.hpp"
+#include "core/pack_source.hpp"
 #include "core/taper_math.hpp"
 #include "core/temperature_taper.hpp"
 #include "protocols/canopen/emcy.hpp"
@@ -222,6 +223,29 @@ std::optional<double> bank_warmest_c(const Snapshot& s) {
 }
 }  // namespace
 
+// ---- Per-pack detail (issue 13): what each pack shows on its own (D-Bus /Batteries/<i>,
+// `status`, the replay report). Kept apart from the bank's decisions above and below.
+
+namespace {
+/// A pack's cell extreme with the BMS's own cell id (empty when it sends none).
+std::optional<CellExtreme> pack_extreme(const std::optional<double>& v, const BatteryState& st, const std::string& name,
+                                        SignalId id) {
+  if (!v) return std::nullopt;
+  return CellExtreme{*v, name, std::string(st.text(id))};
+}
+}  // namespace
+
+/// Fills the per-pack measurements that no bank decision reads (temperature, CVL, cells).
+void Aggregator::fill_pack_detail(BatteryView& view, const Fresh& f, const BatteryState& st) {
+  view.temperature_c = f.get(SignalId::TemperatureC);
+  view.charge_voltage_limit_v = f.get(SignalId::ChargeVoltageLimitV);
+  view.min_cell_voltage = pack_extreme(f.get(SignalId::MinCellVoltageV), st, view.name, SignalId::MinCellVoltageId);
+  view.max_cell_voltage = pack_extreme(f.get(SignalId::MaxCellVoltageV), st, view.name, SignalId::MaxCellVoltageId);
+  view.min_cell_temperature = pack_extreme(f.get(SignalId::MinCellTemperatureC), st, view.name, SignalId::MinCellTemperatureId);
+  view.max_cell_temperature = pack_extreme(f.get(SignalId::MaxCellTemperatureC), st, view.name, SignalId::MaxCellTemperatureId);
+}
+// ---- end of the per-pack detail
+
 Snapshot Aggregator::evaluate(std::int64_t now_us) {
   Snapshot s;
   s.time_us = now_us;
@@ -246,6 +270,8 @@ Snapshot Aggregator::evaluate(std::int64_t now_us) {
 
     BatteryView view;
     view.name = cfg.name;
+    view.source = pack_source(cfg);
+    view.capacity_ah = cfg.capacity_ah;
     view.online = st.online(now_us, stale_us);
     if (!view.online) {
       ++s.batteries_offline;
@@ -347,7 +373,10 @@ Snapshot Aggregator::evaluate(std::int64_t now_us) {
     if (auto v = f.get(SignalId::MaxCellTemperatureC))
       take_extreme(s.max_cell_temperature, *v, cfg.name, st.text(SignalId::MaxCellTemperatureId), true);
 
-    raise_to_worst(s.alarms, battery_alarms([&f](SignalId p, SignalId w) { return f.level(p, w); }, rules.emcy_code));
+    // Per-pack detail (issue 13): the pack's own alarms, and the bank shows the worst of them.
+    view.alarms = battery_alarms([&f](SignalId p, SignalId w) { return f.level(p, w); }, rules.emcy_code);
+    raise_to_worst(s.alarms, view.alarms);
+    fill_pack_detail(view, f, st);
 
     s.batteries.push_back(std::move(view));
   }

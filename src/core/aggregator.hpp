@@ -57,6 +57,8 @@ class Aggregator {
 
  private:
   struct Fresh;  // helper to read fresh values of one battery
+  // Per-pack detail (issue 13), aggregator.cpp's per-pack block.
+  static void fill_pack_detail(BatteryView& view, const Fresh& f, const BatteryState& st);
   std::vector<BatterySettings> battery_settings_;
   ChargeSettings charge_;
   ImbalanceSettings imbalance_;

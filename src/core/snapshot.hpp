@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "core/history.hpp"
+
 namespace bms {
 
 /// Imbalance tier from soc_diff: Balanced, Minor (>5 %), Warning (>15 %), Alarm (>20 %).
@@ -67,6 +69,8 @@ struct ForceChargeRequest {
   bool operator==(const ForceChargeRequest&) const = default;
 };
 
+/// One configured battery (pack) at the snapshot's instant. An offline pack carries only its
+/// identity (name, source, capacity): its values are unknown, never frozen.
 struct BatteryView {
   std::string name;
   bool online = false;
@@ -80,6 +84,18 @@ struct BatteryView {
   /// blocked_battery = "exclude": this blocking battery is left out of the bank's limits.
   bool excluded_from_charge = false;
   bool excluded_from_discharge = false;
+
+  // Per-pack detail for D-Bus (/Batteries/<i>/...), `status` and the replay report
+  // (issue 13). Filled in Aggregator::evaluate's per-pack block.
+  std::string source;                          ///< where it is read: "CAN can0", "CANopen can1 node 5"
+  double capacity_ah = 0;                      ///< configured capacity_ah (0 = not configured)
+  std::optional<double> temperature_c;         ///< the BMS's battery temperature
+  std::optional<double> charge_voltage_limit_v;  ///< the CVL it sends
+  Alarms alarms;                               ///< its own alarm levels (bms_cable, cell_imbalance from its BMS only)
+  std::optional<CellExtreme> min_cell_voltage;   ///< cell_id is the BMS's own id ("" when it sends none)
+  std::optional<CellExtreme> max_cell_voltage;
+  std::optional<CellExtreme> min_cell_temperature;
+  std::optional<CellExtreme> max_cell_temperature;
 };
 
 struct Snapshot {
@@ -132,6 +148,10 @@ struct Snapshot {
   std::optional<CellExtreme> max_cell_temperature;
 
   std::vector<BatteryView> batteries;
+
+  /// The bank's history (/History/*): not the aggregator's; the HistoryTracker in front of
+  /// the D-Bus service fills it. nullopt: no history kept (the paths are invalid).
+  std::optional<BankHistory> history;
 };
 
 }  // namespace bms

@@ -4,6 +4,7 @@
 #include <optional>
 #include <set>
 
+#include "dbus/pack_items.hpp"
 #include "version.hpp"
 
 namespace bms::dbus {
@@ -244,6 +245,7 @@ void add_battery_items(ItemTree& tree, const Settings& settings, const ServiceId
   add_int("/Info/ChargeRequest", "1 would ask the charger for a full charge; the gateway never does", 0);
   add_int("/System/NrOfBatteries", "Configured batteries", configured);
   add_int("/System/BatteriesParallel", "Configured batteries, all in parallel", configured);
+  add_pack_items(tree, settings);
 }
 
 std::size_t apply_snapshot(ItemTree& tree, const Snapshot& snapshot) {
@@ -257,6 +259,7 @@ std::size_t apply_snapshot(ItemTree& tree, const Snapshot& snapshot) {
     const auto& e = snapshot.*(p.extreme);
     changed += tree.set(p.path, e ? BusValue(e->cell_id) : BusValue{}) ? 1 : 0;
   }
+  changed += apply_pack_snapshot(tree, snapshot);
   return changed;
 }
 

@@ -55,7 +55,10 @@ TEST_F(BatteryItems, LeavesMeasurementsInvalidUntilTheFirstSnapshot) {
 
 TEST_F(BatteryItems, PublishesEveryPathOfTheContract) {
   std::vector<std::string> paths;
-  for (const auto& [path, item] : tree.items()) paths.push_back(path);
+  for (const auto& [path, item] : tree.items()) {
+    // The per-pack subtrees and /History have tests of their own (pack_items_test.cpp).
+    if (path.rfind("/Batteries/", 0) != 0 && path.rfind("/History/", 0) != 0) paths.push_back(path);
+  }
   const std::vector<std::string> expected{
       "/Alarms/BmsCable", "/Alarms/CellImbalance", "/Alarms/HighCellVoltage", "/Alarms/HighChargeCurrent",
       "/Alarms/HighChargeTemperature", "/Alarms/HighDischargeCurrent", "/Alarms/HighInternalTemperature",
@@ -167,6 +170,20 @@ TEST_F(BatteryItems, InvalidatesWhatBecameUnknownAndCountsModules) {
   EXPECT_EQ(integer("/System/NrOfModulesOffline"), 1);
   EXPECT_EQ(integer("/System/NrOfModulesBlockingCharge"), 1);
   EXPECT_EQ(integer("/Io/AllowToCharge"), 0);
+}
+
+TEST_F(BatteryItems, TimeToGoStartsAtTheSmallestDischargeShown) {
+  Snapshot s = discharging_snapshot();  // 202 Ah remaining
+  s.current_a = -0.05;                  // shown as -0.1 A: discharging
+  apply_snapshot(tree, s);
+  EXPECT_EQ(num("/TimeToGo"), 7272000.0);  // 202 Ah / 0.1 A
+  s.current_a = -0.049;                    // shown as 0.0 A
+  apply_snapshot(tree, s);
+  EXPECT_FALSE(is_valid(at("/TimeToGo").value));
+  s.current_a = -101.0;
+  apply_snapshot(tree, s);
+  EXPECT_EQ(num("/TimeToGo"), 7200.0);
+  EXPECT_EQ(at("/TimeToGo").text, "7200s");
 }
 
 TEST_F(BatteryItems, ShowsNoTimeToGoWhileChargingOrIdle) {

@@ -7,7 +7,7 @@
 namespace bms::dbus::testing {
 namespace {
 
-constexpr std::size_t kPathCount = 58;
+constexpr std::size_t kPathCount = 167;  // 58 bank paths, 32 per pack (3 packs), 13 /History
 
 TEST_F(ServiceOnPrivateBus, GetItemsOnRootListsEveryPathWithAbsoluteKeysValueAndText) {
   start_service();

@@ -28,7 +28,7 @@ TEST_F(ServiceOnPrivateBus, KeepsTakingSnapshotsWithoutTheBusAndRegistersAgainWh
   BusClient fresh(bus.address());
   EXPECT_EQ(as_double(fresh.get_value("/Soc")), 61.5);
   EXPECT_EQ(as_int(fresh.get_value("/System/NrOfModulesOffline")), 1);
-  EXPECT_EQ(fresh.get_items().size(), 58u);
+  EXPECT_EQ(fresh.get_items().size(), 167u);
 }
 
 TEST_F(ServiceOnPrivateBus, WaitsForABusThatIsNotUpYet) {

@@ -34,13 +34,13 @@ TEST_F(ServiceOnPrivateBus, IsNotTakenForABmsBeforeItKnowsItsLimits) {
 TEST_F(ServiceOnPrivateBus, ShowsItsNameOnlyWhenEveryPathAnswers) {
   const std::string ready = (bus.dir() / "client-ready").string();
   auto client_run = std::async(std::launch::async, [&] {
-    return run_command({kPython, kClient, "appear", "--ready-file", ready, "--min-items", "58"}, bus.address());
+    return run_command({kPython, kClient, "appear", "--ready-file", ready, "--min-items", "167"}, bus.address());
   });
   ASSERT_TRUE(wait_until([&] { return std::filesystem::exists(ready); }, 15s)) << "client never got ready";
   start_service();
   const CommandResult r = client_run.get();
   EXPECT_EQ(r.exit_code, 0) << r.out;
-  EXPECT_NE(r.out.find("\"items_at_appearance\": 58"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"items_at_appearance\": 167"), std::string::npos) << r.out;
 }
 
 TEST_F(ServiceOnPrivateBus, SignalsAWriteTheWayVelibClientsListen) {

@@ -175,11 +175,11 @@ TEST_F(SupervisedService, ReloadedChargePolicyReachesTheInverterAtOnce) {
   while (std::getline(in, line)) {
     if (line.find(" can9 351#") == std::string::npos) continue;
     limits.push_back(line.substr(line.find('#') + 1));
-    if (limits.back() == "12025203D007" && first_reduced_time.empty()) first_reduced_time = line.substr(0, line.find(')') + 1);
+    if (limits.back() == "12025203D007CC01" && first_reduced_time.empty()) first_reduced_time = line.substr(0, line.find(')') + 1);
   }
   ASSERT_GE(limits.size(), 2U);
-  EXPECT_EQ(limits.front(), "1202FB04D007");  // 53.0 V, 127.5 A, 200.0 A
-  EXPECT_EQ(limits.back(), "12025203D007");   // 53.0 V, 85.0 A, 200.0 A
+  EXPECT_EQ(limits.front(), "1202FB04D007CC01");  // 53.0 V, 127.5 A, 200.0 A, 46.0 V
+  EXPECT_EQ(limits.back(), "12025203D007CC01");   // 53.0 V, 85.0 A, 200.0 A, 46.0 V
   // The periodic grid of this capture is at .020200 of each second; the reduced limit goes
   // out off the grid, at the reading that followed the reload.
   ASSERT_FALSE(first_reduced_time.empty());

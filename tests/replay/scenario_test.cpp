@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -228,6 +229,67 @@ TEST_F(Scenario, BlockedChargeIsEmittedAtTheInputFrameTimestamp) {
   EXPECT_TRUE(emitted_at_once) << "no frame set at " << blocked_at;
 }
 
+TEST_F(Scenario, ReportShowsEachPacksOwnLimitsAndCellsAsItsBmsSentThem) {
+  // The victron profile (0x373/0x374..) carries cell extremes; a pack going silent shows empty columns.
+  const std::string in = scratch_.path("in.log");
+  const std::string report = scratch_.path("report.csv");
+  const std::string png = scratch_.path("report.png");
+  ASSERT_EQ(run_process(kSim + " --batteries 3 --capacity 100 --profile victron --scenario silent --duration 60 "
+                               "--event-start 20 --event-duration 15 --out " + in).exit_code, 0);
+  const auto r = run_process(kBinary + " --config " + config_ + " --replay " + in + " --speed max --no-dbus --report " + report +
+                             " --plot " + png);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string bytes = read_file(png);
+  EXPECT_EQ(bytes.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
+
+  const std::vector<CanFrame> frames = read_log(in);
+  std::vector<OracleBattery> bats(3);
+  std::size_t next_in = 0;
+  std::istringstream csv(read_file(report));
+  std::string line;
+  std::getline(csv, line);  // header: checked in ImbalanceWalksThroughTheTiersWithHysteresis
+  int rows = 0, offline_rows = 0;
+  const auto shown = [](const std::optional<double>& v, int decimals) {
+    if (!v) return std::string();
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, *v);
+    return std::string(buf);
+  };
+  while (std::getline(csv, line)) {
+    std::vector<std::string> c(1);
+    for (char ch : line) {
+      if (ch == ',') c.emplace_back();
+      else c.back() += ch;
+    }
+    ASSERT_EQ(c.size(), 34U) << line;
+    const auto t_us = static_cast<std::int64_t>(std::llround(std::stod(c[0]) * 1e6));
+    while (next_in < frames.size() && frames[next_in].time_us <= t_us) {
+      const CanFrame& x = frames[next_in++];
+      const int b = x.iface_name().back() - '0';
+      const DecodedFrame d = pylon::decode(x);
+      if (d.status != DecodeStatus::Ok) continue;
+      bats[b].last_frame_us = x.time_us;
+      for (const SignalValue& v : d.values()) {
+        bats[b].value[v.id] = v.value;
+        bats[b].at[v.id] = x.time_us;
+      }
+    }
+    for (int b = 0; b < 3; ++b) {
+      const bool online = bats[b].last_frame_us >= 0 && t_us - bats[b].last_frame_us <= kStaleUs;
+      const auto fresh = [&](SignalId id) { return online ? bats[b].fresh(id, t_us) : std::nullopt; };
+      const std::size_t col = 22 + 4 * static_cast<std::size_t>(b);
+      EXPECT_EQ(c[col], shown(fresh(SignalId::ChargeCurrentLimitA), 1)) << "battery " << b << ": " << line;
+      EXPECT_EQ(c[col + 1], shown(fresh(SignalId::DischargeCurrentLimitA), 1)) << "battery " << b << ": " << line;
+      EXPECT_EQ(c[col + 2], shown(fresh(SignalId::MinCellVoltageV), 3)) << "battery " << b << ": " << line;
+      EXPECT_EQ(c[col + 3], shown(fresh(SignalId::MaxCellVoltageV), 3)) << "battery " << b << ": " << line;
+      if (!online) ++offline_rows;
+    }
+    ++rows;
+  }
+  EXPECT_GT(rows, 50);
+  EXPECT_GT(offline_rows, 0);  // the silent pack's columns went empty
+}
+
 TEST_F(Scenario, ImbalanceWalksThroughTheTiersWithHysteresis) {
   const std::string in = scratch_.path("in.log");
   const std::string report = scratch_.path("report.csv");
@@ -241,15 +303,21 @@ TEST_F(Scenario, ImbalanceWalksThroughTheTiersWithHysteresis) {
   ASSERT_EQ(line, "time_s,A_soc_pct,A_online,B_soc_pct,B_online,C_soc_pct,C_online,soc_pct,soc_diff_pct,tier,"
                   "charge_current_limit_a,discharge_current_limit_a,charge_voltage_limit_v,batteries_online,inverter_present,"
                   "reason,max_cell_voltage_v,min_cell_voltage_v,coldest_temperature_c,charge_limited_by,discharge_limited_by,"
-                  "charge_voltage_limited_by");
+                  "charge_voltage_limited_by,"
+                  "A_charge_current_limit_a,A_discharge_current_limit_a,A_min_cell_voltage_v,A_max_cell_voltage_v,"
+                  "B_charge_current_limit_a,B_discharge_current_limit_a,B_min_cell_voltage_v,B_max_cell_voltage_v,"
+                  "C_charge_current_limit_a,C_discharge_current_limit_a,C_min_cell_voltage_v,C_max_cell_voltage_v");
   int previous_tier = 0;
   std::vector<int> tiers_seen;
   while (std::getline(csv, line)) {
-    std::vector<std::string> c;
-    std::stringstream row(line);
-    std::string cell;
-    while (std::getline(row, cell, ',')) c.push_back(cell);
-    ASSERT_EQ(c.size(), 22U) << line;
+    std::vector<std::string> c(1);
+    for (char ch : line) {  // keeps empty fields, also trailing ones
+      if (ch == ',') c.emplace_back();
+      else c.back() += ch;
+    }
+    ASSERT_EQ(c.size(), 34U) << line;
+    // bms-sim packs send no cell voltages: their columns stay empty, never 0.
+    for (std::size_t col : {24U, 25U, 28U, 29U, 32U, 33U}) EXPECT_EQ(c[col], "") << line;
     const double diff = std::stod(c[8]);
     const int tier = std::stoi(c[9]);
     const double ccl = std::stod(c[10]);

@@ -1,6 +1,10 @@
 #include "core/aggregator.hpp"
+#include "core/pack_source.hpp"
 
 #include <gtest/gtest.h>
+
+#include <cstdio>
+#include <memory>
 
 #include "test_readings.hpp"
 
@@ -479,6 +483,115 @@ TEST(AggregatorForbiddingFlags, StoppedNodeHoldsUntilItsStateChanges) {
   feed(a, frame(13 * kSecond, 0, {{SignalId::NmtState, 5}}));
   s = a.evaluate(13 * kSecond);
   EXPECT_DOUBLE_EQ(s.charge_current_limit_a, 300.0);
+}
+
+}  // namespace
+}  // namespace bms
+
+namespace bms {
+namespace {
+
+Reading cell_id(std::int64_t t, std::uint16_t source, SignalId id, const char* text) {
+  Reading r;
+  r.time_us = t;
+  r.source = source;
+  r.kind = ReadingKind::Signal;
+  r.signal = id;
+  std::snprintf(r.text.data(), r.text.size(), "%s", text);
+  return r;
+}
+
+TEST(AggregatorPacks, EachPackShowsItsOwnValuesLimitsAlarmsAndCells) {
+  Settings settings = bank({100, 200});
+  settings.batteries[1].protocol = BatteryProtocol::Canopen;
+  settings.batteries[1].node_id = 5;
+  settings.batteries[1].canopen_map = std::make_shared<canopen::ObjectMap>();  // maps no limits
+  settings.batteries[1].max_charge_current = 40;  // a CANopen map without limits: its configured ones
+  settings.batteries[1].max_discharge_current = 60;
+  Aggregator a(settings);
+  feed(a, battery_set(0, 0, 80, 70.0, 90.0, 55.5));
+  feed(a, frame(0, 0, {{SignalId::MinCellVoltageV, 3.21}, {SignalId::MaxCellVoltageV, 3.40}, {SignalId::MinCellTemperatureC, 18.0},
+                       {SignalId::MaxCellTemperatureC, 24.5}, {SignalId::AlarmHighTemperature, 1}}));
+  a.apply(cell_id(0, 0, SignalId::MinCellVoltageId, "C7"));
+  feed(a, frame(0, 1, {{SignalId::SocPct, 60}, {SignalId::VoltageV, 51.5}, {SignalId::CurrentA, -12.5}, {SignalId::TemperatureC, 19.0},
+                       {SignalId::ProtectionLowVoltage, 1}}));
+  const Snapshot s = a.evaluate(kSecond);
+  ASSERT_EQ(s.batteries.size(), 2U);
+
+  const BatteryView& pa = s.batteries[0];
+  EXPECT_EQ(pa.name, "A");
+  EXPECT_EQ(pa.source, "CAN can0");
+  EXPECT_EQ(pa.capacity_ah, 100.0);
+  EXPECT_EQ(pa.temperature_c, 25.0);
+  EXPECT_EQ(pa.charge_current_limit_a, 70.0);
+  EXPECT_EQ(pa.discharge_current_limit_a, 90.0);
+  EXPECT_EQ(pa.charge_voltage_limit_v, 55.5);
+  EXPECT_EQ(pa.alarms.high_temperature, 1);
+  EXPECT_EQ(pa.alarms.low_voltage, 0);
+  ASSERT_TRUE(pa.min_cell_voltage && pa.max_cell_voltage && pa.min_cell_temperature && pa.max_cell_temperature);
+  EXPECT_EQ(pa.min_cell_voltage->value, 3.21);
+  EXPECT_EQ(pa.min_cell_voltage->cell_id, "C7");  // the BMS's own id, without the pack name
+  EXPECT_EQ(pa.max_cell_voltage->value, 3.40);
+  EXPECT_EQ(pa.max_cell_voltage->cell_id, "");
+  EXPECT_EQ(pa.min_cell_temperature->value, 18.0);
+  EXPECT_EQ(pa.max_cell_temperature->value, 24.5);
+
+  const BatteryView& pb = s.batteries[1];
+  EXPECT_EQ(pb.source, "CANopen can1 node 5");
+  EXPECT_EQ(pb.soc_pct, 60.0);
+  EXPECT_EQ(pb.voltage_v, 51.5);
+  EXPECT_EQ(pb.current_a, -12.5);
+  EXPECT_EQ(pb.temperature_c, 19.0);
+  EXPECT_EQ(pb.charge_current_limit_a, 40.0);
+  EXPECT_EQ(pb.discharge_current_limit_a, 60.0);
+  EXPECT_FALSE(pb.charge_voltage_limit_v);
+  EXPECT_EQ(pb.alarms.low_voltage, 2);
+  EXPECT_EQ(pb.alarms.high_temperature, 0);
+  EXPECT_FALSE(pb.min_cell_voltage);
+  // The bank is still the worst of its packs.
+  EXPECT_EQ(s.alarms.high_temperature, 1);
+  EXPECT_EQ(s.alarms.low_voltage, 2);
+}
+
+TEST(AggregatorPacks, AnOfflinePackKeepsItsIdentityButNoValues) {
+  Aggregator a(bank({100, 100}));
+  feed(a, battery_set(0, 0, 80));
+  feed(a, frame(0, 0, {{SignalId::MinCellVoltageV, 3.21}, {SignalId::AlarmHighVoltage, 1}}));
+  feed(a, battery_set(5 * kSecond, 1, 60));
+  const Snapshot s = a.evaluate(6 * kSecond);  // A silent for 6 s > 5 s
+  const BatteryView& pa = s.batteries[0];
+  EXPECT_FALSE(pa.online);
+  EXPECT_EQ(pa.name, "A");
+  EXPECT_EQ(pa.source, "CAN can0");
+  EXPECT_EQ(pa.capacity_ah, 100.0);
+  EXPECT_FALSE(pa.soc_pct || pa.voltage_v || pa.current_a || pa.temperature_c || pa.charge_current_limit_a ||
+               pa.discharge_current_limit_a || pa.charge_voltage_limit_v || pa.min_cell_voltage);
+  EXPECT_EQ(pa.alarms, Alarms{});
+  EXPECT_TRUE(s.batteries[1].online);
+}
+
+}  // namespace
+}  // namespace bms
+
+namespace bms {
+namespace {
+
+TEST(AggregatorPacks, SourceSaysWhereEachPackIsRead) {
+  BatterySettings b;
+  b.interface = "can1";
+  EXPECT_EQ(pack_source(b), "CAN can1");
+  b.protocol = BatteryProtocol::Canopen;
+  b.node_id = 5;
+  EXPECT_EQ(pack_source(b), "CANopen can1 node 5");
+  b.protocol = BatteryProtocol::Dbus;
+  b.dbus_service = "com.victronenergy.battery.ttyUSB0";
+  EXPECT_EQ(pack_source(b), "D-Bus com.victronenergy.battery.ttyUSB0");
+  b.dbus_service.clear();
+  b.dbus_serial = "JK123";
+  EXPECT_EQ(pack_source(b), "D-Bus serial JK123");
+  b.dbus_serial.clear();
+  b.dbus_custom_name = "Shed";
+  EXPECT_EQ(pack_source(b), "D-Bus custom name Shed");
 }
 
 }  // namespace

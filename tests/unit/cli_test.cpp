@@ -57,3 +57,16 @@ TEST(CommandLine, CheckConfigVersionHelpAndDecode) {
 
 }  // namespace
 }  // namespace bms
+
+namespace bms {
+namespace {
+
+TEST(CommandLine, StatusTakesEverythingAfterIt) {
+  const auto r = parse_command_line({"status", "--json", "--dbus", "unix:path=/x"});
+  ASSERT_TRUE(r.options);
+  EXPECT_EQ(r.options->command, Command::Status);
+  EXPECT_EQ(r.options->status_args, (std::vector<std::string>{"--json", "--dbus", "unix:path=/x"}));
+}
+
+}  // namespace
+}  // namespace bms

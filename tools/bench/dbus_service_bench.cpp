@@ -36,7 +36,29 @@ bms::Snapshot bench_snapshot(double soc) {
   s.charge_voltage_limit_v = 56.8;
   s.discharge_voltage_limit_v = 48;
   s.min_cell_voltage = bms::CellExtreme{3.27, "B", "B:7"};
-  s.batteries.resize(3);
+  // Three online packs whose SOC moves with the bank's, with cell extremes, and history:
+  // every publication then changes the bank, the packs and /History (the worst case).
+  for (const char* name : {"A", "B", "C"}) {
+    bms::BatteryView p;
+    p.name = name;
+    p.source = std::string("CAN can_") + name;
+    p.online = true;
+    p.soc_pct = soc;
+    p.voltage_v = 52.1;
+    p.current_a = -6.7;
+    p.temperature_c = 24.0;
+    p.charge_current_limit_a = 50;
+    p.discharge_current_limit_a = 50;
+    p.charge_voltage_limit_v = 56.8;
+    p.min_cell_voltage = bms::CellExtreme{3.27, name, "C7"};
+    p.max_cell_voltage = bms::CellExtreme{3.31, name, "C2"};
+    s.batteries.push_back(p);
+  }
+  bms::BankHistory history;
+  history.counters.total_ah_drawn = -soc;
+  history.counters.discharged_energy_kwh = soc / 20;
+  history.charge_cycles = 0;
+  s.history = history;
   return s;
 }
 
