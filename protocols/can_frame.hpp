@@ -14,13 +14,13 @@ namespace bms {
 inline constexpr std::size_t kIfaceNameMax = 15;
 
 struct CanFrame {
-  std::uint32_t id = 0;            ///< 11-bit or 29-bit identifier, without flag bits
-  bool extended = false;           ///< 29-bit identifier (8 hex digits in candump logs)
-  bool remote = false;             ///< remote transmission request (no data)
-  bool error = false;              ///< error frame (CAN_ERR_FLAG); id holds the error class
-  std::uint8_t dlc = 0;            ///< 0..8 data bytes
+  std::uint32_t id = 0;   ///< 11-bit or 29-bit identifier, without flag bits
+  bool extended = false;  ///< 29-bit identifier (8 hex digits in candump logs)
+  bool remote = false;    ///< remote transmission request (no data)
+  bool error = false;     ///< error frame (CAN_ERR_FLAG); id holds the error class
+  std::uint8_t dlc = 0;   ///< 0..8 data bytes
   std::array<std::uint8_t, 8> data{};
-  std::int64_t time_us = 0;        ///< timestamp, microseconds (log time or kernel time)
+  std::int64_t time_us = 0;                     ///< timestamp, microseconds (log time or kernel time)
   std::array<char, kIfaceNameMax + 1> iface{};  ///< NUL-terminated interface name
 
   /// The valid data bytes (dlc of them).

@@ -14,7 +14,16 @@ namespace bms::canopen {
 
 /// What a COB-ID is, from CiA 301's predefined connection set.
 enum class CobKind : std::uint8_t {
-  Nmt, Sync, Emcy, Time, Tpdo, Rpdo, SdoResponse, SdoRequest, Heartbeat, Other,
+  Nmt,
+  Sync,
+  Emcy,
+  Time,
+  Tpdo,
+  Rpdo,
+  SdoResponse,
+  SdoRequest,
+  Heartbeat,
+  Other,
 };
 struct CobId {
   CobKind kind = CobKind::Other;

@@ -19,7 +19,7 @@ inline constexpr std::uint16_t kEmcyNoError = 0x0000;
 inline constexpr std::uint16_t kEmcyTemperatureDevice = 0x4210;  ///< excess temperature, device
 /// CiA 301 error code classes: the high nibble is the class, the high byte its sub-class.
 inline constexpr std::uint16_t kEmcyClassMask = 0xF000;
-inline constexpr std::uint16_t kEmcyClassTemperature = 0x4000;       ///< 0x4xxx: temperature
+inline constexpr std::uint16_t kEmcyClassTemperature = 0x4000;  ///< 0x4xxx: temperature
 inline constexpr std::uint16_t kEmcySubClassMask = 0xFF00;
 inline constexpr std::uint16_t kEmcySubClassDeviceTemperature = 0x4200;  ///< 0x42xx: the device's own
 

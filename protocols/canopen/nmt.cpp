@@ -4,11 +4,16 @@ namespace bms::canopen {
 
 std::string_view nmt_state_name(std::uint8_t state) noexcept {
   switch (state) {
-    case 0x00: return "boot-up";
-    case 0x04: return "stopped";
-    case 0x05: return "operational";
-    case 0x7F: return "pre-operational";
-    default: return "unknown";
+    case 0x00:
+      return "boot-up";
+    case 0x04:
+      return "stopped";
+    case 0x05:
+      return "operational";
+    case 0x7F:
+      return "pre-operational";
+    default:
+      return "unknown";
   }
 }
 

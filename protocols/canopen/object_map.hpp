@@ -60,10 +60,10 @@ struct SdoObject {
 
 struct ObjectMap {
   std::string name;
-  std::string provenance;          ///< where the map comes from (vendor document, community...)
+  std::string provenance;  ///< where the map comes from (vendor document, community...)
   int bitrate = 250000;
-  int poll_interval_ms = 1000;     ///< one cycle through `sdo_objects`
-  int sdo_timeout_ms = 100;        ///< an unanswered request is given up after this
+  int poll_interval_ms = 1000;  ///< one cycle through `sdo_objects`
+  int sdo_timeout_ms = 100;     ///< an unanswered request is given up after this
   std::vector<PdoMapping> pdos;
   std::vector<SdoObject> sdo_objects;  ///< the poll list, in order
 

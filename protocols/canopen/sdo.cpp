@@ -15,9 +15,7 @@ void put_address(CanFrame& f, ObjectAddress object) noexcept {
   f.data[3] = object.subindex;
 }
 
-ObjectAddress address_of(const CanFrame& f) noexcept {
-  return ObjectAddress{wire::u16(f.payload(), 1), f.data[3]};
-}
+ObjectAddress address_of(const CanFrame& f) noexcept { return ObjectAddress{wire::u16(f.payload(), 1), f.data[3]}; }
 
 struct AbortText {
   std::uint32_t code;

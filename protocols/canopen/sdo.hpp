@@ -35,9 +35,9 @@ enum class SdoResponseKind : std::uint8_t {
 struct SdoResponse {
   SdoResponseKind kind = SdoResponseKind::TooShort;
   ObjectAddress object;
-  std::uint8_t size = 0;          ///< 1..4 data bytes of an Upload
-  std::uint32_t value = 0;        ///< raw little-endian data, zero-extended
-  std::uint32_t abort_code = 0;   ///< for Abort
+  std::uint8_t size = 0;         ///< 1..4 data bytes of an Upload
+  std::uint32_t value = 0;       ///< raw little-endian data, zero-extended
+  std::uint32_t abort_code = 0;  ///< for Abort
 };
 
 /// Request to read one object from `node` (1..127).

@@ -33,8 +33,9 @@ std::optional<SdoEvent> SdoPoller::on_frame(const CanFrame& frame, std::int64_t 
   SdoEvent e;
   e.response = parse_sdo_response(frame);
   e.object = e.response.object;
-  const bool answers_outstanding = outstanding_ && e.response.object == poll_list_[next_index_] &&
-                                   (e.response.kind == SdoResponseKind::Upload || e.response.kind == SdoResponseKind::Abort);
+  const bool answers_outstanding =
+      outstanding_ && e.response.object == poll_list_[next_index_] &&
+      (e.response.kind == SdoResponseKind::Upload || e.response.kind == SdoResponseKind::Abort);
   if (!answers_outstanding) {
     e.kind = SdoEvent::Kind::Unexpected;
     return e;

@@ -95,11 +95,11 @@ struct ProtectionFlags {
     bool high_discharge_current = false;
     bool high_charge_current = false;
   };
-  Set protection;                      ///< byte 0 / byte 1 bit 0
-  Set alarm;                           ///< byte 2 / byte 3 bit 0
-  bool system_error = false;           ///< byte 1 bit 3
+  Set protection;                            ///< byte 0 / byte 1 bit 0
+  Set alarm;                                 ///< byte 2 / byte 3 bit 0
+  bool system_error = false;                 ///< byte 1 bit 3
   bool internal_communication_fail = false;  ///< byte 3 bit 3
-  double module_count = 1;             ///< byte 4, clamped to 0..255
+  double module_count = 1;                   ///< byte 4, clamped to 0..255
 };
 
 /// State of one 0x35A 2-bit pair.
@@ -110,9 +110,18 @@ enum class PairState : std::uint8_t {
 };
 /// The 0x35A categories in wire order (byte 0 low pair first).
 enum class PairCategory : std::uint8_t {
-  General, HighVoltage, LowVoltage, HighTemperature,
-  LowTemperature, HighChargeTemperature, LowChargeTemperature, HighDischargeCurrent,
-  HighChargeCurrent, Contactor, ShortCircuit, BmsInternal,
+  General,
+  HighVoltage,
+  LowVoltage,
+  HighTemperature,
+  LowTemperature,
+  HighChargeTemperature,
+  LowChargeTemperature,
+  HighDischargeCurrent,
+  HighChargeCurrent,
+  Contactor,
+  ShortCircuit,
+  BmsInternal,
   CellImbalance,
   Count
 };

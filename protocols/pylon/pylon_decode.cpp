@@ -263,14 +263,32 @@ DecodedFrame decode_inverter_identity(Bytes d) noexcept {
 
 bool is_family_id(std::uint32_t can_id) noexcept {
   switch (can_id) {
-    case id::kInverterKeepAlive: case id::kInverterIdentity: case id::kLimits: case id::kSocSoh:
-    case id::kMeasurements: case id::kProtection: case id::kAlarmPairs: case id::kRequests:
-    case id::kManufacturer: case id::kBatteryInfo: case id::kNameOrExtremes: case id::kNameOrExtremeIds:
-    case id::kModuleStatus: case id::kCellExtremes: case id::kMinCellVoltageId: case id::kMaxCellVoltageId:
-    case id::kMinCellTemperatureId: case id::kMaxCellTemperatureId: case id::kEnergy:
-    case id::kInstalledCapacity: case id::kSerialNumber: case id::kSerialNumber2: case id::kProductName:
+    case id::kInverterKeepAlive:
+    case id::kInverterIdentity:
+    case id::kLimits:
+    case id::kSocSoh:
+    case id::kMeasurements:
+    case id::kProtection:
+    case id::kAlarmPairs:
+    case id::kRequests:
+    case id::kManufacturer:
+    case id::kBatteryInfo:
+    case id::kNameOrExtremes:
+    case id::kNameOrExtremeIds:
+    case id::kModuleStatus:
+    case id::kCellExtremes:
+    case id::kMinCellVoltageId:
+    case id::kMaxCellVoltageId:
+    case id::kMinCellTemperatureId:
+    case id::kMaxCellTemperatureId:
+    case id::kEnergy:
+    case id::kInstalledCapacity:
+    case id::kSerialNumber:
+    case id::kSerialNumber2:
+    case id::kProductName:
       return true;
-    default: return false;
+    default:
+      return false;
   }
 }
 
@@ -286,32 +304,54 @@ DecodedFrame decode(const CanFrame& frame, const DecodeOptions& options) noexcep
   const Bytes d = frame.payload();
   if (frame.remote && is_family_id(frame.id)) return DecodedFrame::fail(DecodeStatus::Malformed, "remote frame");
   switch (frame.id) {
-    case id::kInverterKeepAlive: return decode_inverter_keep_alive(d);
-    case id::kInverterIdentity: return decode_inverter_identity(d);
-    case id::kLimits: return decode_limits(d);
-    case id::kSocSoh: return decode_soc_soh(d);
-    case id::kMeasurements: return decode_measurements(d, options);
-    case id::kProtection: return decode_protection(d);
-    case id::kAlarmPairs: return decode_alarm_pairs(d);
-    case id::kRequests: return decode_requests(d);
-    case id::kManufacturer: return decode_text(d, SignalId::Manufacturer, "0x35E needs at least 1 byte");
-    case id::kBatteryInfo: return decode_battery_info(d);
-    case id::kNameOrExtremes: return decode_name_or_extremes(d, false, options);
-    case id::kNameOrExtremeIds: return decode_name_or_extremes(d, true, options);
-    case id::kModuleStatus: return decode_module_status(d);
-    case id::kCellExtremes: return decode_cell_extremes(d);
-    case id::kMinCellVoltageId: return decode_text(d, SignalId::MinCellVoltageId, "0x374 needs at least 1 byte");
-    case id::kMaxCellVoltageId: return decode_text(d, SignalId::MaxCellVoltageId, "0x375 needs at least 1 byte");
+    case id::kInverterKeepAlive:
+      return decode_inverter_keep_alive(d);
+    case id::kInverterIdentity:
+      return decode_inverter_identity(d);
+    case id::kLimits:
+      return decode_limits(d);
+    case id::kSocSoh:
+      return decode_soc_soh(d);
+    case id::kMeasurements:
+      return decode_measurements(d, options);
+    case id::kProtection:
+      return decode_protection(d);
+    case id::kAlarmPairs:
+      return decode_alarm_pairs(d);
+    case id::kRequests:
+      return decode_requests(d);
+    case id::kManufacturer:
+      return decode_text(d, SignalId::Manufacturer, "0x35E needs at least 1 byte");
+    case id::kBatteryInfo:
+      return decode_battery_info(d);
+    case id::kNameOrExtremes:
+      return decode_name_or_extremes(d, false, options);
+    case id::kNameOrExtremeIds:
+      return decode_name_or_extremes(d, true, options);
+    case id::kModuleStatus:
+      return decode_module_status(d);
+    case id::kCellExtremes:
+      return decode_cell_extremes(d);
+    case id::kMinCellVoltageId:
+      return decode_text(d, SignalId::MinCellVoltageId, "0x374 needs at least 1 byte");
+    case id::kMaxCellVoltageId:
+      return decode_text(d, SignalId::MaxCellVoltageId, "0x375 needs at least 1 byte");
     case id::kMinCellTemperatureId:
       return decode_text(d, SignalId::MinCellTemperatureId, "0x376 needs at least 1 byte");
     case id::kMaxCellTemperatureId:
       return decode_text(d, SignalId::MaxCellTemperatureId, "0x377 needs at least 1 byte");
-    case id::kEnergy: return decode_energy(d, options);
-    case id::kInstalledCapacity: return decode_installed_capacity(d);
-    case id::kSerialNumber: return decode_text(d, SignalId::SerialNumber, "0x380 needs at least 1 byte");
-    case id::kSerialNumber2: return decode_text(d, SignalId::SerialNumber2, "0x381 needs at least 1 byte");
-    case id::kProductName: return decode_text(d, SignalId::ProductName, "0x382 needs at least 1 byte");
-    default: return DecodedFrame::fail(DecodeStatus::NotMine, "id not in the Pylontech/SMA family");
+    case id::kEnergy:
+      return decode_energy(d, options);
+    case id::kInstalledCapacity:
+      return decode_installed_capacity(d);
+    case id::kSerialNumber:
+      return decode_text(d, SignalId::SerialNumber, "0x380 needs at least 1 byte");
+    case id::kSerialNumber2:
+      return decode_text(d, SignalId::SerialNumber2, "0x381 needs at least 1 byte");
+    case id::kProductName:
+      return decode_text(d, SignalId::ProductName, "0x382 needs at least 1 byte");
+    default:
+      return DecodedFrame::fail(DecodeStatus::NotMine, "id not in the Pylontech/SMA family");
   }
 }
 

@@ -106,8 +106,9 @@ CanFrame encode_alarm_pairs(const AlarmPairs& pairs) noexcept {
 
 CanFrame encode_requests(const Requests& r) noexcept {
   CanFrame f = make_frame(id::kRequests, 2);
-  f.data[0] = static_cast<std::uint8_t>(bit(r.charge_enable, 7) | bit(r.discharge_enable, 6) | bit(r.force_charge_1, 5) |
-                                        bit(r.force_charge_2, 4) | bit(r.full_charge_request, 3));
+  f.data[0] =
+      static_cast<std::uint8_t>(bit(r.charge_enable, 7) | bit(r.discharge_enable, 6) | bit(r.force_charge_1, 5) |
+                                bit(r.force_charge_2, 4) | bit(r.full_charge_request, 3));
   return f;
 }
 

@@ -138,7 +138,8 @@ CliResult parse_command_line(const std::vector<std::string>& args) {
   }
   if (o.command == Command::Run) {
     if (o.config_path.empty()) return fail("--config FILE is required (see --help)");
-    if (o.replay_path.empty() && (o.keep_running || o.skip_malformed || !o.report_path.empty() || !o.plot_path.empty())) {
+    if (o.replay_path.empty() &&
+        (o.keep_running || o.skip_malformed || !o.report_path.empty() || !o.plot_path.empty())) {
       return fail("--keep-running, --skip-malformed, --report and --plot only apply with --replay");
     }
   }

@@ -21,7 +21,7 @@ struct Options {
   bool no_dbus = false;
   bool keep_running = false;
   bool skip_malformed = false;
-  double status_interval_s = 0;  ///< 0 = no status lines
+  double status_interval_s = 0;          ///< 0 = no status lines
   std::vector<std::string> decode_args;  ///< arguments after `decode`
   std::vector<std::string> status_args;  ///< arguments after `status` (app/status_command)
 };

@@ -1,15 +1,16 @@
 #include "app/config_loader.hpp"
 
-#include "app/dbus_name.hpp"
-#include "io/object_map_loader.hpp"
-#include "io/small_file.hpp"
+#include <toml++/toml.h>
 
 #include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <set>
 #include <sstream>
-#include <toml++/toml.h>
+
+#include "app/dbus_name.hpp"
+#include "io/object_map_loader.hpp"
+#include "io/small_file.hpp"
 
 namespace bms {
 namespace {
@@ -42,7 +43,9 @@ class TableReader {
         return;
       }
       if (*v < min || *v > max) {
-        error(*node, key, "out of range: " + format_number(*v) + " (allowed " + format_number(min) + " .. " + format_number(max) + ")");
+        error(*node, key,
+              "out of range: " + format_number(*v) + " (allowed " + format_number(min) + " .. " + format_number(max) +
+                  ")");
         return;
       }
       out = *v;
@@ -61,7 +64,8 @@ class TableReader {
     const long long v = node->as_integer()->get();
     if (v < min || v > max) {
       error(*node, key,
-            "out of range: " + std::to_string(v) + " (allowed " + std::to_string(min) + " .. " + std::to_string(max) + ")");
+            "out of range: " + std::to_string(v) + " (allowed " + std::to_string(min) + " .. " + std::to_string(max) +
+                ")");
       return;
     }
     out = static_cast<int>(v);
@@ -119,10 +123,12 @@ class TableReader {
   }
 
   void error(const toml::node& node, std::string_view key, const std::string& what) {
-    errors_.push_back(origin_ + ":" + std::to_string(node.source().begin.line) + ": " + prefix_ + std::string(key) + ": " + what);
+    errors_.push_back(origin_ + ":" + std::to_string(node.source().begin.line) + ": " + prefix_ + std::string(key) +
+                      ": " + what);
   }
   void error_at(const toml::source_region& where, std::string_view key, const std::string& what) {
-    errors_.push_back(origin_ + ":" + std::to_string(where.begin.line) + ": " + prefix_ + std::string(key) + ": " + what);
+    errors_.push_back(origin_ + ":" + std::to_string(where.begin.line) + ": " + prefix_ + std::string(key) + ": " +
+                      what);
   }
   [[nodiscard]] const toml::table& table() const noexcept { return table_; }
 
@@ -133,13 +139,20 @@ class TableReader {
   }
   static const char* type_name(const toml::node& n) {
     switch (n.type()) {
-      case toml::node_type::string: return "a string";
-      case toml::node_type::integer: return "an integer";
-      case toml::node_type::floating_point: return "a float";
-      case toml::node_type::boolean: return "a boolean";
-      case toml::node_type::array: return "an array";
-      case toml::node_type::table: return "a table";
-      default: return "a date/time";
+      case toml::node_type::string:
+        return "a string";
+      case toml::node_type::integer:
+        return "an integer";
+      case toml::node_type::floating_point:
+        return "a float";
+      case toml::node_type::boolean:
+        return "a boolean";
+      case toml::node_type::array:
+        return "an array";
+      case toml::node_type::table:
+        return "a table";
+      default:
+        return "a date/time";
     }
   }
 
@@ -171,22 +184,24 @@ void read_service(TableReader& r, ServiceSettings& s) {
   r.get_bool("properties_changed", s.properties_changed);
   if (const toml::node* node = r.table().get("dbus");
       node != nullptr && s.dbus != "system" && s.dbus != "session" && s.dbus.find(':') == std::string::npos) {
-    r.error(*node, "dbus", "expected \"system\", \"session\" or a bus address such as unix:path=/run/dbus/system_bus_socket");
+    r.error(*node, "dbus",
+            "expected \"system\", \"session\" or a bus address such as unix:path=/run/dbus/system_bus_socket");
   }
   if (const toml::node* node = r.table().get("product_id"); node != nullptr && is_reserved_product_id(s.product_id)) {
     r.error(*node, "product_id",
             "reserved: DVCC applies vendor quirks to this id or another driver uses it (choose another, e.g. 0xBA90)");
   }
-  if (const toml::node* node = r.table().get("custom_name"); node != nullptr && s.custom_name.size() > kMaxCustomNameBytes) {
+  if (const toml::node* node = r.table().get("custom_name");
+      node != nullptr && s.custom_name.size() > kMaxCustomNameBytes) {
     r.error(*node, "custom_name", "longer than " + std::to_string(kMaxCustomNameBytes) + " bytes");
-  } else if (node != nullptr && std::any_of(s.custom_name.begin(), s.custom_name.end(), [](char c) {
-               return static_cast<unsigned char>(c) < 0x20 || c == 0x7F;
-             })) {
+  } else if (node != nullptr && std::any_of(s.custom_name.begin(), s.custom_name.end(),
+                                            [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; })) {
     // SetValue refuses these over D-Bus; the config must not be a way around that.
     r.error(*node, "custom_name", "contains a control character");
   }
   if (!s.service_name.starts_with("com.victronenergy.battery.")) {
-    r.error_at(r.table().source(), "service_name", "must start with com.victronenergy.battery. (Venus OS finds batteries by that prefix)");
+    r.error_at(r.table().source(), "service_name",
+               "must start with com.victronenergy.battery. (Venus OS finds batteries by that prefix)");
   } else if (!is_valid_bus_name(s.service_name)) {
     // The bus would refuse it, and the service would retry registering for ever.
     r.error_at(r.table().get("service_name")->source(), "service_name",
@@ -226,7 +241,8 @@ void read_cells(TableReader& r, CellSettings& c) {
   const int chemistry = r.get_choice("chemistry", {"lfp", "nmc", "lto"});
   if (chemistry < 0) {
     // Without a chemistry the other keys have no defaults to override: report only this.
-    if (!r.has("chemistry")) r.error_at(r.table().source(), "chemistry", "required in [cells] (\"lfp\", \"nmc\" or \"lto\")");
+    if (!r.has("chemistry"))
+      r.error_at(r.table().source(), "chemistry", "required in [cells] (\"lfp\", \"nmc\" or \"lto\")");
     return;
   }
   c = chemistry_defaults(static_cast<Chemistry>(chemistry));
@@ -248,13 +264,16 @@ void read_cells(TableReader& r, CellSettings& c) {
   const auto order = [&](const char* key, bool ok, const char* rule) {
     if (!ok) r.error_at(r.table().source(), key, rule);
   };
-  order("cell_max_v", c.cell_min_v < c.cell_discharge_taper_start_v && c.cell_discharge_taper_start_v < c.cell_taper_start_v &&
-                          c.cell_taper_start_v < c.cell_max_v,
+  order("cell_max_v",
+        c.cell_min_v < c.cell_discharge_taper_start_v && c.cell_discharge_taper_start_v < c.cell_taper_start_v &&
+            c.cell_taper_start_v < c.cell_max_v,
         "must rise: cell_min_v < cell_discharge_taper_start_v < cell_taper_start_v < cell_max_v");
   order("charge_max_temperature_c",
-        c.charge_min_temperature_c < c.charge_full_temperature_c && c.charge_full_temperature_c < c.charge_taper_temperature_c &&
+        c.charge_min_temperature_c < c.charge_full_temperature_c &&
+            c.charge_full_temperature_c < c.charge_taper_temperature_c &&
             c.charge_taper_temperature_c < c.charge_max_temperature_c,
-        "must rise: charge_min_temperature_c < charge_full_temperature_c < charge_taper_temperature_c < charge_max_temperature_c");
+        "must rise: charge_min_temperature_c < charge_full_temperature_c < charge_taper_temperature_c < "
+        "charge_max_temperature_c");
   order("discharge_max_temperature_c",
         c.discharge_min_temperature_c < c.discharge_full_temperature_c &&
             c.discharge_full_temperature_c < c.discharge_taper_temperature_c &&
@@ -269,7 +288,8 @@ void read_alarms(TableReader& r, AlarmSettings& a) {
   r.get_number("low_soc_alarm_pct", a.low_soc_alarm_pct, 0, 100);
   r.get_number("low_soh_warning_pct", a.low_soh_warning_pct, 0, 100);
   if (a.low_soc_alarm_pct > 0 && a.low_soc_alarm_pct > a.low_soc_warning_pct) {
-    r.error_at(r.table().source(), "low_soc_alarm_pct", "must not exceed low_soc_warning_pct (the alarm is the worse level)");
+    r.error_at(r.table().source(), "low_soc_alarm_pct",
+               "must not exceed low_soc_warning_pct (the alarm is the worse level)");
   }
   r.finish();
 }
@@ -339,7 +359,8 @@ void check_dbus_battery(TableReader& r, const BatterySettings& b) {
                "must be a battery service name (com.victronenergy.battery.<suffix>), got \"" + b.dbus_service + "\"");
   }
   for (const char* key : {"interface", "node_id", "map", "voltage_scale", "bitrate"}) {
-    if (r.has(key)) r.error_at(r.table().get(key)->source(), key, "not used with protocol \"dbus\" (the battery is a D-Bus service)");
+    if (r.has(key))
+      r.error_at(r.table().get(key)->source(), key, "not used with protocol \"dbus\" (the battery is a D-Bus service)");
   }
 }
 
@@ -372,7 +393,8 @@ void read_battery(TableReader& r, BatterySettings& b) {
   if (b.interface.empty()) r.error_at(r.table().source(), "interface", "missing (the CAN port this battery is on)");
   if (b.interface.size() > 15) r.error_at(r.table().source(), "interface", "longer than 15 characters");
   if (r.has("voltage_scale") && b.voltage_scale != 0.01 && b.voltage_scale != 0.1) {
-    r.error_at(r.table().get("voltage_scale")->source(), "voltage_scale", "must be 0.01 or 0.1 (volts per bit of 0x356)");
+    r.error_at(r.table().get("voltage_scale")->source(), "voltage_scale",
+               "must be 0.01 or 0.1 (volts per bit of 0x356)");
   }
   if (b.protocol == BatteryProtocol::Canopen && b.node_id == 0 && !r.has("node_id")) {
     r.error_at(r.table().source(), "node_id", "required for protocol \"canopen\"");
@@ -399,8 +421,10 @@ void read_output(TableReader& r, OutputSettings& o) {
   r.get_bool("pass_force_charge", o.pass_force_charge);
   r.get_bool("soc_zero_limit_workaround", o.soc_zero_limit_workaround);
   read_bitrate(r, o.bitrate);
-  if (o.bms_name.size() > 16) r.error_at(r.table().get("bms_name")->source(), "bms_name", "longer than 16 characters (0x370/0x371 hold 16)");
-  if (o.manufacturer.size() > 8) r.error_at(r.table().get("manufacturer")->source(), "manufacturer", "longer than 8 characters (0x35E holds 8)");
+  if (o.bms_name.size() > 16)
+    r.error_at(r.table().get("bms_name")->source(), "bms_name", "longer than 16 characters (0x370/0x371 hold 16)");
+  if (o.manufacturer.size() > 8)
+    r.error_at(r.table().get("manufacturer")->source(), "manufacturer", "longer than 8 characters (0x35E holds 8)");
   for (char c : o.manufacturer) {
     if (c < 0x20 || c > 0x7E) {
       r.error_at(r.table().get("manufacturer")->source(), "manufacturer", "must be printable ASCII");
@@ -437,7 +461,8 @@ void check_batteries(const toml::array* list, const std::vector<BatterySettings>
       const auto& b = bats[i];
       const std::string where = origin + ":" + line(i) + ": battery[" + std::to_string(i) + "].";
       if (!b.name.empty() && a.name == b.name) {
-        errors.push_back(where + "name: duplicate battery name \"" + b.name + "\" (also battery[" + std::to_string(j) + "])");
+        errors.push_back(where + "name: duplicate battery name \"" + b.name + "\" (also battery[" + std::to_string(j) +
+                         "])");
       }
       if (b.interface.empty() || a.interface != b.interface) continue;
       if (a.protocol != b.protocol) {
@@ -453,7 +478,6 @@ void check_batteries(const toml::array* list, const std::vector<BatterySettings>
     }
   }
 }
-
 
 /// D-Bus sources: never our own service (we would aggregate our own aggregate); no service,
 /// serial or custom name claimed by two batteries; the bank's shunt is not also a battery.
@@ -474,7 +498,8 @@ void check_dbus_sources(const toml::table& root, const toml::array* list, const 
                        "\" is this aggregator's own service (service.service_name); it cannot be one of its batteries");
     }
     if (!b.dbus_service.empty() && b.dbus_service == s.bank.current_source) {
-      errors.push_back(where(i, "service") + "\"" + b.dbus_service + "\" is the bank's current_source; a shunt is not a pack");
+      errors.push_back(where(i, "service") + "\"" + b.dbus_service +
+                       "\" is the bank's current_source; a shunt is not a pack");
     }
     for (std::size_t j = 0; j < i; ++j) {
       const BatterySettings& a = s.batteries[j];
@@ -506,8 +531,8 @@ ConfigResult load_config_text(std::string_view text, const std::string& origin) 
   try {
     root = toml::parse(text, origin);
   } catch (const toml::parse_error& e) {
-    result.errors.push_back(origin + ":" + std::to_string(e.source().begin.line) + ": TOML syntax: " +
-                            std::string(e.description()));
+    result.errors.push_back(origin + ":" + std::to_string(e.source().begin.line) +
+                            ": TOML syntax: " + std::string(e.description()));
     return result;
   }
   auto& errors = result.errors;
@@ -517,8 +542,8 @@ ConfigResult load_config_text(std::string_view text, const std::string& origin) 
     const toml::node* node = root.get(name);
     if (node == nullptr) return;
     if (!node->is_table()) {
-      errors.push_back(origin + ":" + std::to_string(node->source().begin.line) + ": " + std::string(name) + ": must be a table ([" +
-                       std::string(name) + "])");
+      errors.push_back(origin + ":" + std::to_string(node->source().begin.line) + ": " + std::string(name) +
+                       ": must be a table ([" + std::string(name) + "])");
       return;
     }
     TableReader r(*node->as_table(), std::string(name) + ".", origin, errors);
@@ -537,7 +562,8 @@ ConfigResult load_config_text(std::string_view text, const std::string& origin) 
   if (const toml::node* node = root.get("battery")) {
     batteries = node->as_array();
     if (batteries == nullptr || !batteries->is_array_of_tables()) {
-      errors.push_back(origin + ":" + std::to_string(node->source().begin.line) + ": battery: must be a list of tables ([[battery]])");
+      errors.push_back(origin + ":" + std::to_string(node->source().begin.line) +
+                       ": battery: must be a list of tables ([[battery]])");
       batteries = nullptr;
     }
   }
@@ -579,7 +605,8 @@ ConfigResult load_config_text(std::string_view text, const std::string& origin) 
   // or 2 x (aggressive) one battery's share of the nominal current, unless given explicitly.
   if (!s.imbalance.preset.empty() && !s.batteries.empty()) {
     const toml::node* charge = root.get("charge");
-    const bool explicit_reduced = charge != nullptr && charge->is_table() && charge->as_table()->contains("reduced_charge_current");
+    const bool explicit_reduced =
+        charge != nullptr && charge->is_table() && charge->as_table()->contains("reduced_charge_current");
     if (!explicit_reduced) {
       const double share = s.charge.nominal_charge_current / static_cast<double>(s.batteries.size());
       // Never above what the warning tier allows: a worse tier never allows more.
@@ -590,7 +617,8 @@ ConfigResult load_config_text(std::string_view text, const std::string& origin) 
   // The alarm tier's current must not exceed the warning tier's (a worse tier never allows more).
   if (s.charge.reduced_charge_current > s.imbalance.warning_factor * s.charge.nominal_charge_current + 1e-9) {
     const toml::node* charge = root.get("charge");
-    const toml::node* at = charge != nullptr && charge->is_table() ? charge->as_table()->get("reduced_charge_current") : nullptr;
+    const toml::node* at =
+        charge != nullptr && charge->is_table() ? charge->as_table()->get("reduced_charge_current") : nullptr;
     errors.push_back(origin + ":" + std::to_string(at != nullptr ? at->source().begin.line : 1) +
                      ": charge.reduced_charge_current: " + format_number(s.charge.reduced_charge_current) +
                      " A is more than the warning tier allows (warning_factor x nominal_charge_current = " +
@@ -608,7 +636,8 @@ ConfigResult load_config_text(std::string_view text, const std::string& origin) 
         // 0x351..0x379 are RPDO COB-IDs of nodes 0x51..0x79 on a CANopen bus.
         errors.push_back(origin + ":" + std::to_string(root.get("output")->source().begin.line) +
                          ": output.interface: " + s.output.interface + " carries CANopen battery \"" +
-                         s.batteries[i].name + "\"; the inverter frame set uses COB-IDs of that bus (0x351.. are RPDOs)");
+                         s.batteries[i].name +
+                         "\"; the inverter frame set uses COB-IDs of that bus (0x351.. are RPDOs)");
       }
     }
   }
@@ -620,23 +649,25 @@ ConfigResult load_config_text(std::string_view text, const std::string& origin) 
     for (std::size_t j = 0; j < i; ++j) {
       const BatterySettings& a = s.batteries[j];
       if (a.interface == b.interface && a.bitrate != 0 && b.bitrate != 0 && a.bitrate != b.bitrate) {
-        errors.push_back(origin + ":" + line((*batteries)[i]) + ": battery[" + std::to_string(i) + "].bitrate: " +
-                         std::to_string(b.bitrate) + " differs from battery[" + std::to_string(j) + "]'s " +
-                         std::to_string(a.bitrate) + " on the same interface " + b.interface);
+        errors.push_back(origin + ":" + line((*batteries)[i]) + ": battery[" + std::to_string(i) +
+                         "].bitrate: " + std::to_string(b.bitrate) + " differs from battery[" + std::to_string(j) +
+                         "]'s " + std::to_string(a.bitrate) + " on the same interface " + b.interface);
       }
     }
     if (s.output.enabled && s.output.interface == b.interface && s.output.bitrate != 0 && b.bitrate != 0 &&
         s.output.bitrate != b.bitrate) {
-      errors.push_back(origin + ":" + line(*root.get("output")) + ": output.bitrate: " + std::to_string(s.output.bitrate) +
-                       " differs from battery[" + std::to_string(i) + "]'s " + std::to_string(b.bitrate) +
-                       " on the same interface " + b.interface);
+      errors.push_back(origin + ":" + line(*root.get("output")) + ": output.bitrate: " +
+                       std::to_string(s.output.bitrate) + " differs from battery[" + std::to_string(i) + "]'s " +
+                       std::to_string(b.bitrate) + " on the same interface " + b.interface);
     }
   }
 
-  static const std::set<std::string> kSections{"service", "charge", "imbalance", "cells", "alarms", "output", "log", "battery", "bank"};
+  static const std::set<std::string> kSections{"service", "charge", "imbalance", "cells", "alarms",
+                                               "output",  "log",    "battery",   "bank"};
   for (const auto& [k, node] : root) {
     if (kSections.count(std::string(k.str())) == 0) {
-      errors.push_back(origin + ":" + std::to_string(node.source().begin.line) + ": " + std::string(k.str()) + ": unknown key");
+      errors.push_back(origin + ":" + std::to_string(node.source().begin.line) + ": " + std::string(k.str()) +
+                       ": unknown key");
     }
   }
   if (errors.size() > kMaxErrors) {
@@ -688,12 +719,10 @@ std::string render_config(const Settings& s) {
                                     {"charge_current_ramp_a_per_s", s.charge.charge_current_ramp_a_per_s},
                                     {"share_threshold_a", s.charge.share_threshold_a},
                                     {"blocked_battery", to_string(s.charge.blocked_battery)}});
-  toml::table imbalance{{"minor_threshold", s.imbalance.minor_threshold},
-                                       {"minor_factor", s.imbalance.minor_factor},
-                                       {"warning_threshold", s.imbalance.warning_threshold},
-                                       {"warning_factor", s.imbalance.warning_factor},
-                                       {"alarm_threshold", s.imbalance.alarm_threshold},
-                       {"hysteresis", s.imbalance.hysteresis}};
+  toml::table imbalance{
+      {"minor_threshold", s.imbalance.minor_threshold},     {"minor_factor", s.imbalance.minor_factor},
+      {"warning_threshold", s.imbalance.warning_threshold}, {"warning_factor", s.imbalance.warning_factor},
+      {"alarm_threshold", s.imbalance.alarm_threshold},     {"hysteresis", s.imbalance.hysteresis}};
   if (!s.imbalance.preset.empty()) imbalance.insert("preset", s.imbalance.preset);
   root.insert("imbalance", std::move(imbalance));
   if (s.cells.enabled) {
@@ -753,12 +782,14 @@ std::string render_config(const Settings& s) {
                                       {"keepalive_timeout_ms", s.output.keepalive_timeout_ms},
                                       {"pass_force_charge", s.output.pass_force_charge},
                                       {"soc_zero_limit_workaround", s.output.soc_zero_limit_workaround}});
-    if (s.output.bitrate != 0) root["output"].as_table()->insert("bitrate", static_cast<std::int64_t>(s.output.bitrate));
+    if (s.output.bitrate != 0)
+      root["output"].as_table()->insert("bitrate", static_cast<std::int64_t>(s.output.bitrate));
   }
   root.insert("log", toml::table{{"level", s.log.level}});
   std::ostringstream out;
   // Relaxed precision prints 55.2, not 55.200000000000003.
-  out << toml::toml_formatter{root, toml::toml_formatter::default_flags | toml::format_flags::relaxed_float_precision} << "\n";
+  out << toml::toml_formatter{root, toml::toml_formatter::default_flags | toml::format_flags::relaxed_float_precision}
+      << "\n";
   return out.str();
 }
 

@@ -1,9 +1,10 @@
 #include "app/config_reload.hpp"
 
+#include <toml++/toml.h>
+
 #include <charconv>
 #include <map>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "app/config_loader.hpp"
 
@@ -49,16 +50,17 @@ std::map<std::string, std::string> flat_config(const Settings& settings) {
 }
 
 bool is_wiring_key(const std::string& key) {
-  static constexpr const char* kWiring[] = {
-      "service.device_instance", "service.service_name", "service.dbus", "output.interface", "bank.current_source"};
+  static constexpr const char* kWiring[] = {"service.device_instance", "service.service_name", "service.dbus",
+                                            "output.interface", "bank.current_source"};
   for (const char* w : kWiring) {
     if (key == w) return true;
   }
   if (key.rfind("battery[", 0) == 0) {
-    for (const char* field : {".name", ".interface", ".protocol", ".node_id", ".map", ".service", ".serial", ".custom_name",
-                              ".accept_non_bms"}) {
+    for (const char* field : {".name", ".interface", ".protocol", ".node_id", ".map", ".service", ".serial",
+                              ".custom_name", ".accept_non_bms"}) {
       const std::string suffix(field);
-      if (key.size() > suffix.size() && key.compare(key.size() - suffix.size(), suffix.size(), suffix) == 0) return true;
+      if (key.size() > suffix.size() && key.compare(key.size() - suffix.size(), suffix.size(), suffix) == 0)
+        return true;
     }
   }
   return false;

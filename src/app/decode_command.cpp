@@ -26,7 +26,7 @@ using MapPtr = std::shared_ptr<const canopen::ObjectMap>;
 struct Routes {
   Settings settings;                  ///< the configuration's batteries (none without --config)
   std::optional<FrameRouter> router;  ///< routes by interface, absolute COB-ID, node
-  MapPtr fallback_canopen_map;  ///< set by --protocol canopen:MAP; otherwise the fallback is pylontech
+  MapPtr fallback_canopen_map;        ///< set by --protocol canopen:MAP; otherwise the fallback is pylontech
 };
 
 struct Args {
@@ -60,10 +60,14 @@ std::string object_text(canopen::ObjectAddress o) {
 
 std::string_view status_name(DecodeStatus s) {
   switch (s) {
-    case DecodeStatus::Ok: return "ok";
-    case DecodeStatus::NotMine: return "not_mine";
-    case DecodeStatus::TooShort: return "too_short";
-    case DecodeStatus::Malformed: return "malformed";
+    case DecodeStatus::Ok:
+      return "ok";
+    case DecodeStatus::NotMine:
+      return "not_mine";
+    case DecodeStatus::TooShort:
+      return "too_short";
+    case DecodeStatus::Malformed:
+      return "malformed";
   }
   return "malformed";
 }

@@ -35,12 +35,14 @@ void EventLog::publish(const Snapshot& s, PublishReason) {
   }
   if (s.failsafe != b.failsafe) {
     if (s.failsafe) {
-      spdlog::error("[{}] no battery is fresh: FAIL-SAFE (charge 0 A, discharge {:.1f} A)", at, s.discharge_current_limit_a);
+      spdlog::error("[{}] no battery is fresh: FAIL-SAFE (charge 0 A, discharge {:.1f} A)", at,
+                    s.discharge_current_limit_a);
     } else {
       spdlog::info("[{}] fail-safe left: {} batteries online", at, s.batteries_online);
     }
   }
-  if (s.charge_allowed != b.charge_allowed) spdlog::info("[{}] charging {}", at, s.charge_allowed ? "allowed" : "blocked");
+  if (s.charge_allowed != b.charge_allowed)
+    spdlog::info("[{}] charging {}", at, s.charge_allowed ? "allowed" : "blocked");
   if (s.discharge_allowed != b.discharge_allowed) {
     spdlog::info("[{}] discharging {}", at, s.discharge_allowed ? "allowed" : "blocked");
   }

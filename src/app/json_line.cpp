@@ -13,13 +13,27 @@ std::string json_quote(std::string_view s, bool bus_text) {
   for (const char c : s) {
     const auto u = static_cast<unsigned char>(c);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
       default:
         if (u < 0x20 || (bus_text && u >= 0x7F)) {
           // Bytes off a bus are not UTF-8 text; \u00XX keeps the line valid JSON.
@@ -46,7 +60,8 @@ std::string json_number(double v) {
 
 std::string json_seconds(std::int64_t time_us) {
   const bool negative = time_us < 0;
-  const std::uint64_t magnitude = negative ? 0 - static_cast<std::uint64_t>(time_us) : static_cast<std::uint64_t>(time_us);
+  const std::uint64_t magnitude =
+      negative ? 0 - static_cast<std::uint64_t>(time_us) : static_cast<std::uint64_t>(time_us);
   std::string frac = std::to_string(magnitude % 1000000);
   frac.insert(0, 6 - frac.size(), '0');
   while (frac.size() > 1 && frac.back() == '0') frac.pop_back();

@@ -37,10 +37,11 @@ LiveInput open_live_input(const Settings& settings) {
 void log_live_summary(const LiveInput& input, const PipelineResult& result) {
   for (std::size_t i = 0; i < input.ports->size(); ++i) {
     const CanPortStats s = input.ports->stats(i);
-    spdlog::info("can: {} {}: received {}, kernel drops {}, error frames {} (bus-off {}), reopens {}, sent {}, "
-                 "send busy {}, send failed {}",
-                 s.iface, to_string(s.state), s.frames_received, s.frames_dropped, s.error_frames, s.bus_off,
-                 s.reopens, s.frames_sent, s.send_busy, s.send_failed);
+    spdlog::info(
+        "can: {} {}: received {}, kernel drops {}, error frames {} (bus-off {}), reopens {}, sent {}, "
+        "send busy {}, send failed {}",
+        s.iface, to_string(s.state), s.frames_received, s.frames_dropped, s.error_frames, s.bus_off, s.reopens,
+        s.frames_sent, s.send_busy, s.send_failed);
   }
   if (input.polling != nullptr) {
     for (const SdoPolledNode& n : input.polling->nodes()) {
@@ -49,10 +50,10 @@ void log_live_summary(const LiveInput& input, const PipelineResult& result) {
         values += fmt::format(" {}={}", signal_name(n.map->sdo_objects[i].signal),
                               std::isnan(n.last_values[i]) ? std::string("-") : fmt::format("{:g}", n.last_values[i]));
       }
-      spdlog::info("sdo: battery {} (node {} on {}): requests {}, values {}, aborts {}, timeouts {}, send failures {};"
-                   " last{}",
-                   n.battery, n.poller.node(), n.iface, n.requests, n.values, n.aborts, n.timeouts, n.send_failures,
-                   values);
+      spdlog::info(
+          "sdo: battery {} (node {} on {}): requests {}, values {}, aborts {}, timeouts {}, send failures {};"
+          " last{}",
+          n.battery, n.poller.node(), n.iface, n.requests, n.values, n.aborts, n.timeouts, n.send_failures, values);
     }
   }
   spdlog::info("decoded {}, decode errors {}, other ids {}, unknown interfaces {}", result.router.decoded,

@@ -1,11 +1,9 @@
 // bms-aggregator entry point: parse the command line, load the configuration, run.
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
-
 #include <sys/prctl.h>
 
 #include <csignal>
-
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -54,8 +52,12 @@ int main(int argc, char** argv) {
   }
   const bms::Options& options = *cli.options;
   switch (options.command) {
-    case bms::Command::Help: std::fputs(bms::help_text(), stdout); return 0;
-    case bms::Command::Version: std::printf("bms-aggregator %s\n", bms::kVersion); return 0;
+    case bms::Command::Help:
+      std::fputs(bms::help_text(), stdout);
+      return 0;
+    case bms::Command::Version:
+      std::printf("bms-aggregator %s\n", bms::kVersion);
+      return 0;
     case bms::Command::Decode: {
       std::vector<std::string> args = options.decode_args;
       std::vector<char*> raw;
@@ -75,7 +77,8 @@ int main(int argc, char** argv) {
       std::fputs(bms::render_config(*settings).c_str(), stdout);
       return 0;
     }
-    case bms::Command::Run: break;
+    case bms::Command::Run:
+      break;
   }
 
   const auto settings = load_or_report(options.config_path);

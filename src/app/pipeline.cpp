@@ -43,7 +43,7 @@ class Pipeline::Producer final : public FrameHandler {
   void push(const Reading& r) {
     ++pushed_;
     while (!p_.ring_.try_push(r)) {
-        // The aggregator drains until EndOfInput, so this wait always ends.
+      // The aggregator drains until EndOfInput, so this wait always ends.
       ++full_waits_;
       p_.doorbell_.ring();
       std::this_thread::yield();
@@ -120,9 +120,8 @@ PipelineResult Pipeline::run(FrameSource& source, std::stop_token stop) {
     }
     // Earliest first; at a tie the frame source's reading, except its EndOfInput, which
     // comes after everything of its time.
-    const bool use_side =
-        have_side && (!have_primary || side.time_us < primary.time_us ||
-                      (side.time_us == primary.time_us && primary.kind == ReadingKind::EndOfInput));
+    const bool use_side = have_side && (!have_primary || side.time_us < primary.time_us ||
+                                        (side.time_us == primary.time_us && primary.kind == ReadingKind::EndOfInput));
     if (use_side) {
       r = side;
       have_side = false;
@@ -141,7 +140,8 @@ PipelineResult Pipeline::run(FrameSource& source, std::stop_token stop) {
     }
     engine_.on_reading(r);
     // Single writer: a plain load/store, no locked read-modify-write on the hot path.
-    if (heartbeat_ != nullptr) heartbeat_->store(heartbeat_->load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    if (heartbeat_ != nullptr)
+      heartbeat_->store(heartbeat_->load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     // The reader always ends with EndOfInput, also when stopped, so this is the only exit.
     if (r.kind == ReadingKind::EndOfInput) break;
   }

@@ -6,9 +6,12 @@ namespace bms {
 namespace {
 const char* reason_name(PublishReason r) {
   switch (r) {
-    case PublishReason::Periodic: return "periodic";
-    case PublishReason::Protective: return "protective";
-    case PublishReason::Final: return "final";
+    case PublishReason::Periodic:
+      return "periodic";
+    case PublishReason::Protective:
+      return "protective";
+    case PublishReason::Final:
+      return "final";
   }
   return "?";
 }
@@ -27,7 +30,8 @@ std::string replay_report_header(const std::vector<std::string>& names) {
   // Per battery, after the bank's columns (so their positions do not depend on the bank
   // size): its own limits and cell voltage extremes, to see which pack drove the bank limit.
   for (const auto& n : names) {
-    h += fmt::format(",{0}_charge_current_limit_a,{0}_discharge_current_limit_a,{0}_min_cell_voltage_v,{0}_max_cell_voltage_v", n);
+    h += fmt::format(
+        ",{0}_charge_current_limit_a,{0}_discharge_current_limit_a,{0}_min_cell_voltage_v,{0}_max_cell_voltage_v", n);
   }
   return h;
 }
@@ -38,14 +42,15 @@ ReplayReport::ReplayReport(const std::string& path, const std::vector<std::strin
 
 void ReplayReport::publish(const Snapshot& s, PublishReason reason) {
   std::string row = fmt::format("{}.{:06}", s.time_us / 1'000'000, s.time_us % 1'000'000);
-  for (const auto& b : s.batteries) row += fmt::format(",{},{}", b.online ? opt(b.soc_pct) : std::string(), b.online ? 1 : 0);
+  for (const auto& b : s.batteries)
+    row += fmt::format(",{},{}", b.online ? opt(b.soc_pct) : std::string(), b.online ? 1 : 0);
   row += fmt::format(",{},{},{},{:.1f},{:.1f},{:.2f},{},{},{}\n", opt(s.soc_pct), opt(s.soc_diff_pct),
                      static_cast<int>(s.tier), s.charge_current_limit_a, s.discharge_current_limit_a,
                      s.charge_voltage_limit_v, s.batteries_online, s.inverter_present ? 1 : 0, reason_name(reason));
   row.pop_back();  // the newline: the rule columns follow
   row += fmt::format(",{},{},{},{},{},{}", cell(s.max_cell_voltage), cell(s.min_cell_voltage),
-                     opt(s.charge_safety_temperature_c), to_string(s.charge_limited_by), to_string(s.discharge_limited_by),
-                     to_string(s.charge_voltage_limited_by));
+                     opt(s.charge_safety_temperature_c), to_string(s.charge_limited_by),
+                     to_string(s.discharge_limited_by), to_string(s.charge_voltage_limited_by));
   for (const auto& b : s.batteries) {
     row += fmt::format(",{},{},{},{}", opt(b.charge_current_limit_a, 1), opt(b.discharge_current_limit_a, 1),
                        cell(b.min_cell_voltage), cell(b.max_cell_voltage));

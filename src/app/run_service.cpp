@@ -62,8 +62,8 @@ struct Outputs {
   std::unique_ptr<SideInput> side;  ///< D-Bus battery readings into the aggregator thread
 #if BMS_WITH_DBUS
   std::unique_ptr<dbus::DbusBatterySource> dbus_sources;  ///< on the service's bus thread
-  std::unique_ptr<dbus::VictronBatteryService> dbus;  ///< stops (leaves the bus) before the file outputs
-  std::unique_ptr<HistoryTracker> history;  ///< feeds dbus; destroyed first (writes its last save)
+  std::unique_ptr<dbus::VictronBatteryService> dbus;      ///< stops (leaves the bus) before the file outputs
+  std::unique_ptr<HistoryTracker> history;                ///< feeds dbus; destroyed first (writes its last save)
 #endif
 
   /// Writes out what the file outputs buffer.
@@ -130,7 +130,8 @@ Outputs make_outputs(const Settings& settings, const Options& options, Engine& e
     // The service joins the bus on its own thread (retrying until the bus is there) and
     // coalesces to update_interval_ms of wall time, so a fast replay cannot flood the bus.
     dbus::ServiceIdentity identity;
-    if (!options.replay_path.empty()) identity.connection = "Replay " + std::filesystem::path(options.replay_path).filename().string();
+    if (!options.replay_path.empty())
+      identity.connection = "Replay " + std::filesystem::path(options.replay_path).filename().string();
     o.dbus = dbus::make_battery_service(settings, identity);
     if (reads_dbus_sources(settings)) {
       // D-Bus batteries share the service's connection and bus thread; their readings reach
@@ -142,7 +143,8 @@ Outputs make_outputs(const Settings& settings, const Options& options, Engine& e
     o.dbus->start();
     // /History/* is kept in front of the service, at the engine's (virtual) time.
     o.history = std::make_unique<HistoryTracker>(*o.dbus, settings.service.state_file);
-    engine.add_publisher(*o.history, static_cast<std::int64_t>(settings.service.update_interval_ms) * 1000, kMinOutputGapUs);
+    engine.add_publisher(*o.history, static_cast<std::int64_t>(settings.service.update_interval_ms) * 1000,
+                         kMinOutputGapUs);
   }
 #endif
   return o;
@@ -150,16 +152,18 @@ Outputs make_outputs(const Settings& settings, const Options& options, Engine& e
 
 void log_summary(const CandumpReader& rd, const PipelineResult& result, double wall_s, const Outputs& out,
                  const Options& options) {
-  spdlog::info("replay {}: {} lines, {} frames in {:.3f} s ({:.0f} lines/s); decoded {}, decode errors {}, "
-               "other ids {}, unknown interfaces {}, skipped lines {}",
-               rd.path(), rd.line_number(), rd.frames(), wall_s,
-               wall_s > 0 ? static_cast<double>(rd.line_number()) / wall_s : 0.0, result.router.decoded,
-               result.router.decode_errors, result.router.foreign, result.router.unknown_source, rd.skipped_lines());
+  spdlog::info(
+      "replay {}: {} lines, {} frames in {:.3f} s ({:.0f} lines/s); decoded {}, decode errors {}, "
+      "other ids {}, unknown interfaces {}, skipped lines {}",
+      rd.path(), rd.line_number(), rd.frames(), wall_s,
+      wall_s > 0 ? static_cast<double>(rd.line_number()) / wall_s : 0.0, result.router.decoded,
+      result.router.decode_errors, result.router.foreign, result.router.unknown_source, rd.skipped_lines());
   if (out.can && out.emit_log && out.emit_log->error().empty()) {
     spdlog::info("emitted {} frames in {} frame sets to {}", out.can->frames_sent(), out.can->frame_sets(),
                  options.emit_log_path);
   }
-  if (out.report && out.report->error().empty()) spdlog::info("report: {} rows in {}", out.report->rows(), out.report_path);
+  if (out.report && out.report->error().empty())
+    spdlog::info("report: {} rows in {}", out.report->rows(), out.report_path);
 }
 
 /// Runs the two-thread pipeline on `source` under the supervisor's hooks (heartbeat, reloaded
@@ -176,10 +180,11 @@ PipelineResult run_pipeline(const Settings& settings, Engine& engine, FrameSourc
 #if BMS_WITH_DBUS
   if (outputs.dbus_sources) {
     const dbus::DbusSourceStats d = outputs.dbus_sources->stats();
-    spdlog::info("D-Bus sources: {} signals with {} items, {} readings ({} dropped), {} GetItems, {} probes, "
-                 "{} call failures, {} bad values, {} bound, {} lost, {} refused",
-                 d.signals, d.items, d.readings, d.readings_dropped, d.get_items_calls, d.probes, d.call_failures,
-                 d.bad_values, d.appeared, d.lost, d.refused);
+    spdlog::info(
+        "D-Bus sources: {} signals with {} items, {} readings ({} dropped), {} GetItems, {} probes, "
+        "{} call failures, {} bad values, {} bound, {} lost, {} refused",
+        d.signals, d.items, d.readings, d.readings_dropped, d.get_items_calls, d.probes, d.call_failures, d.bad_values,
+        d.appeared, d.lost, d.refused);
   }
 #endif
   return result;
@@ -224,9 +229,10 @@ int run_service(const Settings& configured, const Options& options, std::stop_to
   }
 #endif
   if (options.no_dbus && reads_dbus_sources(configured)) {
-    spdlog::error("{}: protocol \"dbus\" batteries and [bank] current_source are read over D-Bus; they cannot run "
-                  "with --no-dbus",
-                  configured.source_path);
+    spdlog::error(
+        "{}: protocol \"dbus\" batteries and [bank] current_source are read over D-Bus; they cannot run "
+        "with --no-dbus",
+        configured.source_path);
     return 2;
   }
   // Live: the frame set goes to a CAN port only when [output] configures one; --emit-log
@@ -259,9 +265,8 @@ int run_service(const Settings& configured, const Options& options, std::stop_to
   }
   if (write_failed) return 1;  // a full disk: the outputs are incomplete (and no plot is drawn from them)
   if (!options.plot_path.empty()) {
-    const std::string error =
-        render_replay_plot(outputs.report_path, options.plot_path, battery_names(settings), settings.imbalance,
-                           outputs.report->cell_voltages_seen());
+    const std::string error = render_replay_plot(outputs.report_path, options.plot_path, battery_names(settings),
+                                                 settings.imbalance, outputs.report->cell_voltages_seen());
     if (!error.empty()) {
       spdlog::error("--plot {}: {}", options.plot_path, error);
       return 1;

@@ -1,15 +1,14 @@
 #include "app/service_control.hpp"
 
+#include <poll.h>
 #include <spdlog/spdlog.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
 #include <utility>
-
-#include <poll.h>
-#include <sys/eventfd.h>
-#include <unistd.h>
 
 #include "app/config_reload.hpp"
 
@@ -35,10 +34,14 @@ std::string first_key(const std::string& change) { return change.substr(0, chang
 
 const char* signal_name(int number) noexcept {
   switch (number) {
-    case SIGTERM: return "SIGTERM";
-    case SIGINT: return "SIGINT";
-    case SIGHUP: return "SIGHUP";
-    default: return "a signal";
+    case SIGTERM:
+      return "SIGTERM";
+    case SIGINT:
+      return "SIGINT";
+    case SIGHUP:
+      return "SIGHUP";
+    default:
+      return "a signal";
   }
 }
 
@@ -135,8 +138,8 @@ void ServiceControl::reload() {
   ReloadResult result = reload_config(config_path_, current);
   if (!result.ok()) {
     for (const std::string& error : result.errors) spdlog::error("reload: {}", error);
-    spdlog::error("reload of {} failed ({} error{}); still running with the previous configuration",
-                  config_path_, result.errors.size(), result.errors.size() == 1 ? "" : "s");
+    spdlog::error("reload of {} failed ({} error{}); still running with the previous configuration", config_path_,
+                  result.errors.size(), result.errors.size() == 1 ? "" : "s");
     notifier_.ready("running; reload failed: " + result.errors.front());
     return;
   }

@@ -30,7 +30,8 @@ class ServiceControl {
   /// Blocks the service signals, reads the systemd environment and starts the control
   /// thread. `config_path` is re-read on SIGHUP; `settings` is what it was loaded as.
   /// @throws std::runtime_error when the signalfd or the wake-up eventfd cannot be made.
-  ServiceControl(std::string config_path, Settings settings, SystemdNotifier notifier = SystemdNotifier::from_environment());
+  ServiceControl(std::string config_path, Settings settings,
+                 SystemdNotifier notifier = SystemdNotifier::from_environment());
   ~ServiceControl();  ///< stops and joins the control thread; restores the signal mask
   ServiceControl(const ServiceControl&) = delete;
   ServiceControl& operator=(const ServiceControl&) = delete;

@@ -6,11 +6,11 @@
 /// Create it in main() before any thread starts: threads inherit the signal mask, and a
 /// process-directed signal is only queued for the signalfd when no thread has it unblocked.
 
+#include <signal.h>
+
 #include <chrono>
 #include <optional>
 #include <string>
-
-#include <signal.h>
 
 #include "core/unique_fd.hpp"
 

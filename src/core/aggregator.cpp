@@ -4,9 +4,9 @@
 #include <cmath>
 #include <limits>
 
+#include "core/battery_rules.hpp"
 #include "core/cell_taper.hpp"
 #include "core/current_share.hpp"
-#include "core/battery_rules.hpp"
 #include "core/imbalance_policy.hpp"
 #include "core/pack_source.hpp"
 #include "core/taper_math.hpp"
@@ -241,8 +241,10 @@ void Aggregator::fill_pack_detail(BatteryView& view, const Fresh& f, const Batte
   view.charge_voltage_limit_v = f.get(SignalId::ChargeVoltageLimitV);
   view.min_cell_voltage = pack_extreme(f.get(SignalId::MinCellVoltageV), st, view.name, SignalId::MinCellVoltageId);
   view.max_cell_voltage = pack_extreme(f.get(SignalId::MaxCellVoltageV), st, view.name, SignalId::MaxCellVoltageId);
-  view.min_cell_temperature = pack_extreme(f.get(SignalId::MinCellTemperatureC), st, view.name, SignalId::MinCellTemperatureId);
-  view.max_cell_temperature = pack_extreme(f.get(SignalId::MaxCellTemperatureC), st, view.name, SignalId::MaxCellTemperatureId);
+  view.min_cell_temperature =
+      pack_extreme(f.get(SignalId::MinCellTemperatureC), st, view.name, SignalId::MinCellTemperatureId);
+  view.max_cell_temperature =
+      pack_extreme(f.get(SignalId::MaxCellTemperatureC), st, view.name, SignalId::MaxCellTemperatureId);
 }
 // ---- end of the per-pack detail
 
@@ -366,8 +368,10 @@ Snapshot Aggregator::evaluate(std::int64_t now_us) {
     }
     if (auto soh = f.get(SignalId::SohPct)) take_min(s.soh_pct, *soh);
 
-    if (auto v = f.get(SignalId::MinCellVoltageV)) take_extreme(s.min_cell_voltage, *v, cfg.name, st.text(SignalId::MinCellVoltageId), false);
-    if (auto v = f.get(SignalId::MaxCellVoltageV)) take_extreme(s.max_cell_voltage, *v, cfg.name, st.text(SignalId::MaxCellVoltageId), true);
+    if (auto v = f.get(SignalId::MinCellVoltageV))
+      take_extreme(s.min_cell_voltage, *v, cfg.name, st.text(SignalId::MinCellVoltageId), false);
+    if (auto v = f.get(SignalId::MaxCellVoltageV))
+      take_extreme(s.max_cell_voltage, *v, cfg.name, st.text(SignalId::MaxCellVoltageId), true);
     if (auto v = f.get(SignalId::MinCellTemperatureC))
       take_extreme(s.min_cell_temperature, *v, cfg.name, st.text(SignalId::MinCellTemperatureId), false);
     if (auto v = f.get(SignalId::MaxCellTemperatureC))
@@ -419,7 +423,6 @@ Snapshot Aggregator::evaluate(std::int64_t now_us) {
   return s;
 }
 
-
 void Aggregator::update_taper_inputs(const Snapshot& s) noexcept {
   const std::optional<double> coldest = bank_coldest_c(s), warmest = bank_warmest_c(s);
   const double hv = cells_.cell_voltage_hysteresis_v;
@@ -449,7 +452,8 @@ void Aggregator::set_bank_limits(Snapshot& s, const BankInputs& in, std::int64_t
     }
     const double dt_s =
         cell_voltage_cap_at_us_ == kNever ? 0.0 : static_cast<double>(now_us - cell_voltage_cap_at_us_) / 1e6;
-    const std::optional<double> highest = s.max_cell_voltage ? std::optional<double>(s.max_cell_voltage->value) : std::nullopt;
+    const std::optional<double> highest =
+        s.max_cell_voltage ? std::optional<double>(s.max_cell_voltage->value) : std::nullopt;
     cell_voltage_cap_v_ = next_cell_voltage_cap(cell_voltage_cap_v_, highest, s.voltage_v, cvl.value, dt_s, cells_);
     cell_voltage_cap_at_us_ = now_us;
     if (cell_voltage_cap_v_) cvl.take(*cell_voltage_cap_v_, LimitReason::CellVoltage);
@@ -475,8 +479,9 @@ void Aggregator::set_bank_limits(Snapshot& s, const BankInputs& in, std::int64_t
       ccl.take(base * taper_charge, LimitReason::CellVoltage);
       ccl.take(base * temp_charge, LimitReason::Temperature);
       const double n_min = in.min_ccl ? in.charge_count * *in.min_ccl : 0.0;
-      charge_share_factor_ = next_share_factor(
-          charge_share_factor_, share_limited_current_a(in.charge_shares, bank_current, charge_.share_threshold_a), n_min);
+      charge_share_factor_ =
+          next_share_factor(charge_share_factor_,
+                            share_limited_current_a(in.charge_shares, bank_current, charge_.share_threshold_a), n_min);
       if (charge_share_factor_) ccl.take(*charge_share_factor_ * n_min, LimitReason::CurrentShare);
     }
     if (in.any_blocks_discharge || in.discharge_count == 0) {
@@ -490,8 +495,8 @@ void Aggregator::set_bank_limits(Snapshot& s, const BankInputs& in, std::int64_t
       dcl.take(base * temp_discharge, LimitReason::Temperature);
       const double n_min = in.min_dcl ? in.discharge_count * *in.min_dcl : 0.0;
       discharge_share_factor_ = next_share_factor(
-          discharge_share_factor_, share_limited_current_a(in.discharge_shares, -bank_current, charge_.share_threshold_a),
-          n_min);
+          discharge_share_factor_,
+          share_limited_current_a(in.discharge_shares, -bank_current, charge_.share_threshold_a), n_min);
       if (discharge_share_factor_) dcl.take(*discharge_share_factor_ * n_min, LimitReason::CurrentShare);
     }
   }
@@ -507,8 +512,10 @@ void Aggregator::set_own_alarms(Snapshot& s) const noexcept {
   Alarms& a = s.alarms;
   const AlarmSettings& t = alarm_settings_;
   if (s.soc_pct) {
-    if (t.low_soc_alarm_pct > 0 && *s.soc_pct <= t.low_soc_alarm_pct) a.low_soc = 2;
-    else if (t.low_soc_warning_pct > 0 && *s.soc_pct <= t.low_soc_warning_pct) a.low_soc = 1;
+    if (t.low_soc_alarm_pct > 0 && *s.soc_pct <= t.low_soc_alarm_pct)
+      a.low_soc = 2;
+    else if (t.low_soc_warning_pct > 0 && *s.soc_pct <= t.low_soc_warning_pct)
+      a.low_soc = 1;
   }
   if (s.soh_pct && t.low_soh_warning_pct > 0 && *s.soh_pct < t.low_soh_warning_pct) a.state_of_health = 1;
   if (!cells_.enabled) return;
@@ -524,8 +531,10 @@ void Aggregator::set_own_alarms(Snapshot& s) const noexcept {
     a.low_cell_voltage = v <= cells_.cell_min_v - h ? 2 : (v <= cells_.cell_min_v ? 1 : 0);
   }
   const std::optional<double> coldest = bank_coldest_c(s), warmest = bank_warmest_c(s);
-  if (coldest && *coldest <= cells_.charge_min_temperature_c) a.low_charge_temperature = std::max<std::uint8_t>(a.low_charge_temperature, 1);
-  if (warmest && *warmest >= cells_.charge_max_temperature_c) a.high_charge_temperature = std::max<std::uint8_t>(a.high_charge_temperature, 1);
+  if (coldest && *coldest <= cells_.charge_min_temperature_c)
+    a.low_charge_temperature = std::max<std::uint8_t>(a.low_charge_temperature, 1);
+  if (warmest && *warmest >= cells_.charge_max_temperature_c)
+    a.high_charge_temperature = std::max<std::uint8_t>(a.high_charge_temperature, 1);
 }
 
 }  // namespace bms

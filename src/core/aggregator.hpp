@@ -80,7 +80,7 @@ class Aggregator {
   std::optional<double> held_coldest_c_;
   std::optional<double> held_warmest_c_;
   std::optional<double> cell_voltage_cap_v_;
-  std::optional<double> charge_share_factor_;     // current share factors in force (next_share_factor)
+  std::optional<double> charge_share_factor_;  // current share factors in force (next_share_factor)
   std::optional<double> discharge_share_factor_;
   std::int64_t cell_voltage_cap_at_us_ = kNever;
 

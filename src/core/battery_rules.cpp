@@ -14,8 +14,8 @@ Blocking battery_blocking(const BlockingInputs& in) noexcept {
   const auto zero = [](const std::optional<double>& limit) { return limit && *limit <= 0.0; };
   Blocking b;
   b.charge = (in.sends_charge_limit && !in.charge_limit_a) || zero(in.charge_limit_a) || off(in.charge_enable) ||
-             (!in.sends_charge_limit && !in.soc_pct) || emcy_active(in.emcy_code) || node_stopped ||
-             in.short_circuit || in.high_charge_temperature || in.low_charge_temperature;
+             (!in.sends_charge_limit && !in.soc_pct) || emcy_active(in.emcy_code) || node_stopped || in.short_circuit ||
+             in.high_charge_temperature || in.low_charge_temperature;
   b.discharge = (in.sends_discharge_limit && !in.discharge_limit_a) || zero(in.discharge_limit_a) ||
                 off(in.discharge_enable) || node_stopped || in.short_circuit;
   return b;

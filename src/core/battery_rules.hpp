@@ -18,18 +18,18 @@ namespace bms {
 
 /// One battery at one instant, as the blocking rules need it. Unknown is nullopt.
 struct BlockingInputs {
-  bool sends_charge_limit = true;     ///< its protocol carries a charge current limit
-  bool sends_discharge_limit = true;  ///< ... and a discharge current limit
-  std::optional<double> charge_limit_a;     ///< the limit in force (the BMS's, or a configured one)
+  bool sends_charge_limit = true;        ///< its protocol carries a charge current limit
+  bool sends_discharge_limit = true;     ///< ... and a discharge current limit
+  std::optional<double> charge_limit_a;  ///< the limit in force (the BMS's, or a configured one)
   std::optional<double> discharge_limit_a;
-  std::optional<double> charge_enable;      ///< 0x35C bit 7, held until a fresh value
-  std::optional<double> discharge_enable;   ///< 0x35C bit 6, held until a fresh value
+  std::optional<double> charge_enable;     ///< 0x35C bit 7, held until a fresh value
+  std::optional<double> discharge_enable;  ///< 0x35C bit 6, held until a fresh value
   std::optional<double> soc_pct;
-  std::optional<double> emcy_code;          ///< CANopen EMCY, held until 0x0000 or boot-up
-  std::optional<double> nmt_state;          ///< CANopen heartbeat state
-  bool short_circuit = false;               ///< 0x35A protection, held
-  bool high_charge_temperature = false;     ///< 0x35A protection, held
-  bool low_charge_temperature = false;      ///< 0x35A protection, held
+  std::optional<double> emcy_code;       ///< CANopen EMCY, held until 0x0000 or boot-up
+  std::optional<double> nmt_state;       ///< CANopen heartbeat state
+  bool short_circuit = false;            ///< 0x35A protection, held
+  bool high_charge_temperature = false;  ///< 0x35A protection, held
+  bool low_charge_temperature = false;   ///< 0x35A protection, held
 };
 
 struct Blocking {
@@ -62,15 +62,15 @@ Alarms battery_alarms(const LevelOf& level, const std::optional<double>& emcy_co
   a.low_voltage = level(S::ProtectionLowVoltage, S::AlarmLowVoltage);
   a.low_charge_temperature = level(S::ProtectionLowChargeTemperature, S::AlarmLowChargeTemperature);
   a.high_charge_temperature = level(S::ProtectionHighChargeTemperature, S::AlarmHighChargeTemperature);
-  a.high_temperature = std::max(level(S::ProtectionHighTemperature, S::AlarmHighTemperature), a.high_charge_temperature);
+  a.high_temperature =
+      std::max(level(S::ProtectionHighTemperature, S::AlarmHighTemperature), a.high_charge_temperature);
   a.low_temperature = std::max(level(S::ProtectionLowTemperature, S::AlarmLowTemperature), a.low_charge_temperature);
   a.high_discharge_current = level(S::ProtectionHighDischargeCurrent, S::AlarmHighDischargeCurrent);
   a.high_charge_current = level(S::ProtectionHighChargeCurrent, S::AlarmHighChargeCurrent);
   // System error, general, contactor and short circuit (0x359/0x35A) are BMS failures.
-  a.internal_failure = std::max({level(S::ProtectionSystemError, S::AlarmInternalCommunication),
-                                 level(S::ProtectionGeneral, S::AlarmGeneral),
-                                 level(S::ProtectionContactor, S::AlarmContactor),
-                                 level(S::ProtectionShortCircuit, S::AlarmShortCircuit)});
+  a.internal_failure = std::max(
+      {level(S::ProtectionSystemError, S::AlarmInternalCommunication), level(S::ProtectionGeneral, S::AlarmGeneral),
+       level(S::ProtectionContactor, S::AlarmContactor), level(S::ProtectionShortCircuit, S::AlarmShortCircuit)});
   a.cell_imbalance = level(S::ProtectionCellImbalance, S::AlarmCellImbalance);
   if (emcy_code && *emcy_code != canopen::kEmcyNoError) {
     const auto code = static_cast<std::uint16_t>(*emcy_code);

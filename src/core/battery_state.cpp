@@ -34,7 +34,8 @@ void BatteryState::apply(const Reading& r) noexcept {
       // A frame that does not decode is not proof of a healthy BMS: it does not refresh liveness.
       ++decode_errors_;
       return;
-    default: return;
+    default:
+      return;
   }
 }
 

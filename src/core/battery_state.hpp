@@ -44,7 +44,9 @@ class BatteryState {
     return values_[i];
   }
   /// When the signal last arrived (kNever if never).
-  [[nodiscard]] std::int64_t updated_us(SignalId id) const noexcept { return updated_us_[static_cast<std::size_t>(id)]; }
+  [[nodiscard]] std::int64_t updated_us(SignalId id) const noexcept {
+    return updated_us_[static_cast<std::size_t>(id)];
+  }
   /// Latest text of a text signal ("" if it never arrived).
   [[nodiscard]] std::string_view text(SignalId id) const noexcept;
   /// True when a boolean flag signal is known and set.

@@ -27,8 +27,8 @@ std::optional<double> next_cell_voltage_cap(std::optional<double> cap_v, std::op
   }
   if (!known) return cap_v;  // unknown never eases a limit
   const bool released = *highest_cell_v < s.cell_taper_start_v - s.cell_voltage_hysteresis_v;
-  const double target = released ? std::numeric_limits<double>::infinity()
-                                  : *bank_voltage_v + (s.cell_max_v - *highest_cell_v);
+  const double target =
+      released ? std::numeric_limits<double>::infinity() : *bank_voltage_v + (s.cell_max_v - *highest_cell_v);
   const double next = target <= *cap_v ? target : std::min(target, *cap_v + s.cvl_rise_v_per_s * std::max(0.0, dt_s));
   if (next >= configured_cvl_v) return std::nullopt;
   return next;

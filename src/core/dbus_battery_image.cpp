@@ -67,7 +67,8 @@ constexpr AlarmPath kAlarmTable[] = {
     {"/Alarms/HighTemperature", {SignalId::ProtectionHighTemperature, SignalId::AlarmHighTemperature}},
     {"/Alarms/LowTemperature", {SignalId::ProtectionLowTemperature, SignalId::AlarmLowTemperature}},
     // Charge temperatures block charging at level 2, as 0x35A's do.
-    {"/Alarms/HighChargeTemperature", {SignalId::ProtectionHighChargeTemperature, SignalId::AlarmHighChargeTemperature}},
+    {"/Alarms/HighChargeTemperature",
+     {SignalId::ProtectionHighChargeTemperature, SignalId::AlarmHighChargeTemperature}},
     {"/Alarms/LowChargeTemperature", {SignalId::ProtectionLowChargeTemperature, SignalId::AlarmLowChargeTemperature}},
     {"/Alarms/HighChargeCurrent", {SignalId::ProtectionHighChargeCurrent, SignalId::AlarmHighChargeCurrent}},
     {"/Alarms/HighDischargeCurrent", {SignalId::ProtectionHighDischargeCurrent, SignalId::AlarmHighDischargeCurrent}},

@@ -1,9 +1,9 @@
 #include "core/engine.hpp"
 
-#include "core/decision_signals.hpp"
-
 #include <algorithm>
 #include <limits>
+
+#include "core/decision_signals.hpp"
 
 namespace bms {
 namespace {

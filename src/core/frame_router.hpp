@@ -12,8 +12,8 @@
 #include "core/reading.hpp"
 #include "core/settings.hpp"
 #include "protocols/can_frame.hpp"
-#include "protocols/decoded_frame.hpp"
 #include "protocols/canopen/canopen_codec.hpp"
+#include "protocols/decoded_frame.hpp"
 #include "protocols/pylon/pylon_codec.hpp"
 
 namespace bms {
@@ -105,13 +105,13 @@ class FrameRouter {
     const canopen::ObjectMap* canopen_map = nullptr;  ///< set for CANopen batteries
     std::uint8_t node = 0;
   };
-  std::vector<Route> routes_;  // per battery, in configuration order
+  std::vector<Route> routes_;                                    // per battery, in configuration order
   std::vector<std::shared_ptr<const canopen::ObjectMap>> maps_;  // keeps the maps alive
   std::string inverter_interface_;
   RouterCounters counters_;
   // The last interface seen and its answer: consecutive frames mostly share an interface.
   std::string last_iface_;
-  int last_source_ = -1;       ///< Pylontech battery, inverter, or -1
+  int last_source_ = -1;  ///< Pylontech battery, inverter, or -1
   bool last_is_canopen_ = false;
 };
 

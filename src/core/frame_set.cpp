@@ -79,13 +79,16 @@ pylon::Requests requests(const Snapshot& s, const InverterProfile& profile, cons
   r.discharge_enable = s.discharge_allowed;
   const ForceChargeRequest fc = output.pass_force_charge ? s.force_charge_requested : ForceChargeRequest{};
   switch (profile.force_charge) {
-    case ForceChargePlacement::None: break;
+    case ForceChargePlacement::None:
+      break;
     case ForceChargePlacement::AsPylontech:
       r.force_charge_1 = fc.force_charge_1;
       r.force_charge_2 = fc.force_charge_2;
       r.full_charge_request = fc.full_charge;
       break;
-    case ForceChargePlacement::Bit4: r.force_charge_2 = fc.any(); break;
+    case ForceChargePlacement::Bit4:
+      r.force_charge_2 = fc.any();
+      break;
   }
   return r;
 }
@@ -219,10 +222,18 @@ FrameSet build_frame_set(const Snapshot& s, const OutputSettings& output) {
   const InverterProfile& profile = inverter_profile(output.profile);
   switch (output.profile) {
     case OutputProfile::Pylon:
-    case OutputProfile::Solark: pylontech_layout_set(set, s, output, profile); break;
-    case OutputProfile::Sma: sma_set(set, s, output); break;
-    case OutputProfile::Victron: victron_set(set, s, output, profile); break;
-    case OutputProfile::Luxpower: luxpower_set(set, s, output, profile); break;
+    case OutputProfile::Solark:
+      pylontech_layout_set(set, s, output, profile);
+      break;
+    case OutputProfile::Sma:
+      sma_set(set, s, output);
+      break;
+    case OutputProfile::Victron:
+      victron_set(set, s, output, profile);
+      break;
+    case OutputProfile::Luxpower:
+      luxpower_set(set, s, output, profile);
+      break;
   }
   for (std::size_t i = 0; i < set.count; ++i) {
     CanFrame& f = set.frames[i];

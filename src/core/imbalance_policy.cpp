@@ -6,10 +6,14 @@ namespace bms {
 namespace {
 double threshold(ImbalanceTier t, const ImbalanceSettings& s) noexcept {
   switch (t) {
-    case ImbalanceTier::Minor: return s.minor_threshold;
-    case ImbalanceTier::Warning: return s.warning_threshold;
-    case ImbalanceTier::Alarm: return s.alarm_threshold;
-    default: return 0.0;
+    case ImbalanceTier::Minor:
+      return s.minor_threshold;
+    case ImbalanceTier::Warning:
+      return s.warning_threshold;
+    case ImbalanceTier::Alarm:
+      return s.alarm_threshold;
+    default:
+      return 0.0;
   }
 }
 }  // namespace
@@ -39,19 +43,26 @@ double tier_charge_current_a(ImbalanceTier tier, const ChargeSettings& c, const 
   const double warning = std::min(minor, s.warning_factor * c.nominal_charge_current);
   const double alarm = std::min(warning, c.reduced_charge_current);
   switch (tier) {
-    case ImbalanceTier::Balanced: return balanced;
-    case ImbalanceTier::Minor: return minor;
-    case ImbalanceTier::Warning: return warning;
-    case ImbalanceTier::Alarm: return alarm;
+    case ImbalanceTier::Balanced:
+      return balanced;
+    case ImbalanceTier::Minor:
+      return minor;
+    case ImbalanceTier::Warning:
+      return warning;
+    case ImbalanceTier::Alarm:
+      return alarm;
   }
   return 0.0;
 }
 
 std::uint8_t tier_alarm_level(ImbalanceTier tier) noexcept {
   switch (tier) {
-    case ImbalanceTier::Warning: return 1;
-    case ImbalanceTier::Alarm: return 2;
-    default: return 0;
+    case ImbalanceTier::Warning:
+      return 1;
+    case ImbalanceTier::Alarm:
+      return 2;
+    default:
+      return 0;
   }
 }
 

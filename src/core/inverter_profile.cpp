@@ -18,12 +18,11 @@ constexpr ProfileFrame kVictron[] = {{0x351, 8}, {0x355, 8}, {0x356, 6}, {0x35A,
 // Luxpower battery CAN V04.2: Pylontech ids, every frame filled to 8 bytes.
 constexpr ProfileFrame kLuxpower[] = {{0x351, 8}, {0x355, 8}, {0x356, 8}, {0x359, 8}, {0x35C, 8}, {0x35E, 8}};
 // Sol-Ark LV CAN V1.3: "only recognizes standard frames containing 8 bytes of data".
-constexpr ProfileFrame kSolark[] = {{0x351, 8}, {0x355, 8}, {0x356, 8}, {0x359, 8},
-                                    {0x35C, 8}, {0x35E, 8}, {0x379, 8}};
+constexpr ProfileFrame kSolark[] = {{0x351, 8}, {0x355, 8}, {0x356, 8}, {0x359, 8}, {0x35C, 8}, {0x35E, 8}, {0x379, 8}};
 
 constexpr std::array<InverterProfile, 5> kProfiles = {{
-    {OutputProfile::Pylon, "pylon", "Deye/Sunsynk, Growatt LV, Sofar, MidNite, GoodWe and most 48 V inverters",
-     kPylon, 0.01, ForceChargePlacement::AsPylontech, false},
+    {OutputProfile::Pylon, "pylon", "Deye/Sunsynk, Growatt LV, Sofar, MidNite, GoodWe and most 48 V inverters", kPylon,
+     0.01, ForceChargePlacement::AsPylontech, false},
     {OutputProfile::Sma, "sma", "SMA Sunny Island, Solis", kSma, 0.01, ForceChargePlacement::None, false},
     {OutputProfile::Victron, "victron", "Victron GX (CAN-bus BMS)", kVictron, 0.01, ForceChargePlacement::AsPylontech,
      false},

@@ -21,17 +21,17 @@ struct ProfileFrame {
 
 /// Where a profile puts the batteries' 0x35C requests.
 enum class ForceChargePlacement : std::uint8_t {
-  None,          ///< the protocol has no request frame (SMA)
-  AsPylontech,   ///< bit 5 force charge I, bit 4 force charge II, bit 3 full charge, as sent
-  Bit4,          ///< any request on bit 4: the bit Luxpower/EG4 start a force charge on
+  None,         ///< the protocol has no request frame (SMA)
+  AsPylontech,  ///< bit 5 force charge I, bit 4 force charge II, bit 3 full charge, as sent
+  Bit4,         ///< any request on bit 4: the bit Luxpower/EG4 start a force charge on
 };
 
 struct InverterProfile {
   OutputProfile profile;
-  std::string_view name;       ///< the config value
-  std::string_view inverters;  ///< inverter families that read it
+  std::string_view name;                 ///< the config value
+  std::string_view inverters;            ///< inverter families that read it
   std::span<const ProfileFrame> frames;  ///< every frame it may send, in send order
-  double voltage_scale_v;      ///< 0x356 volts per bit
+  double voltage_scale_v;                ///< 0x356 volts per bit
   ForceChargePlacement force_charge;
   /// Sol-Ark reads 0x359 byte 3 bit 3 as "critical system error", not Pylontech's
   /// "internal communication fail" warning: set it only for a system error there.

@@ -4,37 +4,50 @@ namespace bms {
 
 const char* to_string(BatteryProtocol p) noexcept {
   switch (p) {
-    case BatteryProtocol::Pylontech: return "pylontech";
-    case BatteryProtocol::Canopen: return "canopen";
-    case BatteryProtocol::Dbus: return "dbus";
+    case BatteryProtocol::Pylontech:
+      return "pylontech";
+    case BatteryProtocol::Canopen:
+      return "canopen";
+    case BatteryProtocol::Dbus:
+      return "dbus";
   }
   return "?";
 }
 
 const char* to_string(OutputProfile p) noexcept {
   switch (p) {
-    case OutputProfile::Pylon: return "pylon";
-    case OutputProfile::Sma: return "sma";
-    case OutputProfile::Victron: return "victron";
-    case OutputProfile::Luxpower: return "luxpower";
-    case OutputProfile::Solark: return "solark";
+    case OutputProfile::Pylon:
+      return "pylon";
+    case OutputProfile::Sma:
+      return "sma";
+    case OutputProfile::Victron:
+      return "victron";
+    case OutputProfile::Luxpower:
+      return "luxpower";
+    case OutputProfile::Solark:
+      return "solark";
   }
   return "?";
 }
 
 const char* to_string(Chemistry c) noexcept {
   switch (c) {
-    case Chemistry::Lfp: return "lfp";
-    case Chemistry::Nmc: return "nmc";
-    case Chemistry::Lto: return "lto";
+    case Chemistry::Lfp:
+      return "lfp";
+    case Chemistry::Nmc:
+      return "nmc";
+    case Chemistry::Lto:
+      return "lto";
   }
   return "?";
 }
 
 const char* to_string(BlockedBattery b) noexcept {
   switch (b) {
-    case BlockedBattery::StopBank: return "stop_bank";
-    case BlockedBattery::Exclude: return "exclude";
+    case BlockedBattery::StopBank:
+      return "stop_bank";
+    case BlockedBattery::Exclude:
+      return "exclude";
   }
   return "?";
 }
@@ -44,7 +57,8 @@ CellSettings chemistry_defaults(Chemistry c) noexcept {
   s.enabled = true;
   s.chemistry = c;
   switch (c) {
-    case Chemistry::Lfp: break;
+    case Chemistry::Lfp:
+      break;
     case Chemistry::Nmc:
       // NMC: 4.20 V full; the knee at the bottom is higher than LFP's; no charging below 0 or above 45 degC.
       s.cell_taper_start_v = 4.05;

@@ -21,8 +21,8 @@ struct ServiceSettings {
   std::string service_name = "com.victronenergy.battery.aggregator_di280";
   std::string product_name = "BMS Aggregator";
   std::string custom_name = "";
-  std::string dbus = "system";          ///< "system", "session" or a bus address
-  int update_interval_ms = 2000;        ///< D-Bus publishing cadence (the original's 2 s)
+  std::string dbus = "system";    ///< "system", "session" or a bus address
+  int update_interval_ms = 2000;  ///< D-Bus publishing cadence (the original's 2 s)
   /// /ProductId. Outside DVCC's vendor-quirk list (0xB004, 0xB009, 0xB00A, 0xB015, 0xB019,
   /// 0xB029, 0xA3E3-0xA3E7) and not dbus-serialbattery's 0xBA77: DVCC must treat us as a
   /// plain BMS, and no other product may be mistaken for us.
@@ -40,11 +40,11 @@ enum class BlockedBattery : unsigned char {
 };
 
 struct ChargeSettings {
-  double nominal_charge_current = 150.0;   ///< A, balanced bank
-  double reduced_charge_current = 50.0;    ///< A, severe imbalance
-  double max_charge_voltage = 14.2;        ///< V
-  double max_discharge_current = 150.0;    ///< A
-  double battery_low_voltage = 11.5;       ///< V, also sent as discharge voltage limit
+  double nominal_charge_current = 150.0;  ///< A, balanced bank
+  double reduced_charge_current = 50.0;   ///< A, severe imbalance
+  double max_charge_voltage = 14.2;       ///< V
+  double max_discharge_current = 150.0;   ///< A
+  double battery_low_voltage = 11.5;      ///< V, also sent as discharge voltage limit
   /// When no battery is fresh: the discharge current still allowed (0 = none).
   double failsafe_discharge_current = 0.0;
   /// Increases of the charge current limit are ramped at this rate (A/s); 0 = at once.
@@ -78,7 +78,7 @@ struct CellSettings {
   double discharge_full_temperature_c = -10.0;
   double discharge_taper_temperature_c = 50.0;
   double discharge_max_temperature_c = 60.0;
-  double temperature_hysteresis_c = 2.0;       ///< a temperature taper eases only this far back
+  double temperature_hysteresis_c = 2.0;  ///< a temperature taper eases only this far back
 };
 
 /// The documented defaults of a chemistry (enabled = true).
@@ -92,13 +92,13 @@ struct AlarmSettings {
 };
 
 struct ImbalanceSettings {
-  std::string preset = "";          ///< "", "conservative" or "aggressive" (see config loader)
-  double minor_threshold = 5.0;     ///< % soc_diff
+  std::string preset = "";       ///< "", "conservative" or "aggressive" (see config loader)
+  double minor_threshold = 5.0;  ///< % soc_diff
   double minor_factor = 0.85;
   double warning_threshold = 15.0;  ///< % soc_diff, imbalance alarm 1
   double warning_factor = 0.66;
-  double alarm_threshold = 20.0;    ///< % soc_diff, reduced_charge_current, imbalance alarm 2
-  double hysteresis = 2.0;          ///< % below a threshold before its tier is left
+  double alarm_threshold = 20.0;  ///< % soc_diff, reduced_charge_current, imbalance alarm 2
+  double hysteresis = 2.0;        ///< % below a threshold before its tier is left
 };
 
 /// How a battery reaches us: its own CAN frames (Pylontech family, CANopen), or a Venus OS
@@ -109,19 +109,19 @@ struct BatterySettings {
   std::string name;
   std::string interface;
   BatteryProtocol protocol = BatteryProtocol::Pylontech;
-  int node_id = 0;                ///< CANopen node id (1..127)
-  std::string object_map;         ///< CANopen object map: a file, or a shipped map's name
+  int node_id = 0;         ///< CANopen node id (1..127)
+  std::string object_map;  ///< CANopen object map: a file, or a shipped map's name
   /// The loaded map (CANopen only), shared: the router and the poller read it.
   std::shared_ptr<const canopen::ObjectMap> canopen_map;
-  double capacity_ah = 0.0;       ///< 0 = unknown (then SOC weights are equal)
+  double capacity_ah = 0.0;  ///< 0 = unknown (then SOC weights are equal)
   int stale_after_ms = 5000;
-  double voltage_scale = 0.01;    ///< 0x356 volts per bit: 0.01 or 0.1
+  double voltage_scale = 0.01;  ///< 0x356 volts per bit: 0.01 or 0.1
   /// This battery's own current limits, for BMSes whose protocol does not send them (a
   /// CANopen map without charge/discharge current limit objects). 0 = none: only the
   /// bank's configured caps apply. Ignored when the BMS sends its limits.
   double max_charge_current = 0.0;
   double max_discharge_current = 0.0;
-  std::uint32_t bitrate = 0;      ///< bit/s set on the interface at open; 0 = leave it alone
+  std::uint32_t bitrate = 0;  ///< bit/s set on the interface at open; 0 = leave it alone
   /// protocol "dbus": which battery service this is. Exactly one of the three is set: the
   /// bus name, or (so that a ttyUSB renumbering cannot swap packs) its /Serial or /CustomName.
   std::string dbus_service;
@@ -151,7 +151,7 @@ struct OutputSettings {
   int interval_ms = 1000;
   /// The inverter's 0x305 keep-alive counts as present for this long after the last one.
   int keepalive_timeout_ms = 5000;
-  std::uint32_t bitrate = 0;      ///< bit/s set on the interface at open; 0 = leave it alone
+  std::uint32_t bitrate = 0;  ///< bit/s set on the interface at open; 0 = leave it alone
   /// Pass the batteries' force-charge / full-charge requests on to the inverter (0x35C).
   bool pass_force_charge = true;
   /// For inverters that ignore a zero current limit (Deye): the frame set shows SOC 100 %

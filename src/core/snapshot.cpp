@@ -6,24 +6,36 @@ namespace bms {
 
 const char* to_string(ImbalanceTier t) noexcept {
   switch (t) {
-    case ImbalanceTier::Balanced: return "balanced";
-    case ImbalanceTier::Minor: return "minor";
-    case ImbalanceTier::Warning: return "warning";
-    case ImbalanceTier::Alarm: return "alarm";
+    case ImbalanceTier::Balanced:
+      return "balanced";
+    case ImbalanceTier::Minor:
+      return "minor";
+    case ImbalanceTier::Warning:
+      return "warning";
+    case ImbalanceTier::Alarm:
+      return "alarm";
   }
   return "?";
 }
 
 const char* to_string(LimitReason r) noexcept {
   switch (r) {
-    case LimitReason::Failsafe: return "failsafe";
-    case LimitReason::Blocked: return "blocked";
-    case LimitReason::Configured: return "configured";
-    case LimitReason::BatteryLimits: return "battery_limits";
-    case LimitReason::CellVoltage: return "cell_voltage";
-    case LimitReason::Temperature: return "temperature";
-    case LimitReason::CurrentShare: return "current_share";
-    case LimitReason::Ramp: return "ramp";
+    case LimitReason::Failsafe:
+      return "failsafe";
+    case LimitReason::Blocked:
+      return "blocked";
+    case LimitReason::Configured:
+      return "configured";
+    case LimitReason::BatteryLimits:
+      return "battery_limits";
+    case LimitReason::CellVoltage:
+      return "cell_voltage";
+    case LimitReason::Temperature:
+      return "temperature";
+    case LimitReason::CurrentShare:
+      return "current_share";
+    case LimitReason::Ramp:
+      return "ramp";
   }
   return "?";
 }

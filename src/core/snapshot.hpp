@@ -20,14 +20,15 @@ enum class ImbalanceTier : std::uint8_t { Balanced = 0, Minor = 1, Warning = 2, 
 /// Which rule set a bank limit (the smallest term of the min(); docs/POLICY.md). Shown in
 /// the replay report and the status line so an installer sees why a limit is low.
 enum class LimitReason : std::uint8_t {
-  Failsafe,      ///< no battery online
-  Blocked,       ///< a battery forbids it (blocked_battery = "stop_bank"), or every battery does
-  Configured,    ///< the configured cap (nominal_charge_current / imbalance tier, max_discharge_current, max_charge_voltage)
-  BatteryLimits, ///< N x min(limit_i) (the BMSes' own limits; min(CVL_i) for the voltage)
-  CellVoltage,   ///< the cell-voltage taper or the cell-voltage CVL cap
-  Temperature,   ///< the temperature taper
-  CurrentShare,  ///< the measured current share
-  Ramp,          ///< the charge current ramp has not caught up yet
+  Failsafe,       ///< no battery online
+  Blocked,        ///< a battery forbids it (blocked_battery = "stop_bank"), or every battery does
+  Configured,     ///< the configured cap (nominal_charge_current / imbalance tier, max_discharge_current,
+                  ///< max_charge_voltage)
+  BatteryLimits,  ///< N x min(limit_i) (the BMSes' own limits; min(CVL_i) for the voltage)
+  CellVoltage,    ///< the cell-voltage taper or the cell-voltage CVL cap
+  Temperature,    ///< the temperature taper
+  CurrentShare,   ///< the measured current share
+  Ramp,           ///< the charge current ramp has not caught up yet
 };
 [[nodiscard]] const char* to_string(LimitReason r) noexcept;
 
@@ -40,8 +41,8 @@ struct Alarms {
   std::uint8_t high_charge_current = 0;
   std::uint8_t high_discharge_current = 0;
   std::uint8_t internal_failure = 0;
-  std::uint8_t cell_imbalance = 0;  ///< the aggregate's own imbalance alarm, worst-of with the BMSes'
-  std::uint8_t bms_cable = 0;       ///< batteries offline: 1 some, 2 all
+  std::uint8_t cell_imbalance = 0;             ///< the aggregate's own imbalance alarm, worst-of with the BMSes'
+  std::uint8_t bms_cable = 0;                  ///< batteries offline: 1 some, 2 all
   std::uint8_t low_soc = 0;                    ///< [alarms] low_soc_* thresholds
   std::uint8_t low_cell_voltage = 0;           ///< lowest cell at/below cell_min_v (1), further below (2)
   std::uint8_t high_cell_voltage = 0;          ///< highest cell at/above cell_max_v (1), further above (2)
@@ -87,11 +88,11 @@ struct BatteryView {
 
   // Per-pack detail for D-Bus (/Batteries/<i>/...), `status` and the replay report
   // (issue 13). Filled in Aggregator::evaluate's per-pack block.
-  std::string source;                          ///< where it is read: "CAN can0", "CANopen can1 node 5"
-  double capacity_ah = 0;                      ///< configured capacity_ah (0 = not configured)
-  std::optional<double> temperature_c;         ///< the BMS's battery temperature
+  std::string source;                            ///< where it is read: "CAN can0", "CANopen can1 node 5"
+  double capacity_ah = 0;                        ///< configured capacity_ah (0 = not configured)
+  std::optional<double> temperature_c;           ///< the BMS's battery temperature
   std::optional<double> charge_voltage_limit_v;  ///< the CVL it sends
-  Alarms alarms;                               ///< its own alarm levels (bms_cable, cell_imbalance from its BMS only)
+  Alarms alarms;                                 ///< its own alarm levels (bms_cable, cell_imbalance from its BMS only)
   std::optional<CellExtreme> min_cell_voltage;   ///< cell_id is the BMS's own id ("" when it sends none)
   std::optional<CellExtreme> max_cell_voltage;
   std::optional<CellExtreme> min_cell_temperature;

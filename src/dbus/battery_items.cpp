@@ -41,10 +41,13 @@ std::optional<double> time_to_go_s(const Snapshot& s) {
 }
 
 // The degree sign is UTF-8, as D-Bus strings must be.
-constexpr const char* kDegC = "\xC2\xB0" "C";
+constexpr const char* kDegC =
+    "\xC2\xB0"
+    "C";
 
 const NumberPath kNumberPaths[] = {
-    {"/Dc/0/Voltage", "Battery voltage (mean of online batteries)", 2, "V", [](const Snapshot& s) { return s.voltage_v; }},
+    {"/Dc/0/Voltage", "Battery voltage (mean of online batteries)", 2, "V",
+     [](const Snapshot& s) { return s.voltage_v; }},
     {"/Dc/0/Current", "Battery current, + = charging (sum)", 1, "A", [](const Snapshot& s) { return s.current_a; }},
     {"/Dc/0/Power", "Battery power, + = charging", 0, "W", [](const Snapshot& s) { return s.power_w; }},
     // Chargers take their low-temperature cut-off from this value (via systemcalc): it is the
@@ -55,7 +58,9 @@ const NumberPath kNumberPaths[] = {
     {"/Soh", "State of health (lowest)", 1, "%", [](const Snapshot& s) { return s.soh_pct; }},
     {"/Capacity", "Remaining capacity", 1, "Ah", [](const Snapshot& s) { return s.capacity_ah; }},
     {"/InstalledCapacity", "Installed capacity of the configured batteries", 1, "Ah",
-     [](const Snapshot& s) { return s.installed_capacity_ah > 0 ? std::optional<double>(s.installed_capacity_ah) : std::nullopt; }},
+     [](const Snapshot& s) {
+       return s.installed_capacity_ah > 0 ? std::optional<double>(s.installed_capacity_ah) : std::nullopt;
+     }},
     {"/ConsumedAmphours", "Remaining minus installed capacity, <= 0 (all batteries online)", 1, "Ah", consumed_ah},
     {"/TimeToGo", "Seconds until empty at the present discharge current", 0, "s", time_to_go_s},
     {"/Info/MaxChargeVoltage", "Charge voltage limit (CVL)", 2, "V",
@@ -66,8 +71,10 @@ const NumberPath kNumberPaths[] = {
      [](const Snapshot& s) { return std::optional<double>(s.discharge_current_limit_a); }},
     {"/Info/BatteryLowVoltage", "Discharge voltage limit", 2, "V",
      [](const Snapshot& s) { return std::optional<double>(s.discharge_voltage_limit_v); }},
-    {"/System/MinCellVoltage", "Lowest cell voltage", 3, "V", [](const Snapshot& s) { return extreme_value(s.min_cell_voltage); }},
-    {"/System/MaxCellVoltage", "Highest cell voltage", 3, "V", [](const Snapshot& s) { return extreme_value(s.max_cell_voltage); }},
+    {"/System/MinCellVoltage", "Lowest cell voltage", 3, "V",
+     [](const Snapshot& s) { return extreme_value(s.min_cell_voltage); }},
+    {"/System/MaxCellVoltage", "Highest cell voltage", 3, "V",
+     [](const Snapshot& s) { return extreme_value(s.max_cell_voltage); }},
     {"/System/MinCellTemperature", "Lowest cell temperature", 1, kDegC,
      [](const Snapshot& s) { return extreme_value(s.min_cell_temperature); }},
     {"/System/MaxCellTemperature", "Highest cell temperature", 1, kDegC,
@@ -84,16 +91,20 @@ struct IntPath {
 const IntPath kIntPaths[] = {
     {"/Alarms/LowVoltage", "0 ok, 1 warning, 2 alarm", [](const Snapshot& s) -> int { return s.alarms.low_voltage; }},
     {"/Alarms/HighVoltage", "0 ok, 1 warning, 2 alarm", [](const Snapshot& s) -> int { return s.alarms.high_voltage; }},
-    {"/Alarms/LowTemperature", "0 ok, 1 warning, 2 alarm", [](const Snapshot& s) -> int { return s.alarms.low_temperature; }},
-    {"/Alarms/HighTemperature", "0 ok, 1 warning, 2 alarm", [](const Snapshot& s) -> int { return s.alarms.high_temperature; }},
+    {"/Alarms/LowTemperature", "0 ok, 1 warning, 2 alarm",
+     [](const Snapshot& s) -> int { return s.alarms.low_temperature; }},
+    {"/Alarms/HighTemperature", "0 ok, 1 warning, 2 alarm",
+     [](const Snapshot& s) -> int { return s.alarms.high_temperature; }},
     {"/Alarms/HighChargeCurrent", "0 ok, 1 warning, 2 alarm",
      [](const Snapshot& s) -> int { return s.alarms.high_charge_current; }},
     {"/Alarms/HighDischargeCurrent", "0 ok, 1 warning, 2 alarm",
      [](const Snapshot& s) -> int { return s.alarms.high_discharge_current; }},
-    {"/Alarms/InternalFailure", "0 ok, 1 warning, 2 alarm", [](const Snapshot& s) -> int { return s.alarms.internal_failure; }},
+    {"/Alarms/InternalFailure", "0 ok, 1 warning, 2 alarm",
+     [](const Snapshot& s) -> int { return s.alarms.internal_failure; }},
     {"/Alarms/CellImbalance", "SOC imbalance between batteries, worst of the BMSes' own",
      [](const Snapshot& s) -> int { return s.alarms.cell_imbalance; }},
-    {"/Alarms/BmsCable", "Batteries offline: 1 some, 2 all", [](const Snapshot& s) -> int { return s.alarms.bms_cable; }},
+    {"/Alarms/BmsCable", "Batteries offline: 1 some, 2 all",
+     [](const Snapshot& s) -> int { return s.alarms.bms_cable; }},
     {"/Alarms/LowSoc", "SOC at or below [alarms] low_soc_warning_pct (1) / low_soc_alarm_pct (2)",
      [](const Snapshot& s) -> int { return s.alarms.low_soc; }},
     {"/Alarms/LowCellVoltage", "Lowest cell at or below cell_min_v (1), further below (2)",
@@ -108,14 +119,16 @@ const IntPath kIntPaths[] = {
      [](const Snapshot& s) -> int { return s.alarms.high_internal_temperature; }},
     {"/Alarms/StateOfHealth", "Lowest SOH below [alarms] low_soh_warning_pct",
      [](const Snapshot& s) -> int { return s.alarms.state_of_health; }},
-    {"/System/NrOfModulesOnline", "Batteries sending fresh data", [](const Snapshot& s) -> int { return s.batteries_online; }},
+    {"/System/NrOfModulesOnline", "Batteries sending fresh data",
+     [](const Snapshot& s) -> int { return s.batteries_online; }},
     {"/System/NrOfModulesOffline", "Batteries silent beyond their stale timeout",
      [](const Snapshot& s) -> int { return s.batteries_offline; }},
     {"/System/NrOfModulesBlockingCharge", "Online batteries that forbid charging",
      [](const Snapshot& s) -> int { return s.blocking_charge; }},
     {"/System/NrOfModulesBlockingDischarge", "Online batteries that forbid discharging",
      [](const Snapshot& s) -> int { return s.blocking_discharge; }},
-    {"/Io/AllowToCharge", "1 when charging is allowed", [](const Snapshot& s) -> int { return s.charge_allowed ? 1 : 0; }},
+    {"/Io/AllowToCharge", "1 when charging is allowed",
+     [](const Snapshot& s) -> int { return s.charge_allowed ? 1 : 0; }},
     {"/Io/AllowToDischarge", "1 when discharging is allowed",
      [](const Snapshot& s) -> int { return s.discharge_allowed ? 1 : 0; }},
 };
@@ -186,11 +199,16 @@ bool is_valid_custom_name(std::string_view name) noexcept {
     const auto c = static_cast<unsigned char>(name[i]);
     std::size_t len = 0;
     if (c < 0x20 || c == 0x7F) return false;
-    if (c < 0x80) len = 1;
-    else if ((c & 0xE0) == 0xC0 && c >= 0xC2) len = 2;
-    else if ((c & 0xF0) == 0xE0) len = 3;
-    else if ((c & 0xF8) == 0xF0 && c <= 0xF4) len = 4;
-    else return false;
+    if (c < 0x80)
+      len = 1;
+    else if ((c & 0xE0) == 0xC0 && c >= 0xC2)
+      len = 2;
+    else if ((c & 0xF0) == 0xE0)
+      len = 3;
+    else if ((c & 0xF8) == 0xF0 && c <= 0xF4)
+      len = 4;
+    else
+      return false;
     if (i + len > name.size()) return false;
     for (std::size_t k = 1; k < len; ++k) {
       if ((static_cast<unsigned char>(name[i + k]) & 0xC0) != 0x80) return false;
@@ -227,7 +245,8 @@ void add_battery_items(ItemTree& tree, const Settings& settings, const ServiceId
   add_string("/FirmwareVersion", "Gateway software version", std::string(kVersion));
   add_string("/HardwareVersion", "Gateway build architecture", kHardware);
   add_int("/Connected", "1: the service is running", 1);
-  add_string("/Serial", "Serial number", identity.serial.empty() ? "BMSAGG" + std::to_string(svc.device_instance) : identity.serial);
+  add_string("/Serial", "Serial number",
+             identity.serial.empty() ? "BMSAGG" + std::to_string(svc.device_instance) : identity.serial);
 
   ItemSpec name = plain_spec(ValueKind::String, "Name shown on the GX and VRM; writeable, kept across restarts");
   name.writeable = true;

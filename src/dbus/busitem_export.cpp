@@ -72,7 +72,8 @@ void BusItemExport::register_leaf(sdbus::IObject& object, const std::string& pat
 void BusItemExport::register_node(sdbus::IObject& object, const std::string& path) {
   object.registerMethod(kBusItemInterface, "GetValue", "", "v", [this, path](sdbus::MethodCall call) {
     ItemMap values;
-    tree_.for_each_below(path, [&](std::string_view key, const Item& item) { values.emplace(key, to_variant(item.value)); });
+    tree_.for_each_below(path,
+                         [&](std::string_view key, const Item& item) { values.emplace(key, to_variant(item.value)); });
     auto reply = call.createReply();
     reply << sdbus::Variant(values);
     reply.send();

@@ -16,7 +16,8 @@ std::optional<std::string> CustomNameStore::load(std::string* error) const {
 
 bool CustomNameStore::save(const std::string& name, std::string* error) const {
   // The other keys of the file (the /History counters) are kept.
-  return update_state_file(path_, [&](toml::table& state) { state.insert_or_assign("custom_name", name); }, error);
+  return update_state_file(
+      path_, [&](toml::table& state) { state.insert_or_assign("custom_name", name); }, error);
 }
 
 }  // namespace bms::dbus

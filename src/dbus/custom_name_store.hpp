@@ -17,8 +17,8 @@ class CustomNameStore {
   ///         (the config's custom_name is used then; the reason is in `error` if given).
   [[nodiscard]] std::optional<std::string> load(std::string* error = nullptr) const;
 
-  /// Writes atomically (dbus/state_file: temp file, fsync, rename, other keys kept), so a power cut leaves the old or the new
-  /// name, never a torn file. @return false with `error` set when it could not be written.
+  /// Writes atomically (dbus/state_file: temp file, fsync, rename, other keys kept), so a power cut leaves the old or
+  /// the new name, never a torn file. @return false with `error` set when it could not be written.
   bool save(const std::string& name, std::string* error = nullptr) const;
 
   [[nodiscard]] const std::string& path() const noexcept { return path_; }

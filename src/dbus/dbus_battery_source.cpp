@@ -1,13 +1,13 @@
 #include "dbus/dbus_battery_source.hpp"
 
-#include "core/decision_signals.hpp"
-#include "dbus/item_value_reader.hpp"
-
 #include <sdbus-c++/sdbus-c++.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cmath>
+
+#include "core/decision_signals.hpp"
+#include "dbus/item_value_reader.hpp"
 
 namespace bms::dbus {
 namespace {
@@ -164,7 +164,8 @@ void DbusBatterySource::on_names(const std::vector<std::string>& names) {
   }
 }
 
-void DbusBatterySource::on_owner(const std::string& name, const std::string& /*old_owner*/, const std::string& new_owner) {
+void DbusBatterySource::on_owner(const std::string& name, const std::string& /*old_owner*/,
+                                 const std::string& new_owner) {
   if (!name.starts_with(kBatteryPrefix)) return;
   // Never our own service: reading our aggregate as a pack would feed it back into itself.
   if (name == own_service_ || new_owner == own_unique_name_) return;
@@ -201,8 +202,8 @@ void DbusBatterySource::start_scan(Peer& peer) {
         if (error != nullptr) {
           stats_.call_failures.fetch_add(1, std::memory_order_relaxed);
           if (!p.failure_logged) {
-            spdlog::warn("D-Bus sources: {} did not answer GetItems: {} (retrying every {} ms)", name, error->getMessage(),
-                         timing_.retry_after.count());
+            spdlog::warn("D-Bus sources: {} did not answer GetItems: {} (retrying every {} ms)", name,
+                         error->getMessage(), timing_.retry_after.count());
             p.failure_logged = true;
           }
           p.state = Peer::State::Failed;
@@ -213,7 +214,8 @@ void DbusBatterySource::start_scan(Peer& peer) {
       });
 }
 
-int DbusBatterySource::match_target(const std::string& name, const std::string& serial, const std::string& custom_name) const {
+int DbusBatterySource::match_target(const std::string& name, const std::string& serial,
+                                    const std::string& custom_name) const {
   for (std::size_t i = 0; i < targets_.size(); ++i) {
     const Target& t = targets_[i];
     if ((!t.service.empty() && t.service == name) || (!t.serial.empty() && t.serial == serial) ||
@@ -255,16 +257,19 @@ void DbusBatterySource::schedule_rescan(Peer& peer) {
 void DbusBatterySource::bind(Peer& peer, int target, const std::map<std::string, sdbus::Variant>& values) {
   Target& t = targets_[static_cast<std::size_t>(target)];
   if (!t.bound.empty() && t.bound != peer.name) {
-    spdlog::warn("D-Bus sources: {} also matches battery {}, which is read from {}; ignored", peer.name, t.battery, t.bound);
+    spdlog::warn("D-Bus sources: {} also matches battery {}, which is read from {}; ignored", peer.name, t.battery,
+                 t.bound);
     peer.state = Peer::State::Unbound;
     return;
   }
-  const bool is_bms = std::any_of(values.begin(), values.end(), [](const auto& kv) { return is_bms_limit_path(kv.first); });
+  const bool is_bms =
+      std::any_of(values.begin(), values.end(), [](const auto& kv) { return is_bms_limit_path(kv.first); });
   if (!is_bms && !t.accept_non_bms) {
     if (!peer.refusal_logged) {
-      spdlog::warn("D-Bus sources: refused {} as battery {}: it publishes no /Info/MaxChargeVoltage, MaxChargeCurrent or "
-                   "MaxDischargeCurrent, so it is not a BMS (a shunt?); set accept_non_bms = true to take it anyway",
-                   peer.name, t.battery);
+      spdlog::warn(
+          "D-Bus sources: refused {} as battery {}: it publishes no /Info/MaxChargeVoltage, MaxChargeCurrent or "
+          "MaxDischargeCurrent, so it is not a BMS (a shunt?); set accept_non_bms = true to take it anyway",
+          peer.name, t.battery);
       peer.refusal_logged = true;
       stats_.refused.fetch_add(1, std::memory_order_relaxed);
     }
@@ -297,11 +302,13 @@ void DbusBatterySource::bind(Peer& peer, int target, const std::map<std::string,
   push_tick(now_us);
 }
 
-void DbusBatterySource::apply_item(Peer& peer, const std::string& path, const sdbus::Variant& value, std::int64_t now_us) {
+void DbusBatterySource::apply_item(Peer& peer, const std::string& path, const sdbus::Variant& value,
+                                   std::int64_t now_us) {
   apply_item(peer, path, item_value_of(value), now_us);
 }
 
-void DbusBatterySource::apply_item(Peer& peer, const std::string& path, const BusItemValue& value, std::int64_t now_us) {
+void DbusBatterySource::apply_item(Peer& peer, const std::string& path, const BusItemValue& value,
+                                   std::int64_t now_us) {
   const std::uint16_t source = targets_[static_cast<std::size_t>(peer.target)].source;
   const MappedItem m = peer.image.apply(path, value.item(), now_us, source);
   if (value.wrong_type || m.outcome == ItemOutcome::WrongType) {
@@ -323,7 +330,8 @@ void DbusBatterySource::set_connected(Peer& peer, bool connected, std::int64_t n
     if (!was) peer.image.refresh(now_us, t.source, [this](const Reading& r) { push(r); });
     return;
   }
-  if (peer.connected) spdlog::warn("D-Bus sources: battery {} ({}): /Connected is not 1; offline", t.battery, peer.name);
+  if (peer.connected)
+    spdlog::warn("D-Bus sources: battery {} ({}): /Connected is not 1; offline", t.battery, peer.name);
   peer.connected = false;
   Reading r;
   r.time_us = now_us;
@@ -364,10 +372,13 @@ void DbusBatterySource::lose(Peer& peer, const char* why) {
 bool DbusBatterySource::wants_time(const Peer& p) const {
   switch (p.state) {
     case Peer::State::Bound:
-    case Peer::State::Failed: return true;
+    case Peer::State::Failed:
+      return true;
     case Peer::State::Unbound:
-    case Peer::State::Refused: return p.next_check != Clock::time_point{};
-    case Peer::State::Scanning: return false;
+    case Peer::State::Refused:
+      return p.next_check != Clock::time_point{};
+    case Peer::State::Scanning:
+      return false;
   }
   return false;
 }
@@ -451,7 +462,8 @@ void DbusBatterySource::probe(Peer& peer) {
   const std::string name = peer.name;
   peer.connected_item->callMethodAsync("GetValue")
       .onInterface(kBusItem)
-      .withTimeout(std::max(std::chrono::duration_cast<std::chrono::milliseconds>(t.stale_after / 3), std::chrono::milliseconds(50)))
+      .withTimeout(std::max(std::chrono::duration_cast<std::chrono::milliseconds>(t.stale_after / 3),
+                            std::chrono::milliseconds(50)))
       .uponReplyInvoke([this, name](const sdbus::Error* error, const sdbus::Variant& value) {
         auto it = peers_.find(name);
         if (it == peers_.end()) return;

@@ -17,15 +17,16 @@
 /// no charge limits (a SmartShunt) is refused as a battery unless accept_non_bms is set.
 /// Readings go to the aggregator thread through a SideInput, stamped with CLOCK_MONOTONIC.
 
+#include <sdbus-c++/Types.h>
+
 #include <atomic>
 #include <cstdint>
 #include <functional>
 #include <limits>
-#include <sdbus-c++/Types.h>
 #include <map>
-#include <optional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,24 +40,23 @@ class Message;
 #include "core/side_input.hpp"
 #include "dbus/bus_attachment.hpp"
 
-
 namespace bms::dbus {
 
 struct BusItemValue;
 
 /// Counters for tests, the shutdown summary and docs/PERFORMANCE.md. Monotonic.
 struct DbusSourceStats {
-  std::uint64_t signals = 0;          ///< ItemsChanged/PropertiesChanged from bound sources
-  std::uint64_t items = 0;            ///< items those carried
-  std::uint64_t readings = 0;         ///< readings handed to the aggregator
-  std::uint64_t readings_dropped = 0; ///< side ring full
+  std::uint64_t signals = 0;           ///< ItemsChanged/PropertiesChanged from bound sources
+  std::uint64_t items = 0;             ///< items those carried
+  std::uint64_t readings = 0;          ///< readings handed to the aggregator
+  std::uint64_t readings_dropped = 0;  ///< side ring full
   std::uint64_t get_items_calls = 0;
-  std::uint64_t probes = 0;           ///< liveness GetValue calls
-  std::uint64_t call_failures = 0;    ///< errors and timeouts of our calls
-  std::uint64_t bad_values = 0;       ///< a value of the wrong type (taken as unknown)
-  std::uint64_t appeared = 0;         ///< bindings of a configured battery to a service
-  std::uint64_t lost = 0;             ///< bound sources that went offline (name gone, /Connected 0)
-  std::uint64_t refused = 0;          ///< services refused (not a BMS)
+  std::uint64_t probes = 0;         ///< liveness GetValue calls
+  std::uint64_t call_failures = 0;  ///< errors and timeouts of our calls
+  std::uint64_t bad_values = 0;     ///< a value of the wrong type (taken as unknown)
+  std::uint64_t appeared = 0;       ///< bindings of a configured battery to a service
+  std::uint64_t lost = 0;           ///< bound sources that went offline (name gone, /Connected 0)
+  std::uint64_t refused = 0;        ///< services refused (not a BMS)
 };
 
 /// Index a bank shunt's readings carry (the [bank] current_source); see core/reading.hpp.
@@ -99,7 +99,8 @@ class DbusBatterySource final : public BusAttachment {
   [[nodiscard]] bool wants_time(const Peer& peer) const;
   static constexpr int kRescans = 6;  ///< GetItems again every retry_after, this often
   void heard(Peer& peer, std::int64_t now_us);
-  [[nodiscard]] int match_target(const std::string& name, const std::string& serial, const std::string& custom_name) const;
+  [[nodiscard]] int match_target(const std::string& name, const std::string& serial,
+                                 const std::string& custom_name) const;
   [[nodiscard]] Peer* peer_by_owner(const std::string& owner);
   void push(const Reading& r);
   void push_tick(std::int64_t now_us);

@@ -1,11 +1,11 @@
 #include "dbus/interfaceless_calls.hpp"
 
+#include <sdbus-c++/sdbus-c++.h>
 #include <systemd/sd-bus.h>
 
 #include <cstring>
 #include <limits>
 #include <optional>
-#include <sdbus-c++/sdbus-c++.h>
 #include <stdexcept>
 #include <string>
 
@@ -16,7 +16,9 @@ namespace {
 /// header, stable for the 1.2 ABI). A pointer to a protected member named through a derived
 /// class is the standard-conforming way to read it; nothing is instantiated.
 struct MessageAccess : sdbus::Message {
-  static sd_bus_message* raw(const sdbus::Message& m) { return static_cast<sd_bus_message*>(m.*(&MessageAccess::msg_)); }
+  static sd_bus_message* raw(const sdbus::Message& m) {
+    return static_cast<sd_bus_message*>(m.*(&MessageAccess::msg_));
+  }
 };
 
 /// The connection's sd_bus: the bus a freshly created (never sent) message belongs to.
@@ -47,7 +49,8 @@ std::optional<BusValue> read_value(sd_bus_message* call) {
   if (sd_bus_message_peek_type(call, &type, &contents) <= 0 || type != 'v' || contents == nullptr) return std::nullopt;
   if (sd_bus_message_enter_container(call, 'v', contents) < 0) return std::nullopt;
   const auto as_int = [](long long v) -> std::optional<BusValue> {
-    if (v < std::numeric_limits<std::int32_t>::min() || v > std::numeric_limits<std::int32_t>::max()) return std::nullopt;
+    if (v < std::numeric_limits<std::int32_t>::min() || v > std::numeric_limits<std::int32_t>::max())
+      return std::nullopt;
     return BusValue(static_cast<std::int32_t>(v));
   };
   if (contents[0] == 'a') {
@@ -69,17 +72,30 @@ std::optional<BusValue> read_value(sd_bus_message* call) {
   } v{};
   if (sd_bus_message_read_basic(call, contents[0], &v) < 0) return std::nullopt;
   switch (contents[0]) {
-    case 'i': return BusValue(v.i);
-    case 'u': return as_int(static_cast<long long>(v.u));
-    case 'x': return as_int(v.x);
-    case 't': return v.t > static_cast<std::uint64_t>(std::numeric_limits<std::int32_t>::max()) ? std::nullopt : as_int(static_cast<long long>(v.t));
-    case 'n': return BusValue(static_cast<std::int32_t>(v.n));
-    case 'q': return BusValue(static_cast<std::int32_t>(v.q));
-    case 'y': return BusValue(static_cast<std::int32_t>(v.y));
-    case 'b': return BusValue(static_cast<std::int32_t>(v.b != 0 ? 1 : 0));
-    case 'd': return BusValue(v.d);
-    case 's': return BusValue(std::string(v.s));
-    default: return std::nullopt;
+    case 'i':
+      return BusValue(v.i);
+    case 'u':
+      return as_int(static_cast<long long>(v.u));
+    case 'x':
+      return as_int(v.x);
+    case 't':
+      return v.t > static_cast<std::uint64_t>(std::numeric_limits<std::int32_t>::max())
+                 ? std::nullopt
+                 : as_int(static_cast<long long>(v.t));
+    case 'n':
+      return BusValue(static_cast<std::int32_t>(v.n));
+    case 'q':
+      return BusValue(static_cast<std::int32_t>(v.q));
+    case 'y':
+      return BusValue(static_cast<std::int32_t>(v.y));
+    case 'b':
+      return BusValue(static_cast<std::int32_t>(v.b != 0 ? 1 : 0));
+    case 'd':
+      return BusValue(v.d);
+    case 's':
+      return BusValue(std::string(v.s));
+    default:
+      return std::nullopt;
   }
 }
 
@@ -92,7 +108,8 @@ int append_subtree(sd_bus_message* reply, const ItemTree& tree, const std::strin
     const std::string k(key);
     r = sd_bus_message_open_container(reply, 'e', texts ? "ss" : "sv");
     if (r >= 0) r = sd_bus_message_append_basic(reply, 's', k.c_str());
-    if (r >= 0) r = texts ? sd_bus_message_append_basic(reply, 's', item.text.c_str()) : append_value(reply, item.value);
+    if (r >= 0)
+      r = texts ? sd_bus_message_append_basic(reply, 's', item.text.c_str()) : append_value(reply, item.value);
     if (r >= 0) r = sd_bus_message_close_container(reply);
   });
   if (r >= 0) r = sd_bus_message_close_container(reply);
@@ -129,7 +146,8 @@ int on_message(sd_bus_message* message, void* self, sd_bus_error* /*error*/) {
 
 }  // namespace
 
-InterfacelessCalls::InterfacelessCalls(sdbus::IConnection& connection, const ItemTree& tree, BusItemExport::SetValueHandler on_set)
+InterfacelessCalls::InterfacelessCalls(sdbus::IConnection& connection, const ItemTree& tree,
+                                       BusItemExport::SetValueHandler on_set)
     : tree_(tree), on_set_(std::move(on_set)) {
   sd_bus_slot* slot = nullptr;
   const int r = sd_bus_add_filter(bus_of(connection), &slot, &on_message, this);
@@ -167,7 +185,9 @@ int InterfacelessCalls::handle(sd_bus_message* call) {
     if (r >= 0) r = leaf != nullptr ? append_value(reply, leaf->value) : append_subtree(reply, tree_, path, false);
   } else if (member == "GetText") {
     r = new_reply();
-    if (r >= 0) r = leaf != nullptr ? sd_bus_message_append_basic(reply, 's', leaf->text.c_str()) : append_subtree(reply, tree_, path, true);
+    if (r >= 0)
+      r = leaf != nullptr ? sd_bus_message_append_basic(reply, 's', leaf->text.c_str())
+                          : append_subtree(reply, tree_, path, true);
   } else if (member == "SetValue" && leaf != nullptr) {
     const std::optional<BusValue> value = read_value(call);
     const SetResult result = value ? on_set_(path, *value) : SetResult::NotWriteable;

@@ -20,7 +20,6 @@
 #include "dbus/item_tree.hpp"
 #include "dbus/sd_bus_handles.hpp"
 
-
 namespace sdbus {
 class IConnection;
 }
@@ -41,7 +40,6 @@ class InterfacelessCalls {
   int handle(sd_bus_message* message);
 
  private:
-
   const ItemTree& tree_;
   BusItemExport::SetValueHandler on_set_;
   SdBusSlotPtr slot_;  ///< the filter; released (removed) on destruction

@@ -21,9 +21,12 @@ bool valid_leaf_path(std::string_view p) {
 
 bool kind_matches(ValueKind kind, const BusValue& v) {
   switch (kind) {
-    case ValueKind::Int: return std::holds_alternative<std::int32_t>(v);
-    case ValueKind::Double: return std::holds_alternative<double>(v);
-    case ValueKind::String: return std::holds_alternative<std::string>(v);
+    case ValueKind::Int:
+      return std::holds_alternative<std::int32_t>(v);
+    case ValueKind::Double:
+      return std::holds_alternative<double>(v);
+    case ValueKind::String:
+      return std::holds_alternative<std::string>(v);
   }
   return false;
 }
@@ -94,7 +97,8 @@ std::vector<std::string> ItemTree::nodes() const {
   return out;
 }
 
-void ItemTree::for_each_below(std::string_view node, const std::function<void(std::string_view, const Item&)>& f) const {
+void ItemTree::for_each_below(std::string_view node,
+                              const std::function<void(std::string_view, const Item&)>& f) const {
   const std::string prefix = node == "/" ? std::string("/") : std::string(node) + "/";
   for (auto it = items_.lower_bound(prefix); it != items_.end() && it->first.starts_with(prefix); ++it) {
     f(std::string_view(it->first).substr(prefix.size()), it->second);

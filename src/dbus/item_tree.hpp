@@ -21,9 +21,9 @@ namespace bms::dbus {
 
 /// SetValue's result on the wire (com.victronenergy.BusItem).
 enum class SetResult : std::int32_t {
-  Accepted = 0,     ///< stored (also when equal to the current value)
-  NotWriteable = 1, ///< read-only item, or a value of the wrong type
-  Rejected = 2,     ///< the item's validation refused the value
+  Accepted = 0,      ///< stored (also when equal to the current value)
+  NotWriteable = 1,  ///< read-only item, or a value of the wrong type
+  Rejected = 2,      ///< the item's validation refused the value
 };
 
 /// How one item behaves: its type, how its text is made, whether clients may write it.
@@ -82,7 +82,7 @@ class ItemTree {
 
   std::map<std::string, Item, std::less<>> items_;
   std::map<std::string, int, std::less<>> nodes_;  ///< node path -> number of leaves below
-  std::set<std::string, std::less<>> changed_;  ///< sorted, so batches are in path order
+  std::set<std::string, std::less<>> changed_;     ///< sorted, so batches are in path order
 };
 
 }  // namespace bms::dbus

@@ -4,10 +4,11 @@
 /// straight from the message: an sdbus::Variant per value costs a message allocation of its
 /// own, and a serialbattery pack sends a hundred or so signals a second.
 
-#include <functional>
-#include <optional>
 #include <sdbus-c++/Message.h>
 #include <sdbus-c++/Types.h>
+
+#include <functional>
+#include <optional>
 #include <string>
 
 #include "core/dbus_battery_image.hpp"

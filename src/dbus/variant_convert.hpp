@@ -2,8 +2,9 @@
 /// @file variant_convert.hpp
 /// BusValue <-> sdbus::Variant, with Venus's conventions: invalid is an empty `ai`.
 
-#include <optional>
 #include <sdbus-c++/Types.h>
+
+#include <optional>
 
 #include "dbus/bus_value.hpp"
 

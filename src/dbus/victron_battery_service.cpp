@@ -1,13 +1,13 @@
 #include "dbus/victron_battery_service.hpp"
 
 #include <poll.h>
+#include <sdbus-c++/sdbus-c++.h>
+#include <spdlog/spdlog.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <sdbus-c++/sdbus-c++.h>
-#include <spdlog/spdlog.h>
 #include <system_error>
 #include <utility>
 
@@ -104,7 +104,8 @@ void VictronBatteryService::run() {
       } catch (const std::exception& e) {
         drop_session();
         if (e.what() != last_error) {  // say it once, not every retry
-          spdlog::warn("D-Bus: cannot register {} on the {}: {} (retrying)", service_name(), target_.describe(), e.what());
+          spdlog::warn("D-Bus: cannot register {} on the {}: {} (retrying)", service_name(), target_.describe(),
+                       e.what());
           last_error = e.what();
         }
         wait_for_wake(backoff);
@@ -241,7 +242,8 @@ bool VictronBatteryService::flush(bool force) {
   }
   if (final) {
     // Scripts and tests wait for this line before reading the end state of a replay.
-    spdlog::info("D-Bus: final state published ({} items changed{})", changed.size(), registered_ ? "" : ", not on the bus yet");
+    spdlog::info("D-Bus: final state published ({} items changed{})", changed.size(),
+                 registered_ ? "" : ", not on the bus yet");
   }
   std::lock_guard lock(stats_mutex_);
   ++stats_.flushes;

@@ -20,10 +20,10 @@
 
 #include "core/settings.hpp"
 #include "core/snapshot_publisher.hpp"
+#include "core/unique_fd.hpp"
 #include "dbus/battery_items.hpp"
 #include "dbus/bus_attachment.hpp"
 #include "dbus/bus_target.hpp"
-#include "core/unique_fd.hpp"
 #include "dbus/custom_name_store.hpp"
 #include "dbus/custom_name_writer.hpp"
 #include "dbus/item_tree.hpp"
@@ -38,12 +38,12 @@ struct RetryPolicy {
 
 /// Counters for tests, the status line and docs/PERFORMANCE.md. Monotonic.
 struct ServiceStats {
-  std::uint64_t registrations = 0;        ///< times the name was claimed (1 + re-registrations)
-  std::uint64_t bus_losses = 0;           ///< times a live connection failed
-  std::uint64_t flushes = 0;              ///< snapshots applied to the item model
+  std::uint64_t registrations = 0;  ///< times the name was claimed (1 + re-registrations)
+  std::uint64_t bus_losses = 0;     ///< times a live connection failed
+  std::uint64_t flushes = 0;        ///< snapshots applied to the item model
   std::uint64_t items_changed_signals = 0;
   std::uint64_t properties_changed_signals = 0;
-  std::uint64_t items_sent = 0;           ///< items carried by all ItemsChanged signals
+  std::uint64_t items_sent = 0;  ///< items carried by all ItemsChanged signals
 };
 
 class VictronBatteryService final : public SnapshotPublisher {
@@ -93,7 +93,7 @@ class VictronBatteryService final : public SnapshotPublisher {
   RetryPolicy retry_;
   CustomNameStore name_store_;
   CustomNameWriter name_writer_;  ///< /CustomName writes, off the bus thread
-  ItemTree tree_;  ///< bus thread only
+  ItemTree tree_;                 ///< bus thread only
 
   std::mutex pending_mutex_;
   std::optional<Snapshot> pending_;  ///< latest unpublished snapshot
@@ -105,7 +105,7 @@ class VictronBatteryService final : public SnapshotPublisher {
   std::atomic<bool> registered_{false};
   std::unique_ptr<Session> session_;  ///< bus thread only
   BusAttachment* attachment_ = nullptr;
-  bool attached_ = false;             ///< bus thread only
+  bool attached_ = false;  ///< bus thread only
   void drop_session() noexcept;
   Clock::time_point next_flush_{};
   std::thread thread_;

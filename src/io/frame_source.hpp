@@ -42,7 +42,7 @@ inline constexpr std::int64_t kGapUs = 60'000'000;
 
 struct SourceResult {
   bool ok = true;
-  std::string error;  ///< what went wrong when !ok ("FILE:LINE: ..." for logs)
+  std::string error;             ///< what went wrong when !ok ("FILE:LINE: ..." for logs)
   std::int64_t end_time_us = 0;  ///< time of the last frame or tick
 };
 

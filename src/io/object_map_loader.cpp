@@ -1,13 +1,14 @@
 #include "io/object_map_loader.hpp"
 
-#include "io/builtin_object_maps.hpp"
-#include "io/small_file.hpp"
+#include <sys/stat.h>
+#include <toml++/toml.h>
 
 #include <fstream>
 #include <set>
 #include <sstream>
-#include <sys/stat.h>
-#include <toml++/toml.h>
+
+#include "io/builtin_object_maps.hpp"
+#include "io/small_file.hpp"
 
 namespace bms {
 namespace {
@@ -47,7 +48,9 @@ class Keys {
     }
     const long long v = n->as_integer()->get();
     if (v < lo || v > hi) {
-      error(*n, key, "out of range: " + std::to_string(v) + " (allowed " + std::to_string(lo) + " .. " + std::to_string(hi) + ")");
+      error(
+          *n, key,
+          "out of range: " + std::to_string(v) + " (allowed " + std::to_string(lo) + " .. " + std::to_string(hi) + ")");
       return false;
     }
     out = v;
@@ -120,8 +123,10 @@ bool read_encoding(Keys& k, SignalId& signal, ValueEncoding& e) {
     ok = false;
   }
   long long bits = 0;
-  if (k.integer("bits", bits, 1, 32, true)) e.bit_length = static_cast<std::uint8_t>(bits);
-  else ok = false;
+  if (k.integer("bits", bits, 1, 32, true))
+    e.bit_length = static_cast<std::uint8_t>(bits);
+  else
+    ok = false;
   k.boolean("signed", e.is_signed);
   if (k.number("divisor", e.divisor) && e.divisor == 0.0) {
     k.error(*k.table().get("divisor"), "divisor", "must not be zero");
@@ -171,8 +176,7 @@ void read_pdo(const toml::table& t, std::size_t i, const std::string& origin, Ob
       long long bit = 0;
       if (fk.integer("byte", byte, 0, 7, true)) f.byte_offset = static_cast<std::uint8_t>(byte);
       if (fk.integer("bit", bit, 0, 7, false)) f.bit_offset = static_cast<std::uint8_t>(bit);
-      if (read_encoding(fk, f.signal, f.encoding) &&
-          f.byte_offset * 8 + f.bit_offset + f.encoding.bit_length > 64) {
+      if (read_encoding(fk, f.signal, f.encoding) && f.byte_offset * 8 + f.bit_offset + f.encoding.bit_length > 64) {
         fk.error(ft, "bits", "field runs past the 8 bytes of a PDO");
       }
       fk.finish();
@@ -180,7 +184,8 @@ void read_pdo(const toml::table& t, std::size_t i, const std::string& origin, Ob
       ++j;
     }
   }
-  if (pdo.fields.empty()) errors.push_back(origin + ":" + line_of(t) + ": " + where + "field: a PDO needs at least one [[pdo.field]]");
+  if (pdo.fields.empty())
+    errors.push_back(origin + ":" + line_of(t) + ": " + where + "field: a PDO needs at least one [[pdo.field]]");
   k.finish({"field"});
   map.pdos.push_back(std::move(pdo));
 }
@@ -207,7 +212,8 @@ ObjectMapResult load_object_map_text(std::string_view text, const std::string& o
   try {
     root = toml::parse(text, origin);
   } catch (const toml::parse_error& e) {
-    r.errors.push_back(origin + ":" + std::to_string(e.source().begin.line) + ": TOML syntax: " + std::string(e.description()));
+    r.errors.push_back(origin + ":" + std::to_string(e.source().begin.line) +
+                       ": TOML syntax: " + std::string(e.description()));
     return r;
   }
   ObjectMap& map = r.map;
@@ -261,7 +267,8 @@ ObjectMapResult load_object_map(const std::string& name_or_path, const std::stri
     // A path to a device or FIFO is refused by the reader with its own message, not as "not found".
     return load_object_map_file(name_or_path);
   }
-  const std::string name = name_or_path.ends_with(".toml") ? name_or_path.substr(0, name_or_path.size() - 5) : name_or_path;
+  const std::string name =
+      name_or_path.ends_with(".toml") ? name_or_path.substr(0, name_or_path.size() - 5) : name_or_path;
   if (auto text = builtin_object_map(name)) return load_object_map_text(*text, "builtin:" + name);
   ObjectMapResult r;
   std::string names;

@@ -67,8 +67,9 @@ SourceResult ReplaySource::run(FrameHandler& handler, std::stop_token stop) {
       // A capture paused, or a clock stepped: nothing happened in between that the log knows
       // of. Replaying every periodic tick of years would take hours and write gigabytes.
       const std::int64_t jump = frame.time_us - result.end_time_us;
-      spdlog::warn("{}:{}: time jumps forward by {}.{:06} s; replayed as a gap (periodic outputs resume at the new time)",
-                   reader_->path(), reader_->line_number(), jump / 1'000'000, jump % 1'000'000);
+      spdlog::warn(
+          "{}:{}: time jumps forward by {}.{:06} s; replayed as a gap (periodic outputs resume at the new time)",
+          reader_->path(), reader_->line_number(), jump / 1'000'000, jump % 1'000'000);
       handler.on_gap(frame.time_us);
       t0 = frame.time_us;  // pacing resumes from here too
       wall0 = std::chrono::steady_clock::now();

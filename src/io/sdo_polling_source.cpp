@@ -68,7 +68,8 @@ class SdoPollingSource::Tee final : public FrameHandler {
     if (ev.kind == Kind::Timeout) {
       ++n.timeouts;
       if (n.answering) {
-        spdlog::warn("sdo: battery {} (node {} on {}) is not answering SDO requests", n.battery, n.poller.node(), n.iface);
+        spdlog::warn("sdo: battery {} (node {} on {}) is not answering SDO requests", n.battery, n.poller.node(),
+                     n.iface);
       }
       n.answering = false;
       return;
@@ -93,7 +94,8 @@ class SdoPollingSource::Tee final : public FrameHandler {
   std::vector<SdoPolledNode>& nodes_;
 };
 
-SdoPollingSource::SdoPollingSource(std::unique_ptr<FrameSource> inner, FrameSink& sink, std::vector<SdoPolledNode> nodes)
+SdoPollingSource::SdoPollingSource(std::unique_ptr<FrameSource> inner, FrameSink& sink,
+                                   std::vector<SdoPolledNode> nodes)
     : inner_(std::move(inner)), sink_(sink), nodes_(std::move(nodes)) {}
 
 SdoPollingSource::~SdoPollingSource() = default;

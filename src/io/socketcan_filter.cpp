@@ -69,8 +69,6 @@ std::vector<CanIdRange> battery_id_ranges(const BatterySettings& battery) {
   return out;
 }
 
-std::vector<CanIdRange> inverter_link_id_ranges() {
-  return {{0x305, 0x307, false}, {0x305, 0x305, true}};
-}
+std::vector<CanIdRange> inverter_link_id_ranges() { return {{0x305, 0x307, false}, {0x305, 0x305, true}}; }
 
 }  // namespace bms

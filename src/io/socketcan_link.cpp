@@ -20,7 +20,7 @@ std::string errno_text(const char* what) {
 /// mcp251x, gs_usb...) have bit timing and a bus-off state. libsocketcan would print its
 /// own complaints to stderr for virtual ones (vcan, vxcan), so they are not asked at all.
 bool has_controller(const std::string& iface) {
-  struct stat st{};
+  struct stat st {};
   return ::stat(("/sys/class/net/" + iface + "/device").c_str(), &st) == 0;
 }
 

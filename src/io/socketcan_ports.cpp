@@ -24,9 +24,9 @@ struct SocketCanPorts::Port {
   UniqueFd fd;
   unsigned ifindex = 0;
   std::atomic<LinkState> state{LinkState::Unknown};  ///< written by the reader, read by stats()
-  int last_open_errno = 0;     ///< so a failing open is logged once, not every retry
+  int last_open_errno = 0;                           ///< so a failing open is logged once, not every retry
   bool opened_before = false;
-  bool was_up = false;          ///< "up" the first time, "up again" after that
+  bool was_up = false;  ///< "up" the first time, "up again" after that
   bool bitrate_reported = false;
   std::uint32_t overflow_mark = 0;
   std::atomic<bool> check_requested{false};
@@ -36,8 +36,8 @@ struct SocketCanPorts::Port {
 namespace {
 
 std::int64_t monotonic_us() noexcept {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::steady_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
 }
 
 template <typename T>
@@ -63,10 +63,8 @@ UniqueFd open_raw_socket(unsigned ifindex, const CanPortSpec& spec, const Socket
                    static_cast<socklen_t>(filters.size() * sizeof(can_filter))) == 0 &&
       set_option(fd.get(), SOL_CAN_RAW, CAN_RAW_ERR_FILTER, all_errors) &&
       set_option(fd.get(), SOL_CAN_RAW, CAN_RAW_RECV_OWN_MSGS, zero) &&
-      set_option(fd.get(), SOL_SOCKET, SO_TIMESTAMPNS, one) &&
-      set_option(fd.get(), SOL_SOCKET, SO_RXQ_OVFL, one) &&
-      (options.receive_buffer_bytes <= 0 ||
-       set_option(fd.get(), SOL_SOCKET, SO_RCVBUF, options.receive_buffer_bytes));
+      set_option(fd.get(), SOL_SOCKET, SO_TIMESTAMPNS, one) && set_option(fd.get(), SOL_SOCKET, SO_RXQ_OVFL, one) &&
+      (options.receive_buffer_bytes <= 0 || set_option(fd.get(), SOL_SOCKET, SO_RCVBUF, options.receive_buffer_bytes));
   if (!ok) {
     const int saved = errno;
     fd.reset();
@@ -97,10 +95,14 @@ bool link_is_up(int fd, const std::string& iface) noexcept {
 
 const char* to_string(LinkState s) noexcept {
   switch (s) {
-    case LinkState::Unknown: return "unknown";
-    case LinkState::Missing: return "missing";
-    case LinkState::Down: return "down";
-    case LinkState::Up: return "up";
+    case LinkState::Unknown:
+      return "unknown";
+    case LinkState::Missing:
+      return "missing";
+    case LinkState::Down:
+      return "down";
+    case LinkState::Up:
+      return "up";
   }
   return "?";
 }
@@ -194,8 +196,10 @@ bool SocketCanPorts::refresh(std::size_t index) {
     if (p.spec.bitrate != 0) {
       const LinkControlResult r = apply_bitrate(name, p.spec.bitrate);
       if (!r.ok || !p.bitrate_reported) {
-        if (r.ok) spdlog::info("can: {}: {}", name, r.detail);
-        else if (!p.bitrate_reported) spdlog::warn("can: {}: {}", name, r.detail);
+        if (r.ok)
+          spdlog::info("can: {}: {}", name, r.detail);
+        else if (!p.bitrate_reported)
+          spdlog::warn("can: {}: {}", name, r.detail);
         p.bitrate_reported = true;
       }
     }

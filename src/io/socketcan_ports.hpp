@@ -18,9 +18,9 @@
 #include <vector>
 
 #include "core/settings.hpp"
+#include "core/unique_fd.hpp"
 #include "io/frame_sink.hpp"
 #include "io/socketcan_filter.hpp"
-#include "core/unique_fd.hpp"
 
 namespace bms {
 
@@ -49,15 +49,15 @@ enum class LinkState : unsigned char {
 /// (send side) with relaxed atomics: they are statistics, nothing synchronises on them.
 struct CanPortCounters {
   std::atomic<std::uint64_t> frames_received{0};
-  std::atomic<std::uint64_t> frames_dropped{0};   ///< lost in the kernel queue (SO_RXQ_OVFL)
+  std::atomic<std::uint64_t> frames_dropped{0};  ///< lost in the kernel queue (SO_RXQ_OVFL)
   std::atomic<std::uint64_t> error_frames{0};
   std::atomic<std::uint64_t> bus_off{0};
   std::atomic<std::uint64_t> controller_problems{0};
-  std::atomic<std::uint64_t> restarts{0};         ///< successful restarts after bus-off
-  std::atomic<std::uint64_t> reopens{0};          ///< sockets opened after the first
+  std::atomic<std::uint64_t> restarts{0};  ///< successful restarts after bus-off
+  std::atomic<std::uint64_t> reopens{0};   ///< sockets opened after the first
   std::atomic<std::uint64_t> state_changes{0};
   std::atomic<std::uint64_t> frames_sent{0};
-  std::atomic<std::uint64_t> send_busy{0};        ///< back-pressure drops (ENOBUFS past the wait)
+  std::atomic<std::uint64_t> send_busy{0};  ///< back-pressure drops (ENOBUFS past the wait)
   std::atomic<std::uint64_t> send_failed{0};
 };
 
@@ -65,9 +65,8 @@ struct CanPortCounters {
 struct CanPortStats {
   std::string iface;
   LinkState state = LinkState::Unknown;
-  std::uint64_t frames_received = 0, frames_dropped = 0, error_frames = 0, bus_off = 0,
-                controller_problems = 0, restarts = 0, reopens = 0, state_changes = 0,
-                frames_sent = 0, send_busy = 0, send_failed = 0;
+  std::uint64_t frames_received = 0, frames_dropped = 0, error_frames = 0, bus_off = 0, controller_problems = 0,
+                restarts = 0, reopens = 0, state_changes = 0, frames_sent = 0, send_busy = 0, send_failed = 0;
 };
 
 struct SocketCanPortOptions {

@@ -14,8 +14,8 @@
 #include <cstring>
 #include <vector>
 
-#include "io/socketcan_link.hpp"
 #include "core/unique_fd.hpp"
+#include "io/socketcan_link.hpp"
 
 namespace bms {
 
@@ -314,7 +314,8 @@ class SocketCanSource final : public FrameSource {
 
 }  // namespace
 
-std::unique_ptr<FrameSource> make_socketcan_source(std::shared_ptr<SocketCanPorts> ports, SocketCanSourceOptions options) {
+std::unique_ptr<FrameSource> make_socketcan_source(std::shared_ptr<SocketCanPorts> ports,
+                                                   SocketCanSourceOptions options) {
   return std::make_unique<SocketCanSource>(std::move(ports), options);
 }
 

@@ -21,9 +21,9 @@ enum class TimeBase : unsigned char {
 };
 
 struct SocketCanSourceOptions {
-  std::int64_t tick_interval_us = 50'000;       ///< on_tick cadence (timers, staleness)
+  std::int64_t tick_interval_us = 50'000;           ///< on_tick cadence (timers, staleness)
   std::int64_t link_check_interval_us = 1'000'000;  ///< missing/down interfaces re-checked
-  std::int64_t restart_interval_us = 1'000'000;  ///< at most one bus-off restart per port per interval
+  std::int64_t restart_interval_us = 1'000'000;     ///< at most one bus-off restart per port per interval
   TimeBase time_base = TimeBase::Monotonic;
   /// Hand error frames (CanFrame::error) to the handler too. Off: the source counts and
   /// logs them itself, and decoders never see an error class where they expect an id.

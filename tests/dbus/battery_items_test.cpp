@@ -1,8 +1,9 @@
 // The battery service's paths, values and texts from a Snapshot, without a bus.
+#include "dbus/battery_items.hpp"
+
 #include <gtest/gtest.h>
 
 #include "core/frame_set.hpp"
-#include "dbus/battery_items.hpp"
 #include "test_snapshots.hpp"
 #include "version.hpp"
 
@@ -46,8 +47,8 @@ TEST_F(BatteryItems, FillsTheMandatoryPathsBeforeAnySnapshot) {
 }
 
 TEST_F(BatteryItems, LeavesMeasurementsInvalidUntilTheFirstSnapshot) {
-  for (const char* path : {"/Soc", "/Dc/0/Voltage", "/Info/MaxChargeVoltage", "/Alarms/BmsCable", "/System/MinVoltageCellId",
-                           "/Io/AllowToCharge"}) {
+  for (const char* path : {"/Soc", "/Dc/0/Voltage", "/Info/MaxChargeVoltage", "/Alarms/BmsCable",
+                           "/System/MinVoltageCellId", "/Io/AllowToCharge"}) {
     EXPECT_FALSE(is_valid(at(path).value)) << path;
     EXPECT_EQ(at(path).text, "---") << path;
   }
@@ -59,20 +60,64 @@ TEST_F(BatteryItems, PublishesEveryPathOfTheContract) {
     // The per-pack subtrees and /History have tests of their own (pack_items_test.cpp).
     if (path.rfind("/Batteries/", 0) != 0 && path.rfind("/History/", 0) != 0) paths.push_back(path);
   }
-  const std::vector<std::string> expected{
-      "/Alarms/BmsCable", "/Alarms/CellImbalance", "/Alarms/HighCellVoltage", "/Alarms/HighChargeCurrent",
-      "/Alarms/HighChargeTemperature", "/Alarms/HighDischargeCurrent", "/Alarms/HighInternalTemperature",
-      "/Alarms/HighTemperature", "/Alarms/HighVoltage", "/Alarms/InternalFailure", "/Alarms/LowCellVoltage",
-      "/Alarms/LowChargeTemperature", "/Alarms/LowSoc", "/Alarms/LowTemperature", "/Alarms/LowVoltage",
-      "/Alarms/StateOfHealth", "/Capacity", "/Connected", "/ConsumedAmphours", "/CustomName", "/Dc/0/Current", "/Dc/0/Power",
-      "/Dc/0/Temperature", "/Dc/0/Voltage", "/DeviceInstance", "/FirmwareVersion", "/HardwareVersion",
-      "/Info/BatteryLowVoltage", "/Info/ChargeRequest", "/Info/MaxChargeCurrent", "/Info/MaxChargeVoltage",
-      "/Info/MaxDischargeCurrent", "/InstalledCapacity", "/Io/AllowToCharge", "/Io/AllowToDischarge", "/Mgmt/Connection",
-      "/Mgmt/ProcessName", "/Mgmt/ProcessVersion", "/ProductId", "/ProductName", "/Serial", "/Soc", "/Soh",
-      "/System/BatteriesParallel", "/System/MaxCellTemperature", "/System/MaxCellVoltage", "/System/MaxTemperatureCellId",
-      "/System/MaxVoltageCellId", "/System/MinCellTemperature", "/System/MinCellVoltage", "/System/MinTemperatureCellId",
-      "/System/MinVoltageCellId", "/System/NrOfBatteries", "/System/NrOfModulesBlockingCharge",
-      "/System/NrOfModulesBlockingDischarge", "/System/NrOfModulesOffline", "/System/NrOfModulesOnline", "/TimeToGo"};
+  const std::vector<std::string> expected{"/Alarms/BmsCable",
+                                          "/Alarms/CellImbalance",
+                                          "/Alarms/HighCellVoltage",
+                                          "/Alarms/HighChargeCurrent",
+                                          "/Alarms/HighChargeTemperature",
+                                          "/Alarms/HighDischargeCurrent",
+                                          "/Alarms/HighInternalTemperature",
+                                          "/Alarms/HighTemperature",
+                                          "/Alarms/HighVoltage",
+                                          "/Alarms/InternalFailure",
+                                          "/Alarms/LowCellVoltage",
+                                          "/Alarms/LowChargeTemperature",
+                                          "/Alarms/LowSoc",
+                                          "/Alarms/LowTemperature",
+                                          "/Alarms/LowVoltage",
+                                          "/Alarms/StateOfHealth",
+                                          "/Capacity",
+                                          "/Connected",
+                                          "/ConsumedAmphours",
+                                          "/CustomName",
+                                          "/Dc/0/Current",
+                                          "/Dc/0/Power",
+                                          "/Dc/0/Temperature",
+                                          "/Dc/0/Voltage",
+                                          "/DeviceInstance",
+                                          "/FirmwareVersion",
+                                          "/HardwareVersion",
+                                          "/Info/BatteryLowVoltage",
+                                          "/Info/ChargeRequest",
+                                          "/Info/MaxChargeCurrent",
+                                          "/Info/MaxChargeVoltage",
+                                          "/Info/MaxDischargeCurrent",
+                                          "/InstalledCapacity",
+                                          "/Io/AllowToCharge",
+                                          "/Io/AllowToDischarge",
+                                          "/Mgmt/Connection",
+                                          "/Mgmt/ProcessName",
+                                          "/Mgmt/ProcessVersion",
+                                          "/ProductId",
+                                          "/ProductName",
+                                          "/Serial",
+                                          "/Soc",
+                                          "/Soh",
+                                          "/System/BatteriesParallel",
+                                          "/System/MaxCellTemperature",
+                                          "/System/MaxCellVoltage",
+                                          "/System/MaxTemperatureCellId",
+                                          "/System/MaxVoltageCellId",
+                                          "/System/MinCellTemperature",
+                                          "/System/MinCellVoltage",
+                                          "/System/MinTemperatureCellId",
+                                          "/System/MinVoltageCellId",
+                                          "/System/NrOfBatteries",
+                                          "/System/NrOfModulesBlockingCharge",
+                                          "/System/NrOfModulesBlockingDischarge",
+                                          "/System/NrOfModulesOffline",
+                                          "/System/NrOfModulesOnline",
+                                          "/TimeToGo"};
   EXPECT_EQ(paths, expected);
 }
 
@@ -87,7 +132,9 @@ TEST_F(BatteryItems, RoundsValuesToTheirResolutionAndWritesUnits) {
   EXPECT_EQ(at("/Dc/0/Power").text, "-1047W");
   // The coldest battery or cell (21.0), not the warmest (24.56): chargers cut off on it.
   EXPECT_EQ(num("/Dc/0/Temperature"), 21.0);
-  EXPECT_EQ(at("/Dc/0/Temperature").text, "21.0\xC2\xB0" "C");
+  EXPECT_EQ(at("/Dc/0/Temperature").text,
+            "21.0\xC2\xB0"
+            "C");
   EXPECT_EQ(num("/Soc"), 67.3);
   EXPECT_EQ(at("/Soc").text, "67.3%");
   EXPECT_EQ(num("/Soh"), 98.0);
@@ -137,8 +184,9 @@ TEST_F(BatteryItems, PublishesTheCellTemperatureSocAndHealthAlarms) {
   EXPECT_EQ(integer("/Alarms/HighInternalTemperature"), 2);
   EXPECT_EQ(integer("/Alarms/StateOfHealth"), 1);
   apply_snapshot(tree, discharging_snapshot());
-  for (const char* path : {"/Alarms/LowSoc", "/Alarms/LowCellVoltage", "/Alarms/HighCellVoltage", "/Alarms/LowChargeTemperature",
-                           "/Alarms/HighChargeTemperature", "/Alarms/HighInternalTemperature", "/Alarms/StateOfHealth"}) {
+  for (const char* path :
+       {"/Alarms/LowSoc", "/Alarms/LowCellVoltage", "/Alarms/HighCellVoltage", "/Alarms/LowChargeTemperature",
+        "/Alarms/HighChargeTemperature", "/Alarms/HighInternalTemperature", "/Alarms/StateOfHealth"}) {
     EXPECT_EQ(integer(path), 0) << path;
   }
 }
@@ -147,8 +195,8 @@ TEST_F(BatteryItems, ChangesOnlyWhatMovedBeyondTheShownResolution) {
   apply_snapshot(tree, discharging_snapshot());
   (void)tree.take_changes();
   Snapshot jitter = discharging_snapshot();
-  jitter.voltage_v = 52.2571;  // still 52.26
-  jitter.current_a = -20.01;   // still -20.0
+  jitter.voltage_v = 52.2571;         // still 52.26
+  jitter.current_a = -20.01;          // still -20.0
   jitter.power_w = 52.2571 * -20.01;  // -1045.7 W -> -1046, was -1047
   EXPECT_EQ(apply_snapshot(tree, jitter), 1u);
   EXPECT_EQ(tree.take_changes(), (std::vector<std::string>{"/Dc/0/Power"}));
@@ -159,10 +207,10 @@ TEST_F(BatteryItems, InvalidatesWhatBecameUnknownAndCountsModules) {
   (void)tree.take_changes();
   apply_snapshot(tree, testing::one_offline_snapshot());
   EXPECT_EQ(tree.take_changes(),
-            (std::vector<std::string>{"/Alarms/BmsCable", "/Alarms/CellImbalance", "/ConsumedAmphours", "/Info/MaxChargeCurrent",
-                                      "/Io/AllowToCharge", "/Soc", "/System/MinCellTemperature", "/System/MinTemperatureCellId",
-                                      "/System/NrOfModulesBlockingCharge", "/System/NrOfModulesOffline",
-                                      "/System/NrOfModulesOnline"}));
+            (std::vector<std::string>{
+                "/Alarms/BmsCable", "/Alarms/CellImbalance", "/ConsumedAmphours", "/Info/MaxChargeCurrent",
+                "/Io/AllowToCharge", "/Soc", "/System/MinCellTemperature", "/System/MinTemperatureCellId",
+                "/System/NrOfModulesBlockingCharge", "/System/NrOfModulesOffline", "/System/NrOfModulesOnline"}));
   EXPECT_EQ(at("/System/MinCellTemperature").text, "---");
   EXPECT_FALSE(is_valid(at("/ConsumedAmphours").value)) << "an offline battery's charge is unknown, not consumed";
   EXPECT_EQ(num("/Capacity"), 202.0);
@@ -228,9 +276,9 @@ TEST(ACustomName, IsShortPrintableUtf8) {
   EXPECT_FALSE(is_valid_custom_name("tab\there"));
   EXPECT_FALSE(is_valid_custom_name("nl\n"));
   EXPECT_FALSE(is_valid_custom_name("\x7F"));
-  EXPECT_FALSE(is_valid_custom_name("\xC3"));          // truncated sequence
-  EXPECT_FALSE(is_valid_custom_name("\xC0\xAF"));      // overlong
-  EXPECT_FALSE(is_valid_custom_name("\xC2\x85"));      // C1 control (NEL)
+  EXPECT_FALSE(is_valid_custom_name("\xC3"));      // truncated sequence
+  EXPECT_FALSE(is_valid_custom_name("\xC0\xAF"));  // overlong
+  EXPECT_FALSE(is_valid_custom_name("\xC2\x85"));  // C1 control (NEL)
   EXPECT_FALSE(is_valid_custom_name("\xFF"));
 }
 

@@ -34,7 +34,11 @@ std::int32_t BusClient::set_value(const std::string& path, const sdbus::Variant&
 
 std::string BusClient::get_description(const std::string& path, const std::string& service) {
   std::string s;
-  proxy(service, path)->callMethod("GetDescription").onInterface(kBusItem).withArguments(std::string("en"), std::int32_t{0}).storeResultsTo(s);
+  proxy(service, path)
+      ->callMethod("GetDescription")
+      .onInterface(kBusItem)
+      .withArguments(std::string("en"), std::int32_t{0})
+      .storeResultsTo(s);
   return s;
 }
 
@@ -71,7 +75,8 @@ std::string BusClient::error_of(const std::string& path, const std::string& meth
   return "";
 }
 
-SignalRecorder::SignalRecorder(const std::string& address) : connection_(sdbus::createSessionBusConnectionWithAddress(address)) {
+SignalRecorder::SignalRecorder(const std::string& address)
+    : connection_(sdbus::createSessionBusConnectionWithAddress(address)) {
   items_slot_ = connection_->addMatch("type='signal',interface='com.victronenergy.BusItem',member='ItemsChanged'",
                                       [this](sdbus::Message& msg) {
                                         ItemsMap items;
@@ -79,14 +84,14 @@ SignalRecorder::SignalRecorder(const std::string& address) : connection_(sdbus::
                                         std::lock_guard lock(mutex_);
                                         items_.push_back(std::move(items));
                                       });
-  properties_slot_ = connection_->addMatch("type='signal',interface='com.victronenergy.BusItem',member='PropertiesChanged'",
-                                           [this](sdbus::Message& msg) {
-                                             Properties p;
-                                             p.path = msg.getPath();
-                                             msg >> p.changes;
-                                             std::lock_guard lock(mutex_);
-                                             properties_.push_back(std::move(p));
-                                           });
+  properties_slot_ = connection_->addMatch(
+      "type='signal',interface='com.victronenergy.BusItem',member='PropertiesChanged'", [this](sdbus::Message& msg) {
+        Properties p;
+        p.path = msg.getPath();
+        msg >> p.changes;
+        std::lock_guard lock(mutex_);
+        properties_.push_back(std::move(p));
+      });
   connection_->enterEventLoopAsync();
 }
 

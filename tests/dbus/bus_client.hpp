@@ -23,13 +23,15 @@ class BusClient {
   [[nodiscard]] sdbus::Variant get_value(const std::string& path, const std::string& service = kService);
   [[nodiscard]] std::string get_text(const std::string& path, const std::string& service = kService);
   [[nodiscard]] sdbus::Variant get_node_text(const std::string& path, const std::string& service = kService);
-  [[nodiscard]] std::int32_t set_value(const std::string& path, const sdbus::Variant& value, const std::string& service = kService);
+  [[nodiscard]] std::int32_t set_value(const std::string& path, const sdbus::Variant& value,
+                                       const std::string& service = kService);
   [[nodiscard]] std::string get_description(const std::string& path, const std::string& service = kService);
   [[nodiscard]] ItemsMap get_items(const std::string& service = kService);
   [[nodiscard]] std::string introspect(const std::string& path, const std::string& service = kService);
   [[nodiscard]] bool name_has_owner(const std::string& name = kService);
   /// Calls `method` without arguments and returns the D-Bus error name ("" when it succeeded).
-  [[nodiscard]] std::string error_of(const std::string& path, const std::string& method, const std::string& service = kService);
+  [[nodiscard]] std::string error_of(const std::string& path, const std::string& method,
+                                     const std::string& service = kService);
 
  private:
   std::unique_ptr<sdbus::IProxy> proxy(const std::string& service, const std::string& path);

@@ -1,10 +1,10 @@
 // The config's `dbus` value and the BusValue <-> sdbus::Variant conventions.
-#include <gtest/gtest.h>
+#include "dbus/bus_target.hpp"
 
+#include <gtest/gtest.h>
 #include <sdbus-c++/IConnection.h>
 #include <sdbus-c++/Types.h>
 
-#include "dbus/bus_target.hpp"
 #include "dbus/variant_convert.hpp"
 
 namespace bms::dbus {

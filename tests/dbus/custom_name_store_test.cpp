@@ -1,12 +1,11 @@
 // The state file that keeps /CustomName across restarts.
+#include "dbus/custom_name_store.hpp"
+
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
-
-#include <sys/stat.h>
-
-#include "dbus/custom_name_store.hpp"
 
 namespace bms::dbus {
 namespace {
@@ -14,8 +13,8 @@ namespace {
 class ACustomNameStore : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir = std::filesystem::temp_directory_path() /
-          ("bms-name-" + std::to_string(::getpid()) + "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir = std::filesystem::temp_directory_path() / ("bms-name-" + std::to_string(::getpid()) + "-" +
+                                                    ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
   }

@@ -92,8 +92,8 @@ TEST_F(DbusSources, TwoPacksAreReadWholeWhenTheyAppearAndAggregatedLikeCanPacks)
   start_aggregator(kTwoPacks);
   ASSERT_TRUE(becomes("/System/NrOfModulesOnline", 2)) << describe("/System/NrOfModulesOnline");
   EXPECT_TRUE(becomes("/Info/MaxChargeCurrent", 140.0)) << describe("/Info/MaxChargeCurrent");  // 2 x min(70, 90)
-  EXPECT_EQ(value("/Info/MaxDischargeCurrent"), 200.0);  // 2 x 120 capped at 200
-  EXPECT_EQ(value("/Info/MaxChargeVoltage"), 55.2);      // the packs' 55.2 under the 56.0 cap
+  EXPECT_EQ(value("/Info/MaxDischargeCurrent"), 200.0);                                         // 2 x 120 capped at 200
+  EXPECT_EQ(value("/Info/MaxChargeVoltage"), 55.2);  // the packs' 55.2 under the 56.0 cap
   EXPECT_EQ(value("/Soc"), 61.0);
   EXPECT_EQ(value("/Dc/0/Voltage"), 53.2);
   EXPECT_EQ(value("/Dc/0/Current"), -10.0);
@@ -234,12 +234,14 @@ TEST_F(DbusSources, AShuntIsRefusedAsABatteryUnlessAccepted) {
   auto b = pack(kUsb1, {"--serial", "JK-B", "--ccl", "90"});
   start_aggregator(kTwoPacks);
   ASSERT_TRUE(becomes("/System/NrOfModulesOnline", 1)) << describe("/System/NrOfModulesOnline");
-  EXPECT_TRUE(wait_until([&] { return log().find("refused com.victronenergy.battery.ttyUSB0 as battery A") != std::string::npos; }))
-      << log();
+  EXPECT_TRUE(wait_until([&] {
+    return log().find("refused com.victronenergy.battery.ttyUSB0 as battery A") != std::string::npos;
+  })) << log();
   EXPECT_EQ(value("/System/NrOfModulesOffline"), 1);
   process.reset();
   std::string accepted = kTwoPacks;
-  accepted.replace(accepted.find("capacity_ah = 280"), 17, "capacity_ah = 280\naccept_non_bms = true\nmax_charge_current = 30");
+  accepted.replace(accepted.find("capacity_ah = 280"), 17,
+                   "capacity_ah = 280\naccept_non_bms = true\nmax_charge_current = 30");
   start_aggregator(accepted);
   // Taken as a battery without limits of its own: its configured 30 A, N x min = 60 A.
   EXPECT_TRUE(becomes("/Info/MaxChargeCurrent", 60.0)) << describe("/Info/MaxChargeCurrent");
@@ -266,9 +268,10 @@ TEST_F(DbusSources, NamingOurOwnServiceAsABatteryIsAConfigError) {
   std::ofstream(path) << config;
   const CommandResult r = run_command({kBinary, "--check-config", path.string()}, bus.address());
   EXPECT_EQ(r.exit_code, 2) << r.out;
-  EXPECT_NE(r.out.find(path.string() + ":14: battery[0].service: \"com.victronenergy.battery.aggregator_di280\" is this "
-                                       "aggregator's own service"),
-            std::string::npos)
+  EXPECT_NE(
+      r.out.find(path.string() + ":14: battery[0].service: \"com.victronenergy.battery.aggregator_di280\" is this "
+                                 "aggregator's own service"),
+      std::string::npos)
       << r.out;
 }
 
@@ -307,15 +310,17 @@ capacity_ah = 100.0
     const std::string n = std::to_string(i);
     packs.push_back(pack("com.victronenergy.battery.ttyUSB" + n,
                          {"--serial", "JK-" + n, "--soc", "95", "--ccl", i == 3 ? "20" : "100", "--instance", n}));
-    config += "\n[[battery]]\nname = \"D" + n + "\"\nprotocol = \"dbus\"\nserial = \"JK-" + n + "\"\ncapacity_ah = 100.0\n";
+    config +=
+        "\n[[battery]]\nname = \"D" + n + "\"\nprotocol = \"dbus\"\nserial = \"JK-" + n + "\"\ncapacity_ah = 100.0\n";
   }
   const fs::path path = bus.dir() / "mixed.toml";
   std::ofstream(path) << config;
   process = std::make_unique<BackgroundProcess>(
-      std::vector<std::string>{kBinary, "--config", path.string(), "--replay", kData + "/three-batteries-10s.log", "--speed",
-                               "4", "--keep-running"},
+      std::vector<std::string>{kBinary, "--config", path.string(), "--replay", kData + "/three-batteries-10s.log",
+                               "--speed", "4", "--keep-running"},
       bus.address(), bus.dir() / "aggregator.log");
-  ASSERT_TRUE(wait_until([&] { return log().find("D-Bus: final state published") != std::string::npos; }, 20s)) << log();
+  ASSERT_TRUE(wait_until([&] { return log().find("D-Bus: final state published") != std::string::npos; }, 20s))
+      << log();
   EXPECT_EQ(value("/System/NrOfModulesOnline"), 5);
   EXPECT_EQ(value("/Info/MaxChargeCurrent"), 100.0);     // 5 x D3's 20 A (A's 59.2 A is not the least)
   EXPECT_EQ(value("/Info/MaxDischargeCurrent"), 200.0);  // 5 x min(148, 120) capped at 200

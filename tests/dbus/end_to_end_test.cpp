@@ -30,16 +30,16 @@ class ReplayOnPrivateBus : public ::testing::Test {
   /// The replay test's bank (tests/replay) with the D-Bus service on `dbus`.
   std::string write_config(const std::string& dbus) {
     const fs::path path = bus.dir() / "bank.toml";
-    std::ofstream(path) << "[service]\ndbus = \"" << dbus << "\"\nstate_file = \"" << (bus.dir() / "state.toml").string()
-                        << "\"\n\n"
+    std::ofstream(path) << "[service]\ndbus = \"" << dbus << "\"\nstate_file = \""
+                        << (bus.dir() / "state.toml").string() << "\"\n\n"
                         << bms::test::kThreeBatteryBank;
     return path.string();
   }
   /// Runs the replay and waits until its final state is on the bus.
   void replay(const std::string& config, const std::string& log) {
     process = std::make_unique<BackgroundProcess>(
-        std::vector<std::string>{kBinary, "--config", config, "--replay", log, "--speed", "max", "--keep-running"}, bus.address(),
-        bus.dir() / "aggregator.log");
+        std::vector<std::string>{kBinary, "--config", config, "--replay", log, "--speed", "max", "--keep-running"},
+        bus.address(), bus.dir() / "aggregator.log");
     ASSERT_TRUE(wait_until([&] { return process->output().find("D-Bus: final state published") != std::string::npos; }))
         << process->output();
     ASSERT_TRUE(wait_until([&] { return client.name_has_owner(); })) << process->output();
@@ -60,14 +60,14 @@ TEST_F(ReplayOnPrivateBus, ServesTheFinalAggregateExactlyOnTheSessionBus) {
   EXPECT_EQ(number("/Capacity"), 227.5);
   EXPECT_EQ(number("/InstalledCapacity"), 250.0);
   EXPECT_EQ(number("/ConsumedAmphours"), -22.5);
-  EXPECT_EQ(number("/Info/MaxChargeVoltage"), 53.0);    // min CVL of the packs
-  EXPECT_EQ(number("/Info/MaxChargeCurrent"), 127.5);   // soc_diff 10 %: 0.85 x 150
+  EXPECT_EQ(number("/Info/MaxChargeVoltage"), 53.0);      // min CVL of the packs
+  EXPECT_EQ(number("/Info/MaxChargeCurrent"), 127.5);     // soc_diff 10 %: 0.85 x 150
   EXPECT_EQ(number("/Info/MaxDischargeCurrent"), 200.0);  // 3 x 148 capped at 200
   EXPECT_EQ(number("/Info/BatteryLowVoltage"), 46.0);
   EXPECT_EQ(client.get_text("/Info/MaxChargeVoltage"), "53.00V");
-  for (const char* alarm : {"/Alarms/LowVoltage", "/Alarms/HighVoltage", "/Alarms/LowTemperature", "/Alarms/HighTemperature",
-                            "/Alarms/HighChargeCurrent", "/Alarms/HighDischargeCurrent", "/Alarms/InternalFailure",
-                            "/Alarms/CellImbalance", "/Alarms/BmsCable"}) {
+  for (const char* alarm : {"/Alarms/LowVoltage", "/Alarms/HighVoltage", "/Alarms/LowTemperature",
+                            "/Alarms/HighTemperature", "/Alarms/HighChargeCurrent", "/Alarms/HighDischargeCurrent",
+                            "/Alarms/InternalFailure", "/Alarms/CellImbalance", "/Alarms/BmsCable"}) {
     EXPECT_EQ(integer(alarm), 0) << alarm;
   }
   EXPECT_EQ(integer("/System/NrOfModulesOnline"), 3);
@@ -92,8 +92,8 @@ TEST_F(ReplayOnPrivateBus, ServesTheFinalAggregateExactlyOnTheSessionBus) {
   EXPECT_EQ(text("/Serial"), "BMSAGG280");
   EXPECT_EQ(client.get_items().size(), 167u);  // 58 bank paths, 32 per pack, 13 /History
 
-  const CommandResult venus = run_command({kPython, kClient, "recognise", "--expect", "/Info/MaxChargeVoltage=53.0", "--expect",
-                                           "/Soc=91.0", "--expect", "/System/NrOfModulesOnline=3"},
+  const CommandResult venus = run_command({kPython, kClient, "recognise", "--expect", "/Info/MaxChargeVoltage=53.0",
+                                           "--expect", "/Soc=91.0", "--expect", "/System/NrOfModulesOnline=3"},
                                           bus.address());
   EXPECT_EQ(venus.exit_code, 0) << venus.out;
   EXPECT_NE(venus.out.find("\"is_bms\": true"), std::string::npos) << venus.out;
@@ -117,11 +117,11 @@ TEST_F(ReplayOnPrivateBus, ShowsASilentBatteryOfflineWithItsAlarmOnAnExplicitAdd
   EXPECT_EQ(integer("/System/NrOfModulesOffline"), 1);
   EXPECT_EQ(integer("/Alarms/BmsCable"), 1);
   EXPECT_EQ(integer("/Alarms/CellImbalance"), 0);
-  EXPECT_EQ(number("/Soc"), 92.5);                      // A and B only: (95 + 90) / 2
+  EXPECT_EQ(number("/Soc"), 92.5);  // A and B only: (95 + 90) / 2
   EXPECT_EQ(number("/Capacity"), 185.0);
   EXPECT_TRUE(is_invalid(client.get_value("/ConsumedAmphours")));
-  EXPECT_EQ(number("/Info/MaxChargeVoltage"), 53.2);    // C's 53.0 V no longer counts
-  EXPECT_EQ(number("/Info/MaxChargeCurrent"), 118.4);   // 2 online x 59.2 A, below 0.85 x 150
+  EXPECT_EQ(number("/Info/MaxChargeVoltage"), 53.2);   // C's 53.0 V no longer counts
+  EXPECT_EQ(number("/Info/MaxChargeCurrent"), 118.4);  // 2 online x 59.2 A, below 0.85 x 150
   EXPECT_EQ(number("/Info/MaxDischargeCurrent"), 200.0);
   EXPECT_EQ(integer("/Io/AllowToCharge"), 1);
 }
@@ -158,7 +158,9 @@ TEST_F(ReplayOnPrivateBus, ShowsEveryPackOnItsOwnPathsWithAnOfflinePack) {
   EXPECT_EQ(integer("/Batteries/0/BlockingCharge"), 0);
   EXPECT_EQ(integer("/Batteries/0/BlockingDischarge"), 0);
   EXPECT_EQ(integer("/Batteries/0/Alarms/HighTemperature"), 0);
-  EXPECT_EQ(client.get_text("/Batteries/0/Dc/0/Temperature"), "26.7\xC2\xB0" "C");
+  EXPECT_EQ(client.get_text("/Batteries/0/Dc/0/Temperature"),
+            "26.7\xC2\xB0"
+            "C");
   EXPECT_TRUE(is_invalid(client.get_value("/Batteries/0/System/MinCellVoltage")));  // 0x35x carries no cells
   // B: 351#14025802DC05 (CCL 60.0 A, DCL 150.0 A), SOC 90 %, 49.79 V -30.0 A 25.5 degC.
   EXPECT_EQ(text("/Batteries/1/Source"), "CAN can1");
@@ -171,8 +173,9 @@ TEST_F(ReplayOnPrivateBus, ShowsEveryPackOnItsOwnPathsWithAnOfflinePack) {
   EXPECT_EQ(text("/Batteries/2/Name"), "C");
   EXPECT_EQ(integer("/Batteries/2/Online"), 0);
   EXPECT_EQ(number("/Batteries/2/InstalledCapacity"), 50.0);
-  for (const char* leaf : {"/Batteries/2/Soc", "/Batteries/2/Dc/0/Voltage", "/Batteries/2/Dc/0/Current",
-                           "/Batteries/2/Info/MaxChargeCurrent", "/Batteries/2/BlockingCharge", "/Batteries/2/Alarms/LowVoltage"}) {
+  for (const char* leaf :
+       {"/Batteries/2/Soc", "/Batteries/2/Dc/0/Voltage", "/Batteries/2/Dc/0/Current",
+        "/Batteries/2/Info/MaxChargeCurrent", "/Batteries/2/BlockingCharge", "/Batteries/2/Alarms/LowVoltage"}) {
     EXPECT_TRUE(is_invalid(client.get_value(leaf))) << leaf;
   }
   EXPECT_EQ(client.get_text("/Batteries/2/Soc"), "---");
@@ -212,19 +215,19 @@ TEST_F(ReplayOnPrivateBus, KeepsHistoryCountersAcrossARestart) {
   // are in, its current not yet: A + B = -64.3 A, 3202.869 W), then every 2 s with all three
   // (-92.3 A, 4595.869 W) up to the last frame at 3599.021 s. Each value holds until the next.
   const double full_span_s = 3599.021 - 2.0202;
-  const double drawn_ah = (64.3 * 2.0 + 92.3 * full_span_s) / 3600.0;                // 92.2535
-  const double energy_kwh = (3202.869 * 2.0 + 4595.869 * full_span_s) / 3.6e6;       // 4.5937
+  const double drawn_ah = (64.3 * 2.0 + 92.3 * full_span_s) / 3600.0;           // 92.2535
+  const double energy_kwh = (3202.869 * 2.0 + 4595.869 * full_span_s) / 3.6e6;  // 4.5937
   replay(config, log);
-  EXPECT_EQ(number("/History/TotalAhDrawn"), dbus::round_to(-drawn_ah, 1));         // -92.3
-  EXPECT_EQ(number("/History/DischargedEnergy"), dbus::round_to(energy_kwh, 2));    // 4.59
+  EXPECT_EQ(number("/History/TotalAhDrawn"), dbus::round_to(-drawn_ah, 1));       // -92.3
+  EXPECT_EQ(number("/History/DischargedEnergy"), dbus::round_to(energy_kwh, 2));  // 4.59
   EXPECT_EQ(number("/History/ChargedEnergy"), 0.0);
   EXPECT_EQ(number("/History/DeepestDischarge"), -22.5);  // 250 Ah installed, 227.5 remaining
   EXPECT_EQ(number("/History/LastDischarge"), -22.5);
   EXPECT_TRUE(is_invalid(client.get_value("/History/AverageDischarge")));  // no discharge ended by a full charge
   EXPECT_EQ(integer("/History/ChargeCycles"), 0);
   EXPECT_EQ(integer("/History/FullDischarges"), 0);
-  EXPECT_EQ(number("/History/MinimumVoltage"), 49.79);    // mean of the three
-  EXPECT_EQ(number("/History/MaximumVoltage"), 49.81);    // A and B only, at 0.0202 s
+  EXPECT_EQ(number("/History/MinimumVoltage"), 49.79);                            // mean of the three
+  EXPECT_EQ(number("/History/MaximumVoltage"), 49.81);                            // A and B only, at 0.0202 s
   EXPECT_TRUE(is_invalid(client.get_value("/History/TimeSinceLastFullCharge")));  // never full
   EXPECT_TRUE(is_invalid(client.get_value("/History/MinimumCellVoltage")));
   EXPECT_EQ(process->terminate(), 0) << process->output();
@@ -240,7 +243,7 @@ TEST_F(ReplayOnPrivateBus, KeepsHistoryCountersAcrossARestart) {
   ASSERT_TRUE(wait_until([&] { return !client.name_has_owner(); }));
   replay(config, log);
   EXPECT_NE(process->output().find("history: continuing from"), std::string::npos) << process->output();
-  EXPECT_EQ(number("/History/TotalAhDrawn"), dbus::round_to(-2 * drawn_ah, 1));     // -184.5
+  EXPECT_EQ(number("/History/TotalAhDrawn"), dbus::round_to(-2 * drawn_ah, 1));       // -184.5
   EXPECT_EQ(number("/History/DischargedEnergy"), dbus::round_to(2 * energy_kwh, 2));  // 9.19
   EXPECT_EQ(number("/History/DeepestDischarge"), -22.5);
   EXPECT_EQ(number("/History/MaximumVoltage"), 49.81);
@@ -255,26 +258,36 @@ TEST_F(ReplayOnPrivateBus, StatusPrintsTheBankAndEveryPackOfTheRunningService) {
             "com.victronenergy.battery.aggregator_di280 (BMS Aggregator, Replay c-silent.log)\n"
             "bank  SOC 92.5%  49.81V  -64.3A  -3203W  25.5degC  online 2/3  remaining 185.0Ah  time to go 2h53m\n"
             "limits  CCL 118.4A  DCL 200.0A  CVL 53.20V  charge allowed, discharge allowed  alarms BmsCable:1\n"
-            "#  name  online  SOC%  V      A      degC  CCL A  DCL A  CVL V  blocking  alarms  cell V min..max  cell degC min..max  source\n"
-            "0  A     yes     95.0  49.83  -34.3  26.7  59.2   148.0  53.20  no        none    -                -                   CAN can0\n"
-            "1  B     yes     90.0  49.79  -30.0  25.5  60.0   150.0  53.20  no        none    -                -                   CAN can1\n"
-            "2  C     NO      -     -      -      -     -      -      -      -         -       -                -                   CAN can2\n");
+            "#  name  online  SOC%  V      A      degC  CCL A  DCL A  CVL V  blocking  alarms  cell V min..max  cell "
+            "degC min..max  source\n"
+            "0  A     yes     95.0  49.83  -34.3  26.7  59.2   148.0  53.20  no        none    -                -      "
+            "             CAN can0\n"
+            "1  B     yes     90.0  49.79  -30.0  25.5  60.0   150.0  53.20  no        none    -                -      "
+            "             CAN can1\n"
+            "2  C     NO      -     -      -      -     -      -      -      -         -       -                -      "
+            "             CAN can2\n");
 
-  const CommandResult json = run_command({kBinary, "status", "--json", "--dbus", bus.address()}, bus.address(), std::chrono::seconds(10));
+  const CommandResult json =
+      run_command({kBinary, "status", "--json", "--dbus", bus.address()}, bus.address(), std::chrono::seconds(10));
   EXPECT_EQ(json.exit_code, 0) << json.out;
-  EXPECT_EQ(json.out.rfind("{\"service\": \"com.victronenergy.battery.aggregator_di280\", \"bank\": {\"product_name\": \"BMS Aggregator\", "
-                           "\"connection\": \"Replay c-silent.log\", \"soc_pct\": 92.5, \"voltage_v\": 49.81, \"current_a\": -64.3, ",
-                           0),
-            0U)
+  EXPECT_EQ(
+      json.out.rfind(
+          "{\"service\": \"com.victronenergy.battery.aggregator_di280\", \"bank\": {\"product_name\": \"BMS "
+          "Aggregator\", "
+          "\"connection\": \"Replay c-silent.log\", \"soc_pct\": 92.5, \"voltage_v\": 49.81, \"current_a\": -64.3, ",
+          0),
+      0U)
       << json.out;
   EXPECT_NE(json.out.find("\"packs_online\": 2, \"packs_configured\": 3"), std::string::npos) << json.out;
-  EXPECT_NE(json.out.find("{\"name\": \"B\", \"source\": \"CAN can1\", \"online\": 1, \"soc_pct\": 90, \"voltage_v\": 49.79, "
-                          "\"current_a\": -30, \"temperature_c\": 25.5, \"installed_capacity_ah\": 100, "
-                          "\"charge_current_limit_a\": 60, \"discharge_current_limit_a\": 150, \"charge_voltage_limit_v\": 53.2, "
-                          "\"blocking_charge\": 0, \"blocking_discharge\": 0, "),
+  EXPECT_NE(json.out.find(
+                "{\"name\": \"B\", \"source\": \"CAN can1\", \"online\": 1, \"soc_pct\": 90, \"voltage_v\": 49.79, "
+                "\"current_a\": -30, \"temperature_c\": 25.5, \"installed_capacity_ah\": 100, "
+                "\"charge_current_limit_a\": 60, \"discharge_current_limit_a\": 150, \"charge_voltage_limit_v\": 53.2, "
+                "\"blocking_charge\": 0, \"blocking_discharge\": 0, "),
             std::string::npos)
       << json.out;
-  EXPECT_NE(json.out.find("{\"name\": \"C\", \"source\": \"CAN can2\", \"online\": 0, \"soc_pct\": null, "), std::string::npos)
+  EXPECT_NE(json.out.find("{\"name\": \"C\", \"source\": \"CAN can2\", \"online\": 0, \"soc_pct\": null, "),
+            std::string::npos)
       << json.out;
   EXPECT_EQ(json.out.back(), '\n');
   EXPECT_EQ(std::count(json.out.begin(), json.out.end(), '\n'), 1);
@@ -282,9 +295,12 @@ TEST_F(ReplayOnPrivateBus, StatusPrintsTheBankAndEveryPackOfTheRunningService) {
 
 TEST_F(ReplayOnPrivateBus, StatusWatchRefreshesUntilItIsStopped) {
   replay(write_config("session"), kData + "/three-batteries-10s.log");
-  BackgroundProcess watch({kBinary, "status", "--watch", "--json", "--interval", "0.2", "--dbus", bus.address()}, bus.address(),
-                          bus.dir() / "watch.log");
-  const auto lines = [&] { const std::string o = watch.output(); return std::count(o.begin(), o.end(), '\n'); };
+  BackgroundProcess watch({kBinary, "status", "--watch", "--json", "--interval", "0.2", "--dbus", bus.address()},
+                          bus.address(), bus.dir() / "watch.log");
+  const auto lines = [&] {
+    const std::string o = watch.output();
+    return std::count(o.begin(), o.end(), '\n');
+  };
   ASSERT_TRUE(wait_until([&] { return lines() >= 3; })) << watch.output();
   EXPECT_EQ(watch.terminate(), 0) << watch.output();  // SIGTERM ends the watch cleanly
   EXPECT_NE(watch.output().find("\"soc_pct\": 91, "), std::string::npos) << watch.output();
@@ -296,28 +312,33 @@ TEST_F(ReplayOnPrivateBus, StatusWatchExitsTwoWhenTheServiceGoesAway) {
                           bus.dir() / "watch.log");
   ASSERT_TRUE(wait_until([&] { return watch.output().find("#  name") != std::string::npos; })) << watch.output();
   EXPECT_EQ(process->terminate(), 0);
-  ASSERT_TRUE(wait_until([&] { return watch.output().find("does not answer") != std::string::npos; })) << watch.output();
+  ASSERT_TRUE(wait_until([&] { return watch.output().find("does not answer") != std::string::npos; }))
+      << watch.output();
   EXPECT_EQ(watch.terminate(), 2) << watch.output();  // it had already exited on its own
-  EXPECT_NE(watch.output().find("bms-aggregator status: com.victronenergy.battery.aggregator_di280 on the bus " + bus.address() +
-                                " does not answer"),
+  EXPECT_NE(watch.output().find("bms-aggregator status: com.victronenergy.battery.aggregator_di280 on the bus " +
+                                bus.address() + " does not answer"),
             std::string::npos)
       << watch.output();
 }
 
 TEST(StatusWithoutService, ExitsTwoNamingTheBus) {
   PrivateBus bus;
-  const CommandResult none = run_command({kBinary, "status", "--dbus", bus.address()}, bus.address(), std::chrono::seconds(10));
+  const CommandResult none =
+      run_command({kBinary, "status", "--dbus", bus.address()}, bus.address(), std::chrono::seconds(10));
   EXPECT_EQ(none.exit_code, 2);
   EXPECT_EQ(none.out, "bms-aggregator status: no bms-aggregator battery service on the bus " + bus.address() +
                           " (is the service running?)\n");
   const std::string gone = "unix:path=" + (bus.dir() / "no-such-socket").string();
-  const CommandResult no_bus = run_command({kBinary, "status", "--dbus", gone}, bus.address(), std::chrono::seconds(10));
+  const CommandResult no_bus =
+      run_command({kBinary, "status", "--dbus", gone}, bus.address(), std::chrono::seconds(10));
   EXPECT_EQ(no_bus.exit_code, 2);
   EXPECT_EQ(no_bus.out.rfind("bms-aggregator status: cannot connect to the bus " + gone + ": ", 0), 0U) << no_bus.out;
-  const CommandResult named = run_command({kBinary, "status", "--service", "com.victronenergy.battery.nobody"}, bus.address(),
-                                          std::chrono::seconds(10));
+  const CommandResult named = run_command({kBinary, "status", "--service", "com.victronenergy.battery.nobody"},
+                                          bus.address(), std::chrono::seconds(10));
   EXPECT_EQ(named.exit_code, 2);
-  EXPECT_EQ(named.out.rfind("bms-aggregator status: com.victronenergy.battery.nobody on the system bus does not answer: ", 0), 0U)
+  EXPECT_EQ(
+      named.out.rfind("bms-aggregator status: com.victronenergy.battery.nobody on the system bus does not answer: ", 0),
+      0U)
       << named.out;
 }
 
@@ -343,7 +364,8 @@ TEST_F(ReplayOnPrivateBus, AColdPackStopsChargingAndIsTheTemperatureChargersSee)
   }
   out.close();
   const fs::path config = bus.dir() / "cold.toml";
-  std::ofstream(config) << "[service]\ndbus = \"session\"\n\n[cells]\nchemistry = \"lfp\"\n\n" << bms::test::kThreeBatteryBank;
+  std::ofstream(config) << "[service]\ndbus = \"session\"\n\n[cells]\nchemistry = \"lfp\"\n\n"
+                        << bms::test::kThreeBatteryBank;
   replay(config.string(), (bus.dir() / "b-cold.log").string());
   // 0x373 carries whole kelvin: -4 degC arrives as 269 K = -4.15 degC, shown with 1 decimal.
   EXPECT_NEAR(number("/Dc/0/Temperature"), -4.15, 0.051);  // the coldest cell, not the warmest pack

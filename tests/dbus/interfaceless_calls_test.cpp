@@ -22,7 +22,8 @@ class RawClient {
 
   /// Calls `member` on `path` with no interface. @return the reply (caller unrefs) or nullptr
   /// with the error name in `error_name`.
-  sd_bus_message* call(const char* path, const char* member, std::string* error_name = nullptr, sd_bus_message* args = nullptr) {
+  sd_bus_message* call(const char* path, const char* member, std::string* error_name = nullptr,
+                       sd_bus_message* args = nullptr) {
     sd_bus_message* m = args;
     if (m == nullptr) {
       EXPECT_GE(sd_bus_message_new_method_call(bus_, &m, kService, path, nullptr, member), 0);
@@ -116,11 +117,12 @@ TEST_F(ServiceOnPrivateBus, AcceptsSetValueWithoutAnInterfaceLikeVeDbusItemImpor
   EXPECT_EQ(set("/CustomName", [](sd_bus_message* m) { sd_bus_message_append(m, "v", "s", "Loft"); }), 0);
   EXPECT_EQ(as_string(client().get_value("/CustomName")), "Loft");
   EXPECT_EQ(set("/CustomName", [](sd_bus_message* m) { sd_bus_message_append(m, "v", "i", 7); }), 1);
-  EXPECT_EQ(set("/CustomName", [](sd_bus_message* m) {
-              sd_bus_message_open_container(m, 'v', "ai");
-              sd_bus_message_append_array(m, 'i', nullptr, 0);
-              sd_bus_message_close_container(m);
-            }),
+  EXPECT_EQ(set("/CustomName",
+                [](sd_bus_message* m) {
+                  sd_bus_message_open_container(m, 'v', "ai");
+                  sd_bus_message_append_array(m, 'i', nullptr, 0);
+                  sd_bus_message_close_container(m);
+                }),
             2);
   EXPECT_EQ(set("/Soc", [](sd_bus_message* m) { sd_bus_message_append(m, "v", "d", 1.0); }), 1);
 }
@@ -133,7 +135,9 @@ TEST_F(ServiceOnPrivateBus, StillAnswersUnknownObjectWithoutAnInterface) {
   EXPECT_EQ(error, "org.freedesktop.DBus.Error.UnknownObject");
   error.clear();
   EXPECT_EQ(raw.call("/Soc", "Frobnicate", &error), nullptr);
-  EXPECT_EQ(error, "org.freedesktop.DBus.Error.UnknownObject");  // what sd-bus says for any interface-less call it cannot place
+  EXPECT_EQ(
+      error,
+      "org.freedesktop.DBus.Error.UnknownObject");  // what sd-bus says for any interface-less call it cannot place
 }
 
 }  // namespace

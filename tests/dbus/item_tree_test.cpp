@@ -1,9 +1,9 @@
 // The BusItem model without a bus: paths, nodes, relative keys, changes, SetValue results.
+#include "dbus/item_tree.hpp"
+
 #include <gtest/gtest.h>
 
 #include <stdexcept>
-
-#include "dbus/item_tree.hpp"
 
 namespace bms::dbus {
 namespace {
@@ -19,7 +19,9 @@ ItemSpec writeable_name() {
   ItemSpec s;
   s.kind = ValueKind::String;
   s.writeable = true;
-  s.validate = [](const BusValue& v) { return std::holds_alternative<std::string>(v) && std::get<std::string>(v) != "bad"; };
+  s.validate = [](const BusValue& v) {
+    return std::holds_alternative<std::string>(v) && std::get<std::string>(v) != "bad";
+  };
   return s;
 }
 
@@ -39,8 +41,8 @@ TEST(AnItemTree, RefusesMalformedDuplicateAndLeafOverLeafPaths) {
   ItemTree tree;
   tree.add("/Dc/0/Voltage", volts());
   EXPECT_THROW(tree.add("/Dc/0/Voltage", volts()), std::invalid_argument);
-  EXPECT_THROW(tree.add("/Dc/0", volts()), std::invalid_argument);           // already a node
-  EXPECT_THROW(tree.add("/Dc/0/Voltage/X", volts()), std::invalid_argument); // below a leaf
+  EXPECT_THROW(tree.add("/Dc/0", volts()), std::invalid_argument);            // already a node
+  EXPECT_THROW(tree.add("/Dc/0/Voltage/X", volts()), std::invalid_argument);  // below a leaf
   EXPECT_THROW(tree.add("Soc", volts()), std::invalid_argument);
   EXPECT_THROW(tree.add("/Soc/", volts()), std::invalid_argument);
   EXPECT_THROW(tree.add("/A//B", volts()), std::invalid_argument);

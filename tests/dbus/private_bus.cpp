@@ -35,7 +35,8 @@ std::string read_until(int fd, Clock::time_point deadline, const std::function<b
 }
 
 /// fork + exec with stdout (and stderr if `merge`) on a pipe; child dies with the test.
-pid_t spawn(const std::vector<std::string>& argv, const std::vector<std::string>& env_overrides, int& out_fd, bool merge) {
+pid_t spawn(const std::vector<std::string>& argv, const std::vector<std::string>& env_overrides, int& out_fd,
+            bool merge) {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
   const pid_t pid = ::fork();
@@ -77,11 +78,13 @@ PrivateBus::PrivateBus() {
   dir_ = tmpl;
   const auto socket = dir_ / "bus";
   address_ = "unix:path=" + socket.string();
-  std::ofstream(dir_ / "bus.conf") << R"(<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+  std::ofstream(dir_ / "bus.conf")
+      << R"(<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig>
   <type>session</type>
-  <listen>)" << address_ << R"(</listen>
+  <listen>)"
+      << address_ << R"(</listen>
   <auth>EXTERNAL</auth>
   <policy context="default">
     <allow send_destination="*" eavesdrop="true"/>
@@ -104,9 +107,10 @@ void PrivateBus::start() {
   std::error_code ec;
   std::filesystem::remove(dir_ / "bus", ec);
   int out = -1;
-  pid_ = spawn({"dbus-daemon", "--config-file=" + (dir_ / "bus.conf").string(), "--nofork", "--print-address=1"}, {}, out, false);
-  const std::string printed =
-      read_until(out, Clock::now() + std::chrono::seconds(10), [](const std::string& t) { return t.find('\n') != std::string::npos; });
+  pid_ = spawn({"dbus-daemon", "--config-file=" + (dir_ / "bus.conf").string(), "--nofork", "--print-address=1"}, {},
+               out, false);
+  const std::string printed = read_until(out, Clock::now() + std::chrono::seconds(10),
+                                         [](const std::string& t) { return t.find('\n') != std::string::npos; });
   ::close(out);
   if (printed.find(dir_.string()) == std::string::npos) {
     stop();
@@ -122,7 +126,8 @@ void PrivateBus::stop() {
   pid_ = -1;
 }
 
-CommandResult run_command(const std::vector<std::string>& argv, const std::string& bus_address, std::chrono::milliseconds timeout) {
+CommandResult run_command(const std::vector<std::string>& argv, const std::string& bus_address,
+                          std::chrono::milliseconds timeout) {
   int out = -1;
   const pid_t pid = spawn(argv,
                           {"DBUS_SESSION_BUS_ADDRESS=" + bus_address, "DBUS_SYSTEM_BUS_ADDRESS=" + bus_address,

@@ -51,7 +51,8 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
 /// file, with DBUS_SESSION_BUS_ADDRESS (and DBUS_SYSTEM_BUS_ADDRESS) set to the private bus.
 class BackgroundProcess {
  public:
-  BackgroundProcess(const std::vector<std::string>& argv, const std::string& bus_address, const std::filesystem::path& log);
+  BackgroundProcess(const std::vector<std::string>& argv, const std::string& bus_address,
+                    const std::filesystem::path& log);
   /// SIGTERM and reap, if still running.
   ~BackgroundProcess();
   BackgroundProcess(const BackgroundProcess&) = delete;

@@ -66,7 +66,9 @@ TEST_F(ServiceOnPrivateBus, LeavesAnswerGetValueGetTextAndGetDescription) {
   start_service();
   publish_and_wait(discharging_snapshot());
   EXPECT_EQ(as_double(client().get_value("/Dc/0/Temperature")), 21.0);  // the coldest
-  EXPECT_EQ(client().get_text("/Dc/0/Temperature"), "21.0\xC2\xB0" "C");
+  EXPECT_EQ(client().get_text("/Dc/0/Temperature"),
+            "21.0\xC2\xB0"
+            "C");
   EXPECT_EQ(as_double(client().get_value("/TimeToGo")), 36360.0);
   EXPECT_EQ(as_int(client().get_value("/Io/AllowToCharge")), 1);
   EXPECT_EQ(as_string(client().get_value("/CustomName")), "House Batteries");
@@ -140,9 +142,11 @@ TEST_F(ServiceOnPrivateBus, IntrospectsEveryObjectWithItsChildren) {
 
 TEST_F(ServiceOnPrivateBus, WalksWithBusctlTree) {
   start_service();
-  const CommandResult r = run_command({"busctl", "--address=" + bus.address(), "tree", "--list", kService}, bus.address());
+  const CommandResult r =
+      run_command({"busctl", "--address=" + bus.address(), "tree", "--list", kService}, bus.address());
   ASSERT_EQ(r.exit_code, 0) << r.out;
-  for (const char* path : {"/\n", "/Dc\n", "/Dc/0\n", "/Dc/0/Voltage\n", "/System/MinVoltageCellId\n", "/Mgmt/Connection\n"}) {
+  for (const char* path :
+       {"/\n", "/Dc\n", "/Dc/0\n", "/Dc/0/Voltage\n", "/System/MinVoltageCellId\n", "/Mgmt/Connection\n"}) {
     EXPECT_NE(r.out.find(path), std::string::npos) << path << r.out;
   }
 }
@@ -151,16 +155,19 @@ TEST_F(ServiceOnPrivateBus, AnswersBusctlCalls) {
   start_service();
   publish_and_wait(discharging_snapshot());
   const auto call = [&](const std::string& path, const std::string& method) {
-    return run_command({"busctl", "--address=" + bus.address(), "call", kService, path, kBusItem, method}, bus.address());
+    return run_command({"busctl", "--address=" + bus.address(), "call", kService, path, kBusItem, method},
+                       bus.address());
   };
   EXPECT_EQ(call("/Dc/0/Voltage", "GetValue").out, "v d 52.26\n");
   EXPECT_EQ(call("/Dc/0/Voltage", "GetText").out, "s \"52.26V\"\n");
   EXPECT_EQ(call("/System/NrOfModulesOnline", "GetValue").out, "v i 3\n");
-  const CommandResult set = run_command(
-      {"busctl", "--address=" + bus.address(), "call", kService, "/CustomName", kBusItem, "SetValue", "v", "s", "Garage"}, bus.address());
+  const CommandResult set = run_command({"busctl", "--address=" + bus.address(), "call", kService, "/CustomName",
+                                         kBusItem, "SetValue", "v", "s", "Garage"},
+                                        bus.address());
   EXPECT_EQ(set.out, "i 0\n");
   const CommandResult ro = run_command(
-      {"busctl", "--address=" + bus.address(), "call", kService, "/Soc", kBusItem, "SetValue", "v", "d", "12.5"}, bus.address());
+      {"busctl", "--address=" + bus.address(), "call", kService, "/Soc", kBusItem, "SetValue", "v", "d", "12.5"},
+      bus.address());
   EXPECT_EQ(ro.out, "i 1\n");
 }
 
@@ -168,8 +175,12 @@ TEST_F(ServiceOnPrivateBus, AnswersDbusSendLikeTheVenusDbusTool) {
   start_service();
   publish_and_wait(discharging_snapshot());
   const auto send = [&](const std::string& path, const std::string& method, const std::vector<std::string>& args = {}) {
-    std::vector<std::string> argv{"dbus-send", "--bus=" + bus.address(), "--print-reply=literal", "--dest=" + std::string(kService),
-                                  path, std::string(kBusItem) + "." + method};
+    std::vector<std::string> argv{"dbus-send",
+                                  "--bus=" + bus.address(),
+                                  "--print-reply=literal",
+                                  "--dest=" + std::string(kService),
+                                  path,
+                                  std::string(kBusItem) + "." + method};
     argv.insert(argv.end(), args.begin(), args.end());
     return run_command(argv, bus.address());
   };

@@ -21,11 +21,10 @@ TEST_F(ServiceOnPrivateBus, SendsOneItemsChangedWithOnlyTheChangedItems) {
   ASSERT_TRUE(wait_until([&] { return recorder.items_changed().size() == 2; }));
   const ItemsMap batch = recorder.items_changed()[1];
   EXPECT_EQ(keys_of(batch),
-            (std::vector<std::string>{"/Alarms/BmsCable", "/Alarms/CellImbalance", "/ConsumedAmphours", "/Info/MaxChargeCurrent",
-                                      "/Io/AllowToCharge", "/Soc",
-                                      "/System/MinCellTemperature", "/System/MinTemperatureCellId",
-                                      "/System/NrOfModulesBlockingCharge", "/System/NrOfModulesOffline",
-                                      "/System/NrOfModulesOnline"}));
+            (std::vector<std::string>{
+                "/Alarms/BmsCable", "/Alarms/CellImbalance", "/ConsumedAmphours", "/Info/MaxChargeCurrent",
+                "/Io/AllowToCharge", "/Soc", "/System/MinCellTemperature", "/System/MinTemperatureCellId",
+                "/System/NrOfModulesBlockingCharge", "/System/NrOfModulesOffline", "/System/NrOfModulesOnline"}));
   EXPECT_EQ(as_int(batch.at("/Alarms/BmsCable").at("Value")), 1);
   EXPECT_EQ(as_string(batch.at("/Alarms/BmsCable").at("Text")), "1");
   EXPECT_EQ(as_double(batch.at("/Info/MaxChargeCurrent").at("Value")), 0.0);
@@ -76,7 +75,8 @@ TEST_F(ServiceOnPrivateBus, AnswersAWriteWithPropertiesChangedAndItemsChanged) {
   start_service();
   SignalRecorder recorder(bus.address());
   ASSERT_EQ(client().set_value("/CustomName", sdbus::Variant(std::string("Shed"))), 0);
-  ASSERT_TRUE(wait_until([&] { return recorder.properties_changed().size() == 1 && recorder.items_changed().size() == 1; }));
+  ASSERT_TRUE(
+      wait_until([&] { return recorder.properties_changed().size() == 1 && recorder.items_changed().size() == 1; }));
   const auto p = recorder.properties_changed()[0];
   EXPECT_EQ(p.path, "/CustomName");
   EXPECT_EQ(as_string(p.changes.at("Value")), "Shed");
@@ -93,7 +93,8 @@ TEST_F(ServiceOnPrivateBus, CanAlsoSendPropertiesChangedPerItemForLegacyClients)
   start_service();
   SignalRecorder recorder(bus.address());
   publish_and_wait(discharging_snapshot());
-  ASSERT_TRUE(wait_until([&] { return recorder.properties_changed().size() == 44 && recorder.items_changed().size() == 1; }));
+  ASSERT_TRUE(
+      wait_until([&] { return recorder.properties_changed().size() == 44 && recorder.items_changed().size() == 1; }));
   std::map<std::string, ItemMap> by_path;
   for (const auto& p : recorder.properties_changed()) by_path[p.path] = p.changes;
   EXPECT_EQ(as_double(by_path.at("/Soc").at("Value")), 67.3);

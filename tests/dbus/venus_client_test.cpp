@@ -14,10 +14,11 @@ const std::string kClient = std::string(BMS_DBUS_TEST_DIR) + "/venus_client.py";
 TEST_F(ServiceOnPrivateBus, IsRecognisedAsABatteryWithAValidMaxChargeVoltage) {
   start_service();
   publish_and_wait(discharging_snapshot());
-  const CommandResult r = run_command({kPython, kClient, "recognise", "--expect", "/Info/MaxChargeVoltage=56.8", "--expect",
-                                       "/Info/MaxChargeCurrent=150.0", "--expect", "/Soc=67.3", "--expect", "/DeviceInstance=280",
-                                       "--expect", "/Connected=1", "--expect", "/System/MinVoltageCellId=\"B:7\""},
-                                      bus.address());
+  const CommandResult r =
+      run_command({kPython, kClient, "recognise", "--expect", "/Info/MaxChargeVoltage=56.8", "--expect",
+                   "/Info/MaxChargeCurrent=150.0", "--expect", "/Soc=67.3", "--expect", "/DeviceInstance=280",
+                   "--expect", "/Connected=1", "--expect", "/System/MinVoltageCellId=\"B:7\""},
+                  bus.address());
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("\"is_bms\": true"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("\"device_instance\": 280"), std::string::npos) << r.out;
@@ -46,7 +47,8 @@ TEST_F(ServiceOnPrivateBus, ShowsItsNameOnlyWhenEveryPathAnswers) {
 TEST_F(ServiceOnPrivateBus, SignalsAWriteTheWayVelibClientsListen) {
   start_service();
   publish_and_wait(discharging_snapshot());
-  const CommandResult r = run_command({kPython, kClient, "signals", "--set-custom-name", "Battery room"}, bus.address());
+  const CommandResult r =
+      run_command({kPython, kClient, "signals", "--set-custom-name", "Battery room"}, bus.address());
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(as_string(client().get_value("/CustomName")), "Battery room");
 }

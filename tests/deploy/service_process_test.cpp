@@ -38,8 +38,15 @@ class SupervisedService : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
 
   [[nodiscard]] std::vector<std::string> argv() const {
-    return {BMS_BINARY_PATH, "--config", config_, "--replay", std::string(BMS_TEST_DATA_DIR) + "/three-batteries-10s.log",
-            "--speed", "max", "--no-dbus", "--keep-running"};
+    return {BMS_BINARY_PATH,
+            "--config",
+            config_,
+            "--replay",
+            std::string(BMS_TEST_DATA_DIR) + "/three-batteries-10s.log",
+            "--speed",
+            "max",
+            "--no-dbus",
+            "--keep-running"};
   }
 
   /// Rewrites one `key = value` line of the config (the first that starts with `key =`).
@@ -134,7 +141,8 @@ TEST_F(SupervisedService, AppliesAValidReloadedConfig) {
   std::string err = service.err();
   EXPECT_NE(err.find("info reload: log.level: \"info\" -> \"warn\" (applied)"), std::string::npos) << err;
   EXPECT_NE(err.find("info reload: charge.nominal_charge_current: 150.0 -> 120.0 (applied)"), std::string::npos) << err;
-  EXPECT_NE(err.find("info reload: output.interval_ms: 1000 -> 500 (takes effect at the next restart)"), std::string::npos)
+  EXPECT_NE(err.find("info reload: output.interval_ms: 1000 -> 500 (takes effect at the next restart)"),
+            std::string::npos)
       << err;
 
   // The new level is live: the next reload's info lines are filtered, its warning is not.
@@ -153,10 +161,10 @@ TEST_F(SupervisedService, AppliesAValidReloadedConfig) {
 TEST_F(SupervisedService, ReloadedChargePolicyReachesTheInverterAtOnce) {
   // A real-time replay (10 s of log), so the reload lands while frames still flow.
   const std::string emitted = dir_ + "/emitted.log";
-  ChildProcess service({BMS_BINARY_PATH, "--config", config_, "--replay",
-                        std::string(BMS_TEST_DATA_DIR) + "/three-batteries-10s.log", "--speed", "1", "--no-dbus",
-                        "--emit-log", emitted},
-                       log_);
+  ChildProcess service(
+      {BMS_BINARY_PATH, "--config", config_, "--replay", std::string(BMS_TEST_DATA_DIR) + "/three-batteries-10s.log",
+       "--speed", "1", "--no-dbus", "--emit-log", emitted},
+      log_);
   ASSERT_TRUE(service.wait_for_stderr("first aggregate", kStartup)) << service.err();
   set_config_line("nominal_charge_current", "nominal_charge_current = 100.0");
   service.signal(SIGHUP);
@@ -175,7 +183,8 @@ TEST_F(SupervisedService, ReloadedChargePolicyReachesTheInverterAtOnce) {
   while (std::getline(in, line)) {
     if (line.find(" can9 351#") == std::string::npos) continue;
     limits.push_back(line.substr(line.find('#') + 1));
-    if (limits.back() == "12025203D007CC01" && first_reduced_time.empty()) first_reduced_time = line.substr(0, line.find(')') + 1);
+    if (limits.back() == "12025203D007CC01" && first_reduced_time.empty())
+      first_reduced_time = line.substr(0, line.find(')') + 1);
   }
   ASSERT_GE(limits.size(), 2U);
   EXPECT_EQ(limits.front(), "1202FB04D007CC01");  // 53.0 V, 127.5 A, 200.0 A, 46.0 V
@@ -212,7 +221,8 @@ class FakeSystemd {
   std::string expect(const std::string& prefix, std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
       if (left.count() <= 0) return "";
       pollfd pfd{fd_, POLLIN, 0};
       if (::poll(&pfd, 1, static_cast<int>(left.count())) <= 0) return "";

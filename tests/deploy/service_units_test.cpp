@@ -323,8 +323,8 @@ TEST_F(ReloadConfig, ReturnsTheNewSettingsAndWhatChanged) {
   EXPECT_TRUE(result.errors.empty());
   EXPECT_DOUBLE_EQ(result.settings->charge.nominal_charge_current, 120.0);
   EXPECT_EQ(result.settings->log.level, "debug");
-  EXPECT_EQ(result.changes,
-            (std::vector<std::string>{"charge.nominal_charge_current: 150.0 -> 120.0", "log.level: \"info\" -> \"debug\""}));
+  EXPECT_EQ(result.changes, (std::vector<std::string>{"charge.nominal_charge_current: 150.0 -> 120.0",
+                                                      "log.level: \"info\" -> \"debug\""}));
   EXPECT_TRUE(result.changed_wiring.empty());
 }
 

@@ -113,9 +113,8 @@ TEST_F(ForbiddingFlagReplay, ChargingForbiddenOnceHoldsUntilAFreshEnableThoughLi
   std::istringstream lines(log);
   std::vector<std::string> sorted;
   for (std::string l; std::getline(lines, l);) sorted.push_back(l);
-  std::stable_sort(sorted.begin(), sorted.end(), [](const std::string& a, const std::string& b) {
-    return a.substr(0, 19) < b.substr(0, 19);
-  });
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const std::string& a, const std::string& b) { return a.substr(0, 19) < b.substr(0, 19); });
   std::string ordered;
   for (const auto& l : sorted) ordered += l + "\n";
 
@@ -164,9 +163,9 @@ profile = "pylon"
 )";
   std::string log;
   for (int s = 0; s <= 14; ++s) {
-    log += at(s, "can0", "701#05");                // heartbeat: operational
-    log += at(s + 0.1, "can0", "581#4F81600032000000");  // SDO upload 0x6081: SOC 50 %
-    if (s == 1) log += at(1.5, "can0", "081#1042080000000000");   // EMCY 0x4210, sent once
+    log += at(s, "can0", "701#05");                                // heartbeat: operational
+    log += at(s + 0.1, "can0", "581#4F81600032000000");            // SDO upload 0x6081: SOC 50 %
+    if (s == 1) log += at(1.5, "can0", "081#1042080000000000");    // EMCY 0x4210, sent once
     if (s == 12) log += at(12.5, "can0", "081#0000000000000000");  // EMCY error reset
   }
   const Emitted e = emitted(replay(config, log));

@@ -9,10 +9,10 @@
 
 #include "io/candump_format.hpp"
 #include "process.hpp"
+#include "protocols/pylon/pylon_codec.hpp"
 #include "support/scratch_dir.hpp"
 #include "support/three_battery_bank.hpp"
 #include "support/vendor_receivers.hpp"
-#include "protocols/pylon/pylon_codec.hpp"
 
 namespace bms {
 namespace {
@@ -45,7 +45,8 @@ std::vector<CanFrame> read_frames(const std::string& file) {
 }
 
 TEST_F(ReplayProcess, MisspeltConfigKeyExitsTwoNamingKeyAndLine) {
-  const std::string cfg = write("bad.toml", "[charge]\nnominal_charge_curent = 100.0\n[[battery]]\nname = \"A\"\ninterface = \"can0\"\n");
+  const std::string cfg =
+      write("bad.toml", "[charge]\nnominal_charge_curent = 100.0\n[[battery]]\nname = \"A\"\ninterface = \"can0\"\n");
   const auto r = run_process(kBinary + " --check-config " + cfg);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err, cfg + ":2: charge.nominal_charge_curent: unknown key\n");
@@ -70,7 +71,8 @@ TEST_F(ReplayProcess, ReplayOfThreeBatteriesEmitsTheAggregateEverySecond) {
   // profile pylon: 351 (DLC 8), 355 (4), 356 (6), 359 (7), 35C (2), 35E (8).
   ASSERT_EQ(frames.size(), 11U * 6U);
   EXPECT_EQ(format_candump_log_line(frames[0]), "(1700000000.020200) can9 351#1202FB04D007CC01");
-  EXPECT_EQ(format_candump_log_line(frames[3]), "(1700000000.020200) can9 359#0000000009504E");  // 4 + 4 + 1: C's 0x359 comes at 20.6 ms
+  EXPECT_EQ(format_candump_log_line(frames[3]),
+            "(1700000000.020200) can9 359#0000000009504E");  // 4 + 4 + 1: C's 0x359 comes at 20.6 ms
   EXPECT_EQ(format_candump_log_line(frames[9]), "(1700000001.020200) can9 359#000000000C504E");  // 3 x 4 modules
   EXPECT_EQ(format_candump_log_line(frames[4]), "(1700000000.020200) can9 35C#C000");
   EXPECT_EQ(format_candump_log_line(frames[5]), "(1700000000.020200) can9 35E#50594C4F4E202020");
@@ -120,9 +122,9 @@ std::vector<std::vector<CanFrame>> frame_sets(const std::vector<CanFrame>& frame
 TEST_F(ReplayProcess, EveryInverterProfileIsReadFieldByFieldByItsDocumentReceiver) {
   for (const char* profile : {"pylon", "sma", "victron", "luxpower", "solark"}) {
     SCOPED_TRACE(profile);
-    const std::string cfg = write(std::string(profile) + ".toml", test::kThreeBatteryBank +
-                                                                      "\n[output]\ninterface = \"can9\"\nprofile = \"" +
-                                                                      profile + "\"\n");
+    const std::string cfg =
+        write(std::string(profile) + ".toml",
+              test::kThreeBatteryBank + "\n[output]\ninterface = \"can9\"\nprofile = \"" + profile + "\"\n");
     const std::string out = path(std::string(profile) + ".log");
     const auto r = run_process(kBinary + " --config " + cfg + " --replay " + kData +
                                "/three-batteries-10s.log --speed max --emit-log " + out + " --no-dbus");
@@ -159,14 +161,17 @@ TEST_F(ReplayProcess, EveryInverterProfileIsReadFieldByFieldByItsDocumentReceive
 }
 
 TEST_F(ReplayProcess, MalformedLogLineStopsWithFileAndLine) {
-  const std::string log = write("broken.log", "(1700000000.000000) can0 351#14025002C805\n(1700000000.1) can0 355#5F00\n");
-  const auto r = run_process(kBinary + " --config " + three_battery_config() + " --replay " + log + " --speed max --no-dbus");
+  const std::string log =
+      write("broken.log", "(1700000000.000000) can0 351#14025002C805\n(1700000000.1) can0 355#5F00\n");
+  const auto r =
+      run_process(kBinary + " --config " + three_battery_config() + " --replay " + log + " --speed max --no-dbus");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find(log + ":2: timestamp fraction must have 6 or 9 digits"), std::string::npos) << r.err;
 }
 
 TEST_F(ReplayProcess, SkipMalformedCountsAndContinues) {
-  const std::string log = write("broken.log", "(1700000000.000000) can0 351#14025002C805\nnot a frame\n(1700000000.000200) can0 355#5F006300\n");
+  const std::string log = write(
+      "broken.log", "(1700000000.000000) can0 351#14025002C805\nnot a frame\n(1700000000.000200) can0 355#5F006300\n");
   const auto r = run_process(kBinary + " --config " + three_battery_config() + " --replay " + log +
                              " --speed max --no-dbus --skip-malformed");
   EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -175,7 +180,8 @@ TEST_F(ReplayProcess, SkipMalformedCountsAndContinues) {
 }
 
 TEST_F(ReplayProcess, MissingReplayFileIsABadInput) {
-  const auto r = run_process(kBinary + " --config " + three_battery_config() + " --replay " + path("nope.log") + " --no-dbus");
+  const auto r =
+      run_process(kBinary + " --config " + three_battery_config() + " --replay " + path("nope.log") + " --no-dbus");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("nope.log: cannot open: No such file or directory"), std::string::npos) << r.err;
 }
@@ -227,7 +233,8 @@ TEST_F(ReplayProcess, InverterKeepAliveIsWatchedAndReported) {
   const std::string input = write("with-inverter.log", merged);
   const std::string cfg = write("inv.toml", read_file(three_battery_config()) + "[output]\ninterface = \"can9\"\n");
   const std::string report = path("report.csv");
-  const auto r = run_process(kBinary + " --config " + cfg + " --replay " + input + " --speed max --no-dbus --report " + report);
+  const auto r =
+      run_process(kBinary + " --config " + cfg + " --replay " + input + " --speed max --no-dbus --report " + report);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("[22:13:21.020] inverter keep-alive (0x305) present"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("inverter keep-alive (0x305) lost"), std::string::npos) << r.err;

@@ -15,8 +15,8 @@
 
 #include "io/candump_format.hpp"
 #include "process.hpp"
-#include "support/scratch_dir.hpp"
 #include "protocols/pylon/pylon_codec.hpp"
+#include "support/scratch_dir.hpp"
 
 namespace bms {
 namespace {
@@ -67,8 +67,8 @@ struct Expected {
 };
 
 /// Policy for a balanced bank (soc_diff below 5 %): N x min(limit), capped, 0 if blocked.
-Expected oracle(const std::vector<OracleBattery>& bats, std::int64_t now, double nominal, double max_dcl, double max_cvl,
-                const std::vector<double>& capacity) {
+Expected oracle(const std::vector<OracleBattery>& bats, std::int64_t now, double nominal, double max_dcl,
+                double max_cvl, const std::vector<double>& capacity) {
   Expected e;
   double min_ccl = 1e9, min_dcl = 1e9, cvl = max_cvl, soc_w = 0, w = 0;
   bool block_c = false, block_d = false;
@@ -141,7 +141,8 @@ profile = "pylon"
     const std::string out = scratch_.path("out.log");
     const auto sim = run_process(kSim + " --batteries 3 --capacity 100 " + sim_args + " --out " + in);
     EXPECT_EQ(sim.exit_code, 0) << sim.err;
-    const auto r = run_process(kBinary + " --config " + config_ + " --replay " + in + " --speed max --no-dbus --emit-log " + out);
+    const auto r =
+        run_process(kBinary + " --config " + config_ + " --replay " + in + " --speed max --no-dbus --emit-log " + out);
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return {read_log(in), read_log(out)};
   }
@@ -157,7 +158,8 @@ profile = "pylon"
         const int b = x.iface_name().back() - '0';
         const DecodedFrame d = pylon::decode(x);
         if (d.status != DecodeStatus::Ok) continue;
-        if (bats[b].last_frame_us < 0 || x.time_us - bats[b].last_frame_us > kStaleUs) bats[b].online_since_us = x.time_us;
+        if (bats[b].last_frame_us < 0 || x.time_us - bats[b].last_frame_us > kStaleUs)
+          bats[b].online_since_us = x.time_us;
         bats[b].last_frame_us = x.time_us;
         for (const SignalValue& v : d.values()) {
           bats[b].value[v.id] = v.value;
@@ -210,7 +212,8 @@ TEST_F(Scenario, BlockedChargeIsEmittedAtTheInputFrameTimestamp) {
     const DecodedFrame d = pylon::decode(f);
     if (f.iface_name() != "can0" || d.status != DecodeStatus::Ok) continue;
     for (const auto& v : d.values()) {
-      if ((v.id == SignalId::ChargeCurrentLimitA && v.value == 0.0) || (v.id == SignalId::ChargeEnable && v.value == 0.0)) {
+      if ((v.id == SignalId::ChargeCurrentLimitA && v.value == 0.0) ||
+          (v.id == SignalId::ChargeEnable && v.value == 0.0)) {
         blocked_at = f.time_us;
         break;
       }
@@ -234,10 +237,14 @@ TEST_F(Scenario, ReportShowsEachPacksOwnLimitsAndCellsAsItsBmsSentThem) {
   const std::string in = scratch_.path("in.log");
   const std::string report = scratch_.path("report.csv");
   const std::string png = scratch_.path("report.png");
-  ASSERT_EQ(run_process(kSim + " --batteries 3 --capacity 100 --profile victron --scenario silent --duration 60 "
-                               "--event-start 20 --event-duration 15 --out " + in).exit_code, 0);
-  const auto r = run_process(kBinary + " --config " + config_ + " --replay " + in + " --speed max --no-dbus --report " + report +
-                             " --plot " + png);
+  ASSERT_EQ(run_process(kSim +
+                        " --batteries 3 --capacity 100 --profile victron --scenario silent --duration 60 "
+                        "--event-start 20 --event-duration 15 --out " +
+                        in)
+                .exit_code,
+            0);
+  const auto r = run_process(kBinary + " --config " + config_ + " --replay " + in + " --speed max --no-dbus --report " +
+                             report + " --plot " + png);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string bytes = read_file(png);
   EXPECT_EQ(bytes.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
@@ -258,8 +265,10 @@ TEST_F(Scenario, ReportShowsEachPacksOwnLimitsAndCellsAsItsBmsSentThem) {
   while (std::getline(csv, line)) {
     std::vector<std::string> c(1);
     for (char ch : line) {
-      if (ch == ',') c.emplace_back();
-      else c.back() += ch;
+      if (ch == ',')
+        c.emplace_back();
+      else
+        c.back() += ch;
     }
     ASSERT_EQ(c.size(), 34U) << line;
     const auto t_us = static_cast<std::int64_t>(std::llround(std::stod(c[0]) * 1e6));
@@ -293,27 +302,35 @@ TEST_F(Scenario, ReportShowsEachPacksOwnLimitsAndCellsAsItsBmsSentThem) {
 TEST_F(Scenario, ImbalanceWalksThroughTheTiersWithHysteresis) {
   const std::string in = scratch_.path("in.log");
   const std::string report = scratch_.path("report.csv");
-  ASSERT_EQ(run_process(kSim + " --batteries 3 --capacity 100 --scenario imbalance --duration 330 --event-start 15 "
-                               "--event-duration 300 --out " + in).exit_code, 0);
-  const auto r = run_process(kBinary + " --config " + config_ + " --replay " + in + " --speed max --no-dbus --report " + report);
+  ASSERT_EQ(run_process(kSim +
+                        " --batteries 3 --capacity 100 --scenario imbalance --duration 330 --event-start 15 "
+                        "--event-duration 300 --out " +
+                        in)
+                .exit_code,
+            0);
+  const auto r =
+      run_process(kBinary + " --config " + config_ + " --replay " + in + " --speed max --no-dbus --report " + report);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::istringstream csv(read_file(report));
   std::string line;
   std::getline(csv, line);
-  ASSERT_EQ(line, "time_s,A_soc_pct,A_online,B_soc_pct,B_online,C_soc_pct,C_online,soc_pct,soc_diff_pct,tier,"
-                  "charge_current_limit_a,discharge_current_limit_a,charge_voltage_limit_v,batteries_online,inverter_present,"
-                  "reason,max_cell_voltage_v,min_cell_voltage_v,coldest_temperature_c,charge_limited_by,discharge_limited_by,"
-                  "charge_voltage_limited_by,"
-                  "A_charge_current_limit_a,A_discharge_current_limit_a,A_min_cell_voltage_v,A_max_cell_voltage_v,"
-                  "B_charge_current_limit_a,B_discharge_current_limit_a,B_min_cell_voltage_v,B_max_cell_voltage_v,"
-                  "C_charge_current_limit_a,C_discharge_current_limit_a,C_min_cell_voltage_v,C_max_cell_voltage_v");
+  ASSERT_EQ(line,
+            "time_s,A_soc_pct,A_online,B_soc_pct,B_online,C_soc_pct,C_online,soc_pct,soc_diff_pct,tier,"
+            "charge_current_limit_a,discharge_current_limit_a,charge_voltage_limit_v,batteries_online,inverter_present,"
+            "reason,max_cell_voltage_v,min_cell_voltage_v,coldest_temperature_c,charge_limited_by,discharge_limited_by,"
+            "charge_voltage_limited_by,"
+            "A_charge_current_limit_a,A_discharge_current_limit_a,A_min_cell_voltage_v,A_max_cell_voltage_v,"
+            "B_charge_current_limit_a,B_discharge_current_limit_a,B_min_cell_voltage_v,B_max_cell_voltage_v,"
+            "C_charge_current_limit_a,C_discharge_current_limit_a,C_min_cell_voltage_v,C_max_cell_voltage_v");
   int previous_tier = 0;
   std::vector<int> tiers_seen;
   while (std::getline(csv, line)) {
     std::vector<std::string> c(1);
     for (char ch : line) {  // keeps empty fields, also trailing ones
-      if (ch == ',') c.emplace_back();
-      else c.back() += ch;
+      if (ch == ',')
+        c.emplace_back();
+      else
+        c.back() += ch;
     }
     ASSERT_EQ(c.size(), 34U) << line;
     // bms-sim packs send no cell voltages: their columns stay empty, never 0.

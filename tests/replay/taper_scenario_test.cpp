@@ -117,7 +117,8 @@ struct Model {
   }
 
   /// The share cap of one direction: min of limit x I_bank / I_i over packs taking current.
-  static std::optional<double> share(const std::vector<std::pair<double, double>>& packs, double bank_current, bool known) {
+  static std::optional<double> share(const std::vector<std::pair<double, double>>& packs, double bank_current,
+                                     bool known) {
     if (!known || bank_current <= kShareThreshold) return std::nullopt;
     std::optional<double> c;
     for (auto [limit, i] : packs) {
@@ -152,7 +153,8 @@ struct Model {
     // Cell-voltage CVL cap.
     const double base_cvl = b.min_cvl;
     if (!cap) {
-      if (b.high && *b.high >= kTaperStart && b.voltage + kCellMax - *b.high < base_cvl) cap = b.voltage + kCellMax - *b.high;
+      if (b.high && *b.high >= kTaperStart && b.voltage + kCellMax - *b.high < base_cvl)
+        cap = b.voltage + kCellMax - *b.high;
     } else if (b.high) {
       const double target = *b.high < kTaperStart - kCellHyst ? 1e9 : b.voltage + kCellMax - *b.high;
       double next = target <= *cap ? target : std::min(target, *cap + kCvlRise * dt);
@@ -177,7 +179,8 @@ struct Model {
       const double base = std::min(kNominal, b.n * b.min_ccl);
       double f = 1.0;
       if (held_high) f = std::min(f, ramp(*held_high, kTaperStart, kCellMax));
-      if (held_cold) f = std::min({f, ramp(*held_cold, kChargeFullC, kChargeMinC), ramp(*held_warm, kChargeTaperC, kChargeMaxC)});
+      if (held_cold)
+        f = std::min({f, ramp(*held_cold, kChargeFullC, kChargeMinC), ramp(*held_warm, kChargeTaperC, kChargeMaxC)});
       o.ccl = base * f;
       if (share_c) o.ccl = std::min(o.ccl, *share_c * b.n * b.min_ccl);
     }
@@ -186,7 +189,8 @@ struct Model {
       double f = 1.0;
       if (held_low) f = std::min(f, ramp(*held_low, kDischargeStart, kCellMin));
       if (held_cold) {
-        f = std::min({f, ramp(*held_cold, kDischargeFullC, kDischargeMinC), ramp(*held_warm, kDischargeTaperC, kDischargeMaxC)});
+        f = std::min(
+            {f, ramp(*held_cold, kDischargeFullC, kDischargeMinC), ramp(*held_warm, kDischargeTaperC, kDischargeMaxC)});
       }
       o.dcl = base * f;
       if (share_d) o.dcl = std::min(o.dcl, *share_d * b.n * b.min_dcl);
@@ -208,17 +212,19 @@ class TaperScenario : public ::testing::Test {
       batteries += "[[battery]]\nname = \"" + std::string(1, static_cast<char>('A' + i)) + "\"\ninterface = \"can" +
                    std::to_string(i) + "\"\ncapacity_ah = 100.0\n\n";
     }
-    config_ = scratch_.write("bank.toml", "[charge]\nnominal_charge_current = 150.0\nreduced_charge_current = 50.0\n"
-                                          "max_charge_voltage = 56.0\nmax_discharge_current = 200.0\n"
-                                          "battery_low_voltage = 46.0\n\n[cells]\nchemistry = \"lfp\"\n\n" +
-                                              batteries + "[output]\ninterface = \"can9\"\nprofile = \"pylon\"\n");
+    config_ = scratch_.write("bank.toml",
+                             "[charge]\nnominal_charge_current = 150.0\nreduced_charge_current = 50.0\n"
+                             "max_charge_voltage = 56.0\nmax_discharge_current = 200.0\n"
+                             "battery_low_voltage = 46.0\n\n[cells]\nchemistry = \"lfp\"\n\n" +
+                                 batteries + "[output]\ninterface = \"can9\"\nprofile = \"pylon\"\n");
   }
 
   /// Simulates, replays, checks every emitted 0x351 against the model; returns them.
   std::vector<Emitted> replay_and_check(const std::string& sim_args) {
     const std::string in_path = scratch_.path("in.log");
     const std::string out_path = scratch_.path("out.log");
-    const auto sim = run_process(kSim + " --batteries 3 --capacity 100 --profile victron " + sim_args + " --out " + in_path);
+    const auto sim =
+        run_process(kSim + " --batteries 3 --capacity 100 --profile victron " + sim_args + " --out " + in_path);
     EXPECT_EQ(sim.exit_code, 0) << sim.err;
     const auto r = run_process(kBinary + " --config " + config_ + " --replay " + in_path +
                                " --speed max --no-dbus --emit-log " + out_path);
@@ -250,8 +256,8 @@ class TaperScenario : public ::testing::Test {
       const Model::Bank b = m.bank(f.time_us);
       std::optional<double> share0;
       if (auto i = m.packs[0].get(SignalId::CurrentA, f.time_us); i && b.current != 0) share0 = *i / b.current;
-      emitted.push_back({static_cast<double>(f.time_us) / 1e6, d.signals[1].value, d.signals[2].value, d.signals[0].value,
-                         b.high, b.cold, share0});
+      emitted.push_back({static_cast<double>(f.time_us) / 1e6, d.signals[1].value, d.signals[2].value,
+                         d.signals[0].value, b.high, b.cold, share0});
     }
     EXPECT_GT(emitted.size(), 80U);
     return emitted;
@@ -333,16 +339,20 @@ TEST(CanopenCellTaper, CellsFromATpdoTaperTheChargeLimitToZeroAtCellMax) {
   const std::string map = std::string(BMS_TEST_DATA_DIR) + "/superb_with_cells_tpdo2.toml";
   std::string config = "[cells]\nchemistry = \"lfp\"\n\n";
   for (int node = 1; node <= 2; ++node) {
-    config += "[[battery]]\nname = \"N" + std::to_string(node) + "\"\ninterface = \"can0\"\nprotocol = \"canopen\"\nnode_id = " +
-              std::to_string(node) + "\nmap = \"" + map + "\"\nmax_charge_current = 50.0\nmax_discharge_current = 100.0\n\n";
+    config += "[[battery]]\nname = \"N" + std::to_string(node) +
+              "\"\ninterface = \"can0\"\nprotocol = \"canopen\"\nnode_id = " + std::to_string(node) + "\nmap = \"" +
+              map + "\"\nmax_charge_current = 50.0\nmax_discharge_current = 100.0\n\n";
   }
   const std::string cfg = scratch.write("bank.toml", config);
   const std::string in = scratch.path("in.log");
   const std::string report = scratch.path("report.csv");
-  ASSERT_EQ(run_process(kSim + " --batteries 2 --protocol canopen --canopen-cells --scenario cell-high --duration 300 --out " + in)
-                .exit_code,
-            0);
-  const auto r = run_process(kBinary + " --config " + cfg + " --replay " + in + " --speed max --no-dbus --report " + report);
+  ASSERT_EQ(
+      run_process(kSim +
+                  " --batteries 2 --protocol canopen --canopen-cells --scenario cell-high --duration 300 --out " + in)
+          .exit_code,
+      0);
+  const auto r =
+      run_process(kBinary + " --config " + cfg + " --replay " + in + " --speed max --no-dbus --report " + report);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::istringstream csv(read_file(report));
   std::string line;

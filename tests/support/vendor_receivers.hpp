@@ -77,7 +77,8 @@ inline std::string id_text(std::uint32_t id) {
 /// A DBC-style length check: the frame must carry exactly `dlc` bytes.
 inline bool exact_dlc(Received& r, const CanFrame& f, int dlc) {
   if (f.dlc == dlc) return true;
-  r.errors.push_back(id_text(f.id) + ": wrong data size " + std::to_string(f.dlc) + " (expected " + std::to_string(dlc) + ")");
+  r.errors.push_back(id_text(f.id) + ": wrong data size " + std::to_string(f.dlc) + " (expected " +
+                     std::to_string(dlc) + ")");
   return false;
 }
 
@@ -105,7 +106,9 @@ inline Received receive_pylon(std::span<const CanFrame> frames) {
   for (const CanFrame& f : frames) {
     ++r.seen[f.id];
     switch (f.id) {
-      case 0x351: if (exact_dlc(r, f, 8)) read_351(r, f); break;
+      case 0x351:
+        if (exact_dlc(r, f, 8)) read_351(r, f);
+        break;
       case 0x355:
         if (exact_dlc(r, f, 4)) {
           r.soc_pct = le_u16(f, 0);
@@ -125,9 +128,14 @@ inline Received receive_pylon(std::span<const CanFrame> frames) {
           r.pn = std::string{static_cast<char>(f.data[5]), static_cast<char>(f.data[6])};
         }
         break;
-      case 0x35C: if (exact_dlc(r, f, 2)) r.requests = request_bits(f.data[0]); break;
-      case 0x35E: if (exact_dlc(r, f, 8)) r.manufacturer = ascii(f); break;
-      default: r.errors.push_back(id_text(f.id) + ": not a Pylontech LV frame");
+      case 0x35C:
+        if (exact_dlc(r, f, 2)) r.requests = request_bits(f.data[0]);
+        break;
+      case 0x35E:
+        if (exact_dlc(r, f, 8)) r.manufacturer = ascii(f);
+        break;
+      default:
+        r.errors.push_back(id_text(f.id) + ": not a Pylontech LV frame");
     }
   }
   return r;
@@ -189,7 +197,9 @@ inline SmaReceived receive_sma(std::span<const CanFrame> frames) {
           r.pairs = p;
         }
         break;
-      case 0x35E: if (exact_dlc(r, f, 8)) r.manufacturer = ascii(f); break;
+      case 0x35E:
+        if (exact_dlc(r, f, 8)) r.manufacturer = ascii(f);
+        break;
       case 0x35F:
         if (exact_dlc(r, f, 8)) {
           if (le_u16(f, 0) != 0xFFFFU) r.battery_type = le_u16(f, 0);
@@ -198,7 +208,8 @@ inline SmaReceived receive_sma(std::span<const CanFrame> frames) {
           if (le_u16(f, 6) != 0xFFFFU) r.manufacturer_id = le_u16(f, 6);
         }
         break;
-      default: r.errors.push_back(id_text(f.id) + ": not in the SMA interface");
+      default:
+        r.errors.push_back(id_text(f.id) + ": not in the SMA interface");
     }
   }
   return r;
@@ -212,7 +223,9 @@ inline Received receive_luxpower(std::span<const CanFrame> frames) {
     ++r.seen[f.id];
     if (!exact_dlc(r, f, 8)) continue;
     switch (f.id) {
-      case 0x351: read_351(r, f); break;
+      case 0x351:
+        read_351(r, f);
+        break;
       case 0x355:
         r.soc_pct = le_u16(f, 0);
         r.soh_pct = le_u16(f, 2);
@@ -233,8 +246,11 @@ inline Received receive_luxpower(std::span<const CanFrame> frames) {
         r.requests = request_bits(f.data[0]);
         r.cycles = static_cast<int>(le_u16(f, 2));
         break;
-      case 0x35E: r.manufacturer = ascii(f); break;
-      default: r.errors.push_back(id_text(f.id) + ": not in the Luxpower layout");
+      case 0x35E:
+        r.manufacturer = ascii(f);
+        break;
+      default:
+        r.errors.push_back(id_text(f.id) + ": not in the Luxpower layout");
     }
   }
   return r;
@@ -252,7 +268,9 @@ inline Received receive_solark(std::span<const CanFrame> frames) {
       continue;
     }
     switch (f.id) {
-      case 0x351: read_351(r, f); break;
+      case 0x351:
+        read_351(r, f);
+        break;
       case 0x355:
         r.soc_pct = le_u16(f, 0);
         r.soh_pct = le_u16(f, 2);
@@ -264,14 +282,21 @@ inline Received receive_solark(std::span<const CanFrame> frames) {
         break;
       case 0x359:
         read_359_flags(r, f);
-        r.communication_fail = false;  // Sol-Ark has no such flag ...
+        r.communication_fail = false;                     // Sol-Ark has no such flag ...
         r.critical_system_error = bit_set(f.data[3], 3);  // ... it reads this bit as critical
         r.pn = std::string{static_cast<char>(f.data[5]), static_cast<char>(f.data[6])};
         break;
-      case 0x35C: r.requests = request_bits(f.data[0]); break;
-      case 0x35E: r.manufacturer = ascii(f); break;
-      case 0x379: r.installed_ah = static_cast<int>(le_u16(f, 0)); break;
-      default: r.errors.push_back(id_text(f.id) + ": not in the Sol-Ark set");
+      case 0x35C:
+        r.requests = request_bits(f.data[0]);
+        break;
+      case 0x35E:
+        r.manufacturer = ascii(f);
+        break;
+      case 0x379:
+        r.installed_ah = static_cast<int>(le_u16(f, 0));
+        break;
+      default:
+        r.errors.push_back(id_text(f.id) + ": not in the Sol-Ark set");
     }
   }
   return r;
@@ -289,7 +314,9 @@ inline VictronReceived receive_victron(std::span<const CanFrame> frames) {
   for (const CanFrame& f : frames) {
     ++r.seen[f.id];
     switch (f.id) {
-      case 0x351: if (exact_dlc(r, f, 8)) read_351(r, f); break;
+      case 0x351:
+        if (exact_dlc(r, f, 8)) read_351(r, f);
+        break;
       case 0x355:
         if (exact_dlc(r, f, 8)) {
           r.soc_pct = le_u16(f, 0);
@@ -304,12 +331,24 @@ inline VictronReceived receive_victron(std::span<const CanFrame> frames) {
           r.temperature_c = le_s16(f, 4) * 0.1;
         }
         break;
-      case 0x35A: exact_dlc(r, f, 8); break;
-      case 0x35C: if (exact_dlc(r, f, 2)) r.requests = request_bits(f.data[0]); break;
-      case 0x35E: if (exact_dlc(r, f, 8)) r.manufacturer = ascii(f); break;
-      case 0x35F: if (exact_dlc(r, f, 8)) r.remaining_ah = static_cast<int>(le_u16(f, 4)); break;
-      case 0x370: if (exact_dlc(r, f, 8)) name1 = ascii(f); break;
-      case 0x371: if (exact_dlc(r, f, 8)) name2 = ascii(f); break;
+      case 0x35A:
+        exact_dlc(r, f, 8);
+        break;
+      case 0x35C:
+        if (exact_dlc(r, f, 2)) r.requests = request_bits(f.data[0]);
+        break;
+      case 0x35E:
+        if (exact_dlc(r, f, 8)) r.manufacturer = ascii(f);
+        break;
+      case 0x35F:
+        if (exact_dlc(r, f, 8)) r.remaining_ah = static_cast<int>(le_u16(f, 4));
+        break;
+      case 0x370:
+        if (exact_dlc(r, f, 8)) name1 = ascii(f);
+        break;
+      case 0x371:
+        if (exact_dlc(r, f, 8)) name2 = ascii(f);
+        break;
       case 0x372:
         if (exact_dlc(r, f, 8)) {
           r.modules_online = static_cast<int>(le_u16(f, 0));
@@ -326,8 +365,11 @@ inline VictronReceived receive_victron(std::span<const CanFrame> frames) {
           r.max_cell_temperature_c = le_u16(f, 6) - 273.15;
         }
         break;
-      case 0x379: if (exact_dlc(r, f, 2)) r.installed_ah = static_cast<int>(le_u16(f, 0)); break;
-      default: r.errors.push_back(id_text(f.id) + ": not in the Victron set");
+      case 0x379:
+        if (exact_dlc(r, f, 2)) r.installed_ah = static_cast<int>(le_u16(f, 0));
+        break;
+      default:
+        r.errors.push_back(id_text(f.id) + ": not in the Victron set");
     }
   }
   r.name = name1 + name2;

@@ -158,13 +158,13 @@ TEST(TemperatureTaper, AColdPackStopsTheBankCharging) {
   EXPECT_DOUBLE_EQ(s.discharge_current_limit_a, 200.0);  // discharging at 0 degC is fine
   ASSERT_TRUE(s.charge_safety_temperature_c);
   EXPECT_DOUBLE_EQ(*s.charge_safety_temperature_c, 0.0);  // what /Dc/0/Temperature shows
-  EXPECT_DOUBLE_EQ(*s.temperature_c, 25.0);              // the warmest battery is still known
+  EXPECT_DOUBLE_EQ(*s.temperature_c, 25.0);               // the warmest battery is still known
 }
 
 TEST(TemperatureTaper, ACoolPackTapersAndWarmingEasesOnlyPastTheHysteresis) {
   Aggregator a = cold_bank(2.5);
   EXPECT_NEAR(a.evaluate(kSecond).charge_current_limit_a, 100.0, 1e-9);  // 200 x 0.5
-  feed(a, frame(kSecond, 1, {{SignalId::MinCellTemperatureC, 4.0}}));  // 1.5 degC warmer: held
+  feed(a, frame(kSecond, 1, {{SignalId::MinCellTemperatureC, 4.0}}));    // 1.5 degC warmer: held
   EXPECT_NEAR(a.evaluate(2 * kSecond).charge_current_limit_a, 100.0, 1e-9);
   feed(a, frame(2 * kSecond, 1, {{SignalId::MinCellTemperatureC, 6.0}}));  // held at 4.0
   EXPECT_NEAR(a.evaluate(3 * kSecond).charge_current_limit_a, 160.0, 1e-9);
@@ -174,8 +174,8 @@ TEST(TemperatureTaper, AHotPackTapersChargeAndDischargeWithTheirOwnLimits) {
   Aggregator a = healthy(bank(2));
   feed(a, frame(0, 0, {{SignalId::TemperatureC, 50.0}}));
   const Snapshot s = a.evaluate(kSecond);
-  EXPECT_NEAR(s.charge_current_limit_a, 100.0, 1e-9);      // 45 .. 55: half
-  EXPECT_DOUBLE_EQ(s.discharge_current_limit_a, 200.0);    // 50 .. 60: full at 50
+  EXPECT_NEAR(s.charge_current_limit_a, 100.0, 1e-9);    // 45 .. 55: half
+  EXPECT_DOUBLE_EQ(s.discharge_current_limit_a, 200.0);  // 50 .. 60: full at 50
   EXPECT_EQ(s.charge_limited_by, LimitReason::Temperature);
 }
 

@@ -1,11 +1,11 @@
 #include "core/aggregator.hpp"
-#include "core/pack_source.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cstdio>
 #include <memory>
 
+#include "core/pack_source.hpp"
 #include "test_readings.hpp"
 
 namespace bms {
@@ -327,7 +327,7 @@ TEST(AggregatorCanopen, EmcyRaisesAlarmsAndBlocksChargingUntilReset) {
   Aggregator a(cfg);
   feed(a, frame(0, 0, {{SignalId::SocPct, 60}, {SignalId::NmtState, 5}}));
   EXPECT_DOUBLE_EQ(a.evaluate(kSecond).charge_current_limit_a, 300.0);  // only the bank's caps
-  feed(a, frame(kSecond, 0, {{SignalId::EmcyCode, 0x4210}}));  // excess temperature
+  feed(a, frame(kSecond, 0, {{SignalId::EmcyCode, 0x4210}}));           // excess temperature
   Snapshot s = a.evaluate(kSecond);
   EXPECT_EQ(s.alarms.high_temperature, 2);
   EXPECT_DOUBLE_EQ(s.charge_current_limit_a, 0.0);
@@ -388,8 +388,11 @@ Settings canopen_bank() {
 /// Battery 0 keeps sending limits and SOC every second from `from` to `to` (no 0x35C).
 void keep_sending_limits(Aggregator& a, std::int64_t from, std::int64_t to, double ccl = 100.0) {
   for (std::int64_t t = from; t <= to; t += kSecond)
-    feed(a, frame(t, 0, {{SignalId::ChargeCurrentLimitA, ccl}, {SignalId::DischargeCurrentLimitA, 100.0},
-                         {SignalId::ChargeVoltageLimitV, 56.0}, {SignalId::SocPct, 50}}));
+    feed(a, frame(t, 0,
+                  {{SignalId::ChargeCurrentLimitA, ccl},
+                   {SignalId::DischargeCurrentLimitA, 100.0},
+                   {SignalId::ChargeVoltageLimitV, 56.0},
+                   {SignalId::SocPct, 50}}));
 }
 
 TEST(AggregatorForbiddingFlags, ChargeForbiddenHoldsPastTheStaleTimeoutUntilAFreshEnable) {
@@ -510,11 +513,19 @@ TEST(AggregatorPacks, EachPackShowsItsOwnValuesLimitsAlarmsAndCells) {
   settings.batteries[1].max_discharge_current = 60;
   Aggregator a(settings);
   feed(a, battery_set(0, 0, 80, 70.0, 90.0, 55.5));
-  feed(a, frame(0, 0, {{SignalId::MinCellVoltageV, 3.21}, {SignalId::MaxCellVoltageV, 3.40}, {SignalId::MinCellTemperatureC, 18.0},
-                       {SignalId::MaxCellTemperatureC, 24.5}, {SignalId::AlarmHighTemperature, 1}}));
+  feed(a, frame(0, 0,
+                {{SignalId::MinCellVoltageV, 3.21},
+                 {SignalId::MaxCellVoltageV, 3.40},
+                 {SignalId::MinCellTemperatureC, 18.0},
+                 {SignalId::MaxCellTemperatureC, 24.5},
+                 {SignalId::AlarmHighTemperature, 1}}));
   a.apply(cell_id(0, 0, SignalId::MinCellVoltageId, "C7"));
-  feed(a, frame(0, 1, {{SignalId::SocPct, 60}, {SignalId::VoltageV, 51.5}, {SignalId::CurrentA, -12.5}, {SignalId::TemperatureC, 19.0},
-                       {SignalId::ProtectionLowVoltage, 1}}));
+  feed(a, frame(0, 1,
+                {{SignalId::SocPct, 60},
+                 {SignalId::VoltageV, 51.5},
+                 {SignalId::CurrentA, -12.5},
+                 {SignalId::TemperatureC, 19.0},
+                 {SignalId::ProtectionLowVoltage, 1}}));
   const Snapshot s = a.evaluate(kSecond);
   ASSERT_EQ(s.batteries.size(), 2U);
 

@@ -44,7 +44,7 @@ TEST(BankModuleCount, ThreeFourModuleStacksAreTwelveModules) {
 TEST(BankModuleCount, MixedStacksSumEachBatterysOwnCount) {
   Aggregator a(bank_of(3));
   feed(a, battery_set(0, 0, 80));
-  feed(a, frame(0, 0, {{SignalId::ModuleCount, 6}}));    // Pylontech 0x359
+  feed(a, frame(0, 0, {{SignalId::ModuleCount, 6}}));  // Pylontech 0x359
   feed(a, battery_set(0, 1, 80));
   feed(a, frame(0, 1, {{SignalId::ModulesOnline, 3}}));  // Victron-style 0x372
   feed(a, battery_set(0, 2, 80));                        // reports no count: one module

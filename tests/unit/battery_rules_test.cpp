@@ -36,7 +36,11 @@ TEST(BatteryBlocking, EachRuleBlocksTheDirectionsItNames) {
       {"discharge limit 0", [](BlockingInputs& in) { in.discharge_limit_a = 0.0; }, {false, true}},
       {"charge enable off", [](BlockingInputs& in) { in.charge_enable = 0.0; }, {true, false}},
       {"discharge enable off", [](BlockingInputs& in) { in.discharge_enable = 0.0; }, {false, true}},
-      {"enable flags never sent", [](BlockingInputs& in) { in.charge_enable.reset(); in.discharge_enable.reset(); },
+      {"enable flags never sent",
+       [](BlockingInputs& in) {
+         in.charge_enable.reset();
+         in.discharge_enable.reset();
+       },
        {false, false}},
       {"short circuit", [](BlockingInputs& in) { in.short_circuit = true; }, {true, true}},
       {"high charge temperature", [](BlockingInputs& in) { in.high_charge_temperature = true; }, {true, false}},

@@ -30,7 +30,8 @@ std::vector<CanFrame> simulate(const std::vector<std::string>& args) {
 double seconds(const CanFrame& f) { return static_cast<double>(f.time_us - 1700000000LL * 1000000) / 1e6; }
 
 TEST(BmsSimTapers, CellHighClimbsBattery0sHighestCellTo370AndBack) {
-  const auto frames = simulate({"--batteries", "2", "--profile", "victron", "--duration", "100", "--scenario", "cell-high"});
+  const auto frames =
+      simulate({"--batteries", "2", "--profile", "victron", "--duration", "100", "--scenario", "cell-high"});
   double peak = 0, peak_at = 0, other_peak = 0, last = 0;
   for (const auto& f : frames) {
     if (f.id != 0x373) continue;
@@ -45,10 +46,10 @@ TEST(BmsSimTapers, CellHighClimbsBattery0sHighestCellTo370AndBack) {
       other_peak = std::max(other_peak, v);
     }
   }
-  EXPECT_NEAR(peak, 3.70, 0.011);             // mid-event: 10 + 80 / 2 s
+  EXPECT_NEAR(peak, 3.70, 0.011);  // mid-event: 10 + 80 / 2 s
   EXPECT_NEAR(peak_at, 50.0, 1.01);
-  EXPECT_LT(last, 3.40);                      // back after the event
-  EXPECT_LT(other_peak, 3.40);                // the other battery is untouched
+  EXPECT_LT(last, 3.40);        // back after the event
+  EXPECT_LT(other_peak, 3.40);  // the other battery is untouched
 }
 
 TEST(BmsSimTapers, ColdCoolsBattery0ToMinusFiveAtMidEvent) {

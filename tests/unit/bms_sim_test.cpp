@@ -112,8 +112,8 @@ TEST(BmsSim, SilentScenarioLeavesAGapOf47SecondsOnTheLastBattery) {
 }
 
 TEST(BmsSim, BlockChargeScenarioSendsZeroCclAndChargeDisabledInItsWindow) {
-  const auto frames = simulate({"--batteries", "2", "--duration", "60", "--scenario", "block-charge",
-                                "--event-start", "20", "--event-duration", "30"});
+  const auto frames = simulate({"--batteries", "2", "--duration", "60", "--scenario", "block-charge", "--event-start",
+                                "20", "--event-duration", "30"});
   int blocked_sets = 0;
   for (const auto& f : frames) {
     if (f.iface_name() != "can0") continue;

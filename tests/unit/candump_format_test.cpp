@@ -60,9 +60,7 @@ TEST(CandumpLogLine, RecognisesErrorFrames) {
   EXPECT_EQ(f.id, 0x080U);
 }
 
-TEST(CandumpLogLine, AcceptsTrailingDirectionFlag) {
-  EXPECT_EQ(parse_ok("(1.000000) can0 305#00 R").id, 0x305U);
-}
+TEST(CandumpLogLine, AcceptsTrailingDirectionFlag) { EXPECT_EQ(parse_ok("(1.000000) can0 305#00 R").id, 0x305U); }
 
 TEST(CandumpLogLine, ParsesZeroLengthDataFrame) {
   const CanFrame f = parse_ok("(1.000000) can0 305#");
@@ -108,7 +106,8 @@ TEST(CandumpLine, RejectsMalformedLinesWithTheReason) {
   EXPECT_EQ(parse_error("(0.000001) can0 351##0011"), "CAN FD frames (##) are not supported: classic CAN only");
   EXPECT_EQ(parse_error("(0.000001) can0 800#00"), "standard identifier above 0x7FF");
   EXPECT_EQ(parse_error("(0.000001) can0 123#R9"), "remote frame must be R or R0..R8");
-  EXPECT_EQ(parse_error("  can0  351   [3]  3A 02"), "data bytes must be two hex digits each, as many as the length says");
+  EXPECT_EQ(parse_error("  can0  351   [3]  3A 02"),
+            "data bytes must be two hex digits each, as many as the length says");
   EXPECT_EQ(parse_error("  can0  351   [1]  3A 02"), "more data bytes than the length says");
   EXPECT_EQ(parse_error("(0.000001) can0 351#00 extra"), "unexpected text after the frame");
   EXPECT_EQ(parse_error("(x.000001) can0 351#00"), "timestamp seconds must be decimal digits");

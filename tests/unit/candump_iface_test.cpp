@@ -15,7 +15,10 @@ TEST(CandumpInterfaceName, RejectsControlBytesThatWouldCutTheNameShort) {
   const ParsedLine p = parse_candump_line(line);
   EXPECT_EQ(p.status, LineStatus::Error);
   EXPECT_EQ(p.error, "interface name must be printable ASCII");
-  EXPECT_EQ(parse_candump_line("(1.000000) can\x7f" "1 123#01").status, LineStatus::Error);
+  EXPECT_EQ(parse_candump_line("(1.000000) can\x7f"
+                               "1 123#01")
+                .status,
+            LineStatus::Error);
 }
 
 TEST(CandumpInterfaceName, AcceptsTheNamesLinuxUses) {

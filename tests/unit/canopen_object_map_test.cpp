@@ -153,7 +153,8 @@ TEST(CanopenObjectMapLoader, SyntaxErrorsAndMissingFilesAreErrorsNotExceptions) 
 }
 
 TEST(CanopenObjectMapLoader, TextSignalsCannotBeMapped) {
-  const auto r = load_object_map_text("[map]\nname = \"t\"\n[[sdo]]\nindex = 0x1008\nbits = 32\nsignal = \"manufacturer\"\n", "t.toml");
+  const auto r = load_object_map_text(
+      "[map]\nname = \"t\"\n[[sdo]]\nindex = 0x1008\nbits = 32\nsignal = \"manufacturer\"\n", "t.toml");
   ASSERT_EQ(r.errors.size(), 1U);
   EXPECT_EQ(r.errors[0], "t.toml:6: sdo[0].signal: unknown numeric signal \"manufacturer\"");
 }

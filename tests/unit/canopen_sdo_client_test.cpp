@@ -14,9 +14,7 @@ using test::wire;
 
 constexpr std::int64_t kMs = 1000;
 
-SdoPoller make_poller() {
-  return SdoPoller(1, {{0x6060, 0}, {0x6081, 0}, {0x6010, 0}}, 100 * kMs, 1000 * kMs);
-}
+SdoPoller make_poller() { return SdoPoller(1, {{0x6060, 0}, {0x6081, 0}, {0x6010, 0}}, 100 * kMs, 1000 * kMs); }
 
 TEST(SdoPoller, SendsTheFirstObjectAtOnceAndNothingElseWhileItIsOutstanding) {
   SdoPoller p = make_poller();

@@ -29,8 +29,10 @@ TEST(CommandLine, SpeedDefaultsToRealTimeAndAcceptsFactors) {
 }
 
 TEST(CommandLine, RejectsBadValuesWithAReason) {
-  EXPECT_EQ(parse({"--config", "c", "--speed", "fast"}).error, "--speed: \"fast\" is not a number from 0.001 to 1000000, or max");
-  EXPECT_EQ(parse({"--config", "c", "--speed", "0"}).error, "--speed: \"0\" is not a number from 0.001 to 1000000, or max");
+  EXPECT_EQ(parse({"--config", "c", "--speed", "fast"}).error,
+            "--speed: \"fast\" is not a number from 0.001 to 1000000, or max");
+  EXPECT_EQ(parse({"--config", "c", "--speed", "0"}).error,
+            "--speed: \"0\" is not a number from 0.001 to 1000000, or max");
   EXPECT_EQ(parse({"--config", "c", "--speed", "1e-300"}).error,
             "--speed: \"1e-300\" is not a number from 0.001 to 1000000, or max");
   for (const char* bad : {"1e-9", "inf", "nan", "1e300", "-1"}) {

@@ -58,7 +58,8 @@ TEST(ConfigBitrate, TwoRatesOnOneInterfaceAreAnError) {
   // (The output port cannot share a battery's interface at all: see ConfigLoader tests.)
   const ConfigResult r = load_config_text(text, "t.toml");
   ASSERT_EQ(r.errors.size(), 1U) << r.errors.front();
-  EXPECT_EQ(r.errors[0], "t.toml:7: battery[1].bitrate: 250000 differs from battery[0]'s 500000 on the same interface can0");
+  EXPECT_EQ(r.errors[0],
+            "t.toml:7: battery[1].bitrate: 250000 differs from battery[0]'s 500000 on the same interface can0");
 }
 
 TEST(SocketCanPortsFor, OnePortPerInterfaceWithTheUnionOfIdsAndTheBitrate) {

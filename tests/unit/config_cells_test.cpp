@@ -43,14 +43,16 @@ TEST(ConfigCells, ChemistryIsRequiredInTheSection) {
 TEST(ConfigCells, UnknownChemistryAndUnknownKeysAreNamed) {
   EXPECT_EQ(load("[cells]\nchemistry = \"lead\"\n").errors.at(0),
             "t.toml:2: cells.chemistry: unknown value \"lead\" (expected one of: lfp, nmc, lto)");
-  EXPECT_EQ(load("[cells]\nchemistry = \"lfp\"\ncell_max = 3.6\n").errors.at(0), "t.toml:3: cells.cell_max: unknown key");
+  EXPECT_EQ(load("[cells]\nchemistry = \"lfp\"\ncell_max = 3.6\n").errors.at(0),
+            "t.toml:3: cells.cell_max: unknown key");
 }
 
 TEST(ConfigCells, ThresholdsOutOfOrderAreAnError) {
   const ConfigResult r = load("[cells]\nchemistry = \"lfp\"\ncell_taper_start_v = 3.65\n");
   ASSERT_EQ(r.errors.size(), 1U);
   EXPECT_EQ(r.errors[0],
-            "t.toml:1: cells.cell_max_v: must rise: cell_min_v < cell_discharge_taper_start_v < cell_taper_start_v < cell_max_v");
+            "t.toml:1: cells.cell_max_v: must rise: cell_min_v < cell_discharge_taper_start_v < cell_taper_start_v < "
+            "cell_max_v");
   EXPECT_FALSE(load("[cells]\nchemistry = \"lfp\"\ncharge_full_temperature_c = -1\n").ok());
   EXPECT_FALSE(load("[cells]\nchemistry = \"lfp\"\ndischarge_taper_temperature_c = 61\n").ok());
 }
@@ -72,13 +74,15 @@ TEST(ConfigCells, BlockedBatteryAndShareThreshold) {
 TEST(ConfigAlarms, LowSocAlarmAboveTheWarningIsAnError) {
   const ConfigResult r = load("[alarms]\nlow_soc_warning_pct = 15\nlow_soc_alarm_pct = 20\n");
   ASSERT_EQ(r.errors.size(), 1U);
-  EXPECT_EQ(r.errors[0], "t.toml:1: alarms.low_soc_alarm_pct: must not exceed low_soc_warning_pct (the alarm is the worse level)");
+  EXPECT_EQ(r.errors[0],
+            "t.toml:1: alarms.low_soc_alarm_pct: must not exceed low_soc_warning_pct (the alarm is the worse level)");
   EXPECT_EQ(load("[alarms]\nlow_soh = 5\n").errors.at(0), "t.toml:2: alarms.low_soh: unknown key");
 }
 
 TEST(ConfigCells, RenderedConfigLoadsBackToTheSameSettings) {
-  const ConfigResult a = load("[cells]\nchemistry = \"lto\"\ncell_min_v = 1.7\n[charge]\nblocked_battery = \"exclude\"\n"
-                              "[alarms]\nlow_soh_warning_pct = 60\n");
+  const ConfigResult a = load(
+      "[cells]\nchemistry = \"lto\"\ncell_min_v = 1.7\n[charge]\nblocked_battery = \"exclude\"\n"
+      "[alarms]\nlow_soh_warning_pct = 60\n");
   ASSERT_TRUE(a.ok()) << a.errors.front();
   const ConfigResult b = load_config_text(render_config(a.settings), "rendered");
   ASSERT_TRUE(b.ok()) << b.errors.front();

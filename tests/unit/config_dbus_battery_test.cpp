@@ -57,31 +57,40 @@ current_source = "com.victronenergy.battery.ttyUSB7"
 
 TEST(ConfigDbusBattery, APackNeedsExactlyOneName) {
   EXPECT_EQ(errors_of("[[battery]]\nname = \"A\"\nprotocol = \"dbus\"\n"),
-            std::vector<std::string>{"t.toml:1: battery[0].service: protocol \"dbus\" needs exactly one of service, serial or "
-                                     "custom_name (which battery service it is)"});
-  EXPECT_EQ(errors_of("[[battery]]\nname = \"A\"\nprotocol = \"dbus\"\nserial = \"x\"\ncustom_name = \"y\"\n").size(), 1U);
+            std::vector<std::string>{
+                "t.toml:1: battery[0].service: protocol \"dbus\" needs exactly one of service, serial or "
+                "custom_name (which battery service it is)"});
+  EXPECT_EQ(errors_of("[[battery]]\nname = \"A\"\nprotocol = \"dbus\"\nserial = \"x\"\ncustom_name = \"y\"\n").size(),
+            1U);
 }
 
 TEST(ConfigDbusBattery, CanKeysOnADbusPackAndDbusKeysOnACanPackAreErrors) {
   EXPECT_EQ(errors_of("[[battery]]\nname = \"A\"\nprotocol = \"dbus\"\nserial = \"x\"\ninterface = \"can0\"\n"),
-            std::vector<std::string>{"t.toml:5: battery[0].interface: not used with protocol \"dbus\" (the battery is a D-Bus service)"});
+            std::vector<std::string>{
+                "t.toml:5: battery[0].interface: not used with protocol \"dbus\" (the battery is a D-Bus service)"});
   EXPECT_EQ(errors_of("[[battery]]\nname = \"A\"\ninterface = \"can0\"\nserial = \"x\"\n"),
             std::vector<std::string>{"t.toml:4: battery[0].serial: only valid with protocol \"dbus\""});
 }
 
 TEST(ConfigDbusBattery, AServiceMustBeABatteryService) {
-  EXPECT_EQ(errors_of("[[battery]]\nname = \"A\"\nprotocol = \"dbus\"\nservice = \"com.victronenergy.solarcharger.ttyS0\"\n"),
-            std::vector<std::string>{"t.toml:4: battery[0].service: must be a battery service name "
-                                     "(com.victronenergy.battery.<suffix>), got \"com.victronenergy.solarcharger.ttyS0\""});
+  EXPECT_EQ(
+      errors_of("[[battery]]\nname = \"A\"\nprotocol = \"dbus\"\nservice = \"com.victronenergy.solarcharger.ttyS0\"\n"),
+      std::vector<std::string>{"t.toml:4: battery[0].service: must be a battery service name "
+                               "(com.victronenergy.battery.<suffix>), got \"com.victronenergy.solarcharger.ttyS0\""});
 }
 
 TEST(ConfigDbusBattery, OurOwnServiceCannotBeABatteryNorTheBankShunt) {
-  EXPECT_EQ(errors_of("[[battery]]\nname = \"A\"\nprotocol = \"dbus\"\nservice = \"com.victronenergy.battery.aggregator_di280\"\n"),
-            std::vector<std::string>{"t.toml:4: battery[0].service: \"com.victronenergy.battery.aggregator_di280\" is this "
-                                     "aggregator's own service (service.service_name); it cannot be one of its batteries"});
-  EXPECT_EQ(errors_of("[service]\nservice_name = \"com.victronenergy.battery.bank\"\n[bank]\n"
-                      "current_source = \"com.victronenergy.battery.bank\"\n[[battery]]\nname = \"A\"\ninterface = \"can0\"\n"),
-            std::vector<std::string>{"t.toml:3: bank.current_source: \"com.victronenergy.battery.bank\" is this aggregator's own service"});
+  EXPECT_EQ(
+      errors_of(
+          "[[battery]]\nname = \"A\"\nprotocol = \"dbus\"\nservice = \"com.victronenergy.battery.aggregator_di280\"\n"),
+      std::vector<std::string>{"t.toml:4: battery[0].service: \"com.victronenergy.battery.aggregator_di280\" is this "
+                               "aggregator's own service (service.service_name); it cannot be one of its batteries"});
+  EXPECT_EQ(
+      errors_of(
+          "[service]\nservice_name = \"com.victronenergy.battery.bank\"\n[bank]\n"
+          "current_source = \"com.victronenergy.battery.bank\"\n[[battery]]\nname = \"A\"\ninterface = \"can0\"\n"),
+      std::vector<std::string>{
+          "t.toml:3: bank.current_source: \"com.victronenergy.battery.bank\" is this aggregator's own service"});
 }
 
 TEST(ConfigDbusBattery, TwoPacksCannotClaimOneSerial) {
@@ -91,10 +100,11 @@ TEST(ConfigDbusBattery, TwoPacksCannotClaimOneSerial) {
 }
 
 TEST(ConfigDbusBattery, TheBankShuntIsNotAlsoAPack) {
-  EXPECT_EQ(errors_of("[bank]\ncurrent_source = \"com.victronenergy.battery.ttyUSB0\"\n"
-                      "[[battery]]\nname = \"A\"\nprotocol = \"dbus\"\nservice = \"com.victronenergy.battery.ttyUSB0\"\n"),
-            std::vector<std::string>{"t.toml:6: battery[0].service: \"com.victronenergy.battery.ttyUSB0\" is the bank's "
-                                     "current_source; a shunt is not a pack"});
+  EXPECT_EQ(
+      errors_of("[bank]\ncurrent_source = \"com.victronenergy.battery.ttyUSB0\"\n"
+                "[[battery]]\nname = \"A\"\nprotocol = \"dbus\"\nservice = \"com.victronenergy.battery.ttyUSB0\"\n"),
+      std::vector<std::string>{"t.toml:6: battery[0].service: \"com.victronenergy.battery.ttyUSB0\" is the bank's "
+                               "current_source; a shunt is not a pack"});
   EXPECT_EQ(errors_of("[bank]\ncurrent = 1\n[[battery]]\nname = \"A\"\ninterface = \"can0\"\n"),
             std::vector<std::string>{"t.toml:2: bank.current: unknown key"});
 }

@@ -74,7 +74,9 @@ TEST(ConfigLoader, MixedProtocolsOnOneInterfaceClash) {
   const auto e = errors_of(std::string(kMinimal) +
                            "[[battery]]\nname = \"B\"\ninterface = \"can0\"\nprotocol = \"canopen\"\nnode_id = 5\n");
   ASSERT_EQ(e.size(), 1U);
-  EXPECT_EQ(e[0], "t.toml:4: battery[1].protocol: interface can0 already carries pylontech (battery[0]); one protocol per interface");
+  EXPECT_EQ(e[0],
+            "t.toml:4: battery[1].protocol: interface can0 already carries pylontech (battery[0]); one protocol per "
+            "interface");
 }
 
 TEST(ConfigLoader, CanopenNeedsANodeIdAndNodeIdsAreUniquePerInterface) {
@@ -91,13 +93,16 @@ TEST(ConfigLoader, CanopenNeedsANodeIdAndNodeIdsAreUniquePerInterface) {
 TEST(ConfigLoader, UnknownProtocolListsTheChoices) {
   const auto e = errors_of(std::string(kMinimal) + "protocol = \"modbus\"\n");
   ASSERT_EQ(e.size(), 1U);
-  EXPECT_EQ(e[0], "t.toml:4: battery[0].protocol: unknown value \"modbus\" (expected one of: pylontech, canopen, dbus)");
+  EXPECT_EQ(e[0],
+            "t.toml:4: battery[0].protocol: unknown value \"modbus\" (expected one of: pylontech, canopen, dbus)");
 }
 
 TEST(ConfigLoader, ThresholdsMustRise) {
   const auto e = errors_of("[imbalance]\nwarning_threshold = 25.0\n" + std::string(kMinimal));
   ASSERT_EQ(e.size(), 1U);
-  EXPECT_EQ(e[0], "t.toml:1: imbalance.warning_threshold: thresholds must rise: minor_threshold < warning_threshold < alarm_threshold");
+  EXPECT_EQ(e[0],
+            "t.toml:1: imbalance.warning_threshold: thresholds must rise: minor_threshold < warning_threshold < "
+            "alarm_threshold");
 }
 
 TEST(ConfigLoader, OutputOnABatteryInterfaceClashes) {
@@ -157,10 +162,10 @@ namespace bms {
 namespace {
 
 TEST(ConfigPresets, ConservativeUsesTheOriginalThresholdsAndOneBatteryShare) {
-  const ConfigResult r = load_config_text(
-      "[charge]\nnominal_charge_current = 100.0\n[imbalance]\npreset = \"conservative\"\n" + std::string(kMinimal) +
-          "[[battery]]\nname = \"B\"\ninterface = \"can1\"\n",
-      "t.toml");
+  const ConfigResult r =
+      load_config_text("[charge]\nnominal_charge_current = 100.0\n[imbalance]\npreset = \"conservative\"\n" +
+                           std::string(kMinimal) + "[[battery]]\nname = \"B\"\ninterface = \"can1\"\n",
+                       "t.toml");
   ASSERT_TRUE(r.ok()) << r.errors.front();
   EXPECT_EQ(r.settings.imbalance.warning_threshold, 10.0);
   EXPECT_EQ(r.settings.imbalance.alarm_threshold, 15.0);
@@ -170,7 +175,8 @@ TEST(ConfigPresets, ConservativeUsesTheOriginalThresholdsAndOneBatteryShare) {
 TEST(ConfigPresets, AggressiveAllowsTwoBatterySharesAndExplicitKeysWin) {
   const ConfigResult r = load_config_text(
       "[charge]\nnominal_charge_current = 400.0\n[imbalance]\npreset = \"aggressive\"\nalarm_threshold = 25.0\n" +
-          std::string(kMinimal) + "[[battery]]\nname = \"B\"\ninterface = \"can1\"\n[[battery]]\nname = \"C\"\n"
+          std::string(kMinimal) +
+          "[[battery]]\nname = \"B\"\ninterface = \"can1\"\n[[battery]]\nname = \"C\"\n"
           "interface = \"can2\"\n[[battery]]\nname = \"D\"\ninterface = \"can3\"\n",
       "t.toml");
   ASSERT_TRUE(r.ok()) << r.errors.front();
@@ -181,17 +187,18 @@ TEST(ConfigPresets, AggressiveAllowsTwoBatterySharesAndExplicitKeysWin) {
 
 TEST(ConfigPresets, ExplicitReducedChargeCurrentIsKept) {
   const ConfigResult r = load_config_text(
-      "[charge]\nreduced_charge_current = 30.0\n[imbalance]\npreset = \"aggressive\"\n" + std::string(kMinimal), "t.toml");
+      "[charge]\nreduced_charge_current = 30.0\n[imbalance]\npreset = \"aggressive\"\n" + std::string(kMinimal),
+      "t.toml");
   ASSERT_TRUE(r.ok()) << r.errors.front();
   EXPECT_EQ(r.settings.charge.reduced_charge_current, 30.0);
 }
 
 TEST(ConfigPresets, PresetNeverLetsTheAlarmTierAllowMoreThanTheWarningTier) {
   // 2 batteries, aggressive: 2 x 150/2 = 150 A would exceed 0.66 x 150 = 99 A.
-  const ConfigResult r = load_config_text(
-      "[charge]\nnominal_charge_current = 150.0\n[imbalance]\npreset = \"aggressive\"\n" + std::string(kMinimal) +
-          "[[battery]]\nname = \"B\"\ninterface = \"can1\"\n",
-      "t.toml");
+  const ConfigResult r =
+      load_config_text("[charge]\nnominal_charge_current = 150.0\n[imbalance]\npreset = \"aggressive\"\n" +
+                           std::string(kMinimal) + "[[battery]]\nname = \"B\"\ninterface = \"can1\"\n",
+                       "t.toml");
   ASSERT_TRUE(r.ok()) << r.errors.front();
   EXPECT_EQ(r.settings.charge.reduced_charge_current, 99.0);
 }
@@ -199,8 +206,9 @@ TEST(ConfigPresets, PresetNeverLetsTheAlarmTierAllowMoreThanTheWarningTier) {
 TEST(ConfigLoader, ReducedChargeCurrentAboveTheWarningTierIsAnError) {
   const auto e = errors_of("[charge]\nreduced_charge_current = 120.0\n" + std::string(kMinimal));
   ASSERT_EQ(e.size(), 1U);
-  EXPECT_EQ(e[0], "t.toml:2: charge.reduced_charge_current: 120 A is more than the warning tier allows "
-                  "(warning_factor x nominal_charge_current = 99 A)");
+  EXPECT_EQ(e[0],
+            "t.toml:2: charge.reduced_charge_current: 120 A is more than the warning tier allows "
+            "(warning_factor x nominal_charge_current = 99 A)");
 }
 
 TEST(ConfigLoader, NotANumberIsNotALimit) {
@@ -213,10 +221,12 @@ TEST(ConfigLoader, NotANumberIsNotALimit) {
 
 TEST(ConfigLoader, OutputOnACanopenBusIsAnError) {
   const auto e = errors_of(
-      "[[battery]]\nname = \"S\"\ninterface = \"can1\"\nprotocol = \"canopen\"\nnode_id = 1\n[output]\ninterface = \"can1\"\n");
+      "[[battery]]\nname = \"S\"\ninterface = \"can1\"\nprotocol = \"canopen\"\nnode_id = 1\n[output]\ninterface = "
+      "\"can1\"\n");
   ASSERT_EQ(e.size(), 1U);
-  EXPECT_EQ(e[0], "t.toml:6: output.interface: can1 carries CANopen battery \"S\"; the inverter frame set uses COB-IDs "
-                  "of that bus (0x351.. are RPDOs)");
+  EXPECT_EQ(e[0],
+            "t.toml:6: output.interface: can1 carries CANopen battery \"S\"; the inverter frame set uses COB-IDs "
+            "of that bus (0x351.. are RPDOs)");
 }
 
 TEST(ConfigPresets, UnknownPresetIsAnError) {
@@ -233,12 +243,13 @@ namespace {
 
 TEST(ConfigOutput, AcceptsEveryInverterProfileByName) {
   const std::pair<const char*, OutputProfile> profiles[] = {{"pylon", OutputProfile::Pylon},
-                                                             {"sma", OutputProfile::Sma},
-                                                             {"victron", OutputProfile::Victron},
-                                                             {"luxpower", OutputProfile::Luxpower},
-                                                             {"solark", OutputProfile::Solark}};
+                                                            {"sma", OutputProfile::Sma},
+                                                            {"victron", OutputProfile::Victron},
+                                                            {"luxpower", OutputProfile::Luxpower},
+                                                            {"solark", OutputProfile::Solark}};
   for (const auto& [name, profile] : profiles) {
-    const ConfigResult r = load_config_text(std::string(kMinimal) + "[output]\ninterface = \"can9\"\nprofile = \"" + name + "\"\n", "t.toml");
+    const ConfigResult r = load_config_text(
+        std::string(kMinimal) + "[output]\ninterface = \"can9\"\nprofile = \"" + name + "\"\n", "t.toml");
     ASSERT_TRUE(r.ok()) << name << ": " << r.errors.front();
     EXPECT_EQ(r.settings.output.profile, profile) << name;
     EXPECT_STREQ(to_string(profile), name);
@@ -253,18 +264,21 @@ TEST(ConfigOutput, ForceChargeAndSocWorkaroundHaveDocumentedDefaultsAndAreBoolea
   ASSERT_TRUE(r.ok()) << r.errors.front();
   EXPECT_TRUE(r.settings.output.pass_force_charge);
   EXPECT_FALSE(r.settings.output.soc_zero_limit_workaround);
-  r = load_config_text(std::string(kMinimal) + "[output]\npass_force_charge = false\nsoc_zero_limit_workaround = true\n", "t.toml");
+  r = load_config_text(
+      std::string(kMinimal) + "[output]\npass_force_charge = false\nsoc_zero_limit_workaround = true\n", "t.toml");
   ASSERT_TRUE(r.ok()) << r.errors.front();
   EXPECT_FALSE(r.settings.output.pass_force_charge);
   EXPECT_TRUE(r.settings.output.soc_zero_limit_workaround);
   EXPECT_EQ(errors_of(std::string(kMinimal) + "[output]\nsoc_zero_limit_workaround = 1\n"),
-            (std::vector<std::string>{"t.toml:5: output.soc_zero_limit_workaround: wrong type: expected a boolean, got an integer"}));
+            (std::vector<std::string>{
+                "t.toml:5: output.soc_zero_limit_workaround: wrong type: expected a boolean, got an integer"}));
 }
 
 TEST(ConfigOutput, RenderedOutputKeysLoadBack) {
-  ConfigResult r = load_config_text(std::string(kMinimal) +
-                                        "[output]\nprofile = \"solark\"\npass_force_charge = false\nsoc_zero_limit_workaround = true\n",
-                                    "t.toml");
+  ConfigResult r = load_config_text(
+      std::string(kMinimal) +
+          "[output]\nprofile = \"solark\"\npass_force_charge = false\nsoc_zero_limit_workaround = true\n",
+      "t.toml");
   ASSERT_TRUE(r.ok()) << r.errors.front();
   const ConfigResult back = load_config_text(render_config(r.settings), "back.toml");
   ASSERT_TRUE(back.ok()) << back.errors.front();

@@ -52,16 +52,16 @@ TEST(CurrentShare, PacksTakingNothingOrWithoutALimitSetNoCap) {
 
 TEST(ShareFactor, IsTheCapAsAFractionOfNTimesMinAtMostOne) {
   EXPECT_EQ(next_share_factor(std::nullopt, 75.0, 150.0), 0.5);
-  EXPECT_EQ(next_share_factor(std::nullopt, 300.0, 150.0), 1.0);  // never above N x min
+  EXPECT_EQ(next_share_factor(std::nullopt, 300.0, 150.0), 1.0);       // never above N x min
   EXPECT_FALSE(next_share_factor(std::nullopt, std::nullopt, 150.0));  // rule off
   EXPECT_FALSE(next_share_factor(0.5, 75.0, 0.0));                     // no limits to share
 }
 
 TEST(ShareFactor, FallsAtOnceRisesOnlyPastFivePercent) {
-  EXPECT_EQ(next_share_factor(0.60, 54.0, 100.0), 0.54);              // lower: at once
-  EXPECT_EQ(next_share_factor(0.60, 62.0, 100.0), 0.60);              // 3 % higher: held
-  EXPECT_NEAR(*next_share_factor(0.60, 70.0, 100.0), 0.665, 1e-12);   // 17 % higher: 5 % below it
-  EXPECT_FALSE(next_share_factor(0.60, std::nullopt, 100.0));         // rule off: cleared
+  EXPECT_EQ(next_share_factor(0.60, 54.0, 100.0), 0.54);             // lower: at once
+  EXPECT_EQ(next_share_factor(0.60, 62.0, 100.0), 0.60);             // 3 % higher: held
+  EXPECT_NEAR(*next_share_factor(0.60, 70.0, 100.0), 0.665, 1e-12);  // 17 % higher: 5 % below it
+  EXPECT_FALSE(next_share_factor(0.60, std::nullopt, 100.0));        // rule off: cleared
 }
 
 }  // namespace

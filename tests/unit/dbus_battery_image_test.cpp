@@ -93,7 +93,8 @@ TEST(DbusBatteryImage, TextWhereANumberBelongsIsAWrongTypeTakenAsUnknown) {
 
 TEST(DbusBatteryImage, PathsTheAggregateDoesNotUseAreIgnored) {
   DbusBatteryImage image;
-  for (const char* path : {"/Voltages/Cell1", "/Mgmt/Connection", "/History/ChargeCycles", "/Alarms/LowSoc", "/TimeToGo"}) {
+  for (const char* path :
+       {"/Voltages/Cell1", "/Mgmt/Connection", "/History/ChargeCycles", "/Alarms/LowSoc", "/TimeToGo"}) {
     const MappedItem m = image.apply(path, ItemValue::of(1), kT, kSource);
     EXPECT_EQ(m.outcome, ItemOutcome::Ignored) << path;
     EXPECT_EQ(m.count, 0) << path;
@@ -115,7 +116,8 @@ TEST(DbusBatteryImage, AlarmLevelsBecomeTheProtectionAndWarningPairOfACanBms) {
   EXPECT_EQ(pair_of(m), std::make_pair(1, 0));
   EXPECT_EQ(pair_of(image.apply("/Alarms/HighChargeTemperature", ItemValue::of(1), kT, kSource)), std::make_pair(0, 1));
   EXPECT_EQ(pair_of(image.apply("/Alarms/HighChargeTemperature", ItemValue::of(0), kT, kSource)), std::make_pair(0, 0));
-  EXPECT_EQ(pair_of(image.apply("/Alarms/HighChargeTemperature", ItemValue::invalid(), kT, kSource)), std::make_pair(-1, -1));
+  EXPECT_EQ(pair_of(image.apply("/Alarms/HighChargeTemperature", ItemValue::invalid(), kT, kSource)),
+            std::make_pair(-1, -1));
   m = image.apply("/Alarms/HighChargeTemperature", ItemValue::of(3), kT, kSource);
   EXPECT_EQ(m.outcome, ItemOutcome::WrongType);
   EXPECT_EQ(pair_of(m), std::make_pair(-1, -1));

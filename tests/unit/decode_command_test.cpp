@@ -1,6 +1,8 @@
 // `bms-aggregator decode`: JSON lines from logs of real emitter families, batteries named
 // by the configuration, CANopen through object maps, errors and malformed lines.
 
+#include "app/decode_command.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -9,8 +11,6 @@
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include "app/decode_command.hpp"
 
 namespace bms {
 namespace {
@@ -58,17 +58,18 @@ TEST_F(DecodeCommand, PylontechUs2000CaptureGivesOneExactJsonObjectPerFrame) {
   EXPECT_EQ(lines[0],
             R"({"t": 1700000000.0002, "iface": "can0", "id": "0x351", "data": "14025002C805", )"
             R"("charge_voltage_limit_v": 53.2, "charge_current_limit_a": 59.2, "discharge_current_limit_a": 148})");
-  EXPECT_EQ(lines[1], R"({"t": 1700000000.0004, "iface": "can0", "id": "0x355", "data": "5F006300", "soc_pct": 95, "soh_pct": 99})");
-  EXPECT_EQ(lines[2],
-            R"({"t": 1700000000.0006, "iface": "can0", "id": "0x356", "data": "7713A9FE0B01", )"
-            R"("voltage_v": 49.83, "current_a": -34.3, "temperature_c": 26.7})");
+  EXPECT_EQ(
+      lines[1],
+      R"({"t": 1700000000.0004, "iface": "can0", "id": "0x355", "data": "5F006300", "soc_pct": 95, "soh_pct": 99})");
+  EXPECT_EQ(lines[2], R"({"t": 1700000000.0006, "iface": "can0", "id": "0x356", "data": "7713A9FE0B01", )"
+                      R"("voltage_v": 49.83, "current_a": -34.3, "temperature_c": 26.7})");
   EXPECT_NE(lines[3].find(R"("protection_high_voltage": 0)"), std::string::npos);
   EXPECT_NE(lines[3].find(R"("module_count": 4})"), std::string::npos);
-  EXPECT_EQ(lines[4],
-            R"({"t": 1700000000.001, "iface": "can0", "id": "0x35C", "data": "C000", "charge_enable": 1, )"
-            R"("discharge_enable": 1, "force_charge_1": 0, "force_charge_2": 0, "full_charge_request": 0})");
-  EXPECT_EQ(lines[5],
-            R"({"t": 1700000000.0012, "iface": "can0", "id": "0x35E", "data": "50594C4F4E202020", "manufacturer": "PYLON"})");
+  EXPECT_EQ(lines[4], R"({"t": 1700000000.001, "iface": "can0", "id": "0x35C", "data": "C000", "charge_enable": 1, )"
+                      R"("discharge_enable": 1, "force_charge_1": 0, "force_charge_2": 0, "full_charge_request": 0})");
+  EXPECT_EQ(
+      lines[5],
+      R"({"t": 1700000000.0012, "iface": "can0", "id": "0x35E", "data": "50594C4F4E202020", "manufacturer": "PYLON"})");
 }
 
 TEST_F(DecodeCommand, SeplosInVictronModeIsNamedByTheConfig) {
@@ -114,9 +115,10 @@ TEST_F(DecodeCommand, RecBmsFramesDecodeIncludingTheSevenCharacterName) {
                          "(1700000002.000500) can0 379#1801\n");
   const auto lines = run({log});
   ASSERT_EQ(lines.size(), 6U);
-  EXPECT_NE(lines[0].find(R"("charge_voltage_limit_v": 30, "charge_current_limit_a": 50, "discharge_current_limit_a": 50, )"
-                          R"("discharge_voltage_limit_v": 36})"),
-            std::string::npos);
+  EXPECT_NE(
+      lines[0].find(R"("charge_voltage_limit_v": 30, "charge_current_limit_a": 50, "discharge_current_limit_a": 50, )"
+                    R"("discharge_voltage_limit_v": 36})"),
+      std::string::npos);
   EXPECT_NE(lines[1].find(R"("soc_pct": 60, "soh_pct": 98, "soc_hires_pct": 59.16})"), std::string::npos);
   EXPECT_NE(lines[2].find(R"("voltage_v": 13.38, "current_a": -5.6, "temperature_c": 21})"), std::string::npos);
   EXPECT_NE(lines[3].find(R"("manufacturer": "REC-BMS"})"), std::string::npos);
@@ -134,9 +136,10 @@ TEST_F(DecodeCommand, BydFramesDecodeWithNulPaddedManufacturer) {
   const auto lines = run({log}, 2);  // the 356 line has a space in its data: malformed
   EXPECT_NE(err_.find("byd.log:3: "), std::string::npos) << err_;
   ASSERT_EQ(lines.size(), 4U);
-  EXPECT_NE(lines[0].find(R"("charge_voltage_limit_v": 58, "charge_current_limit_a": 50, "discharge_current_limit_a": 50, )"
-                          R"("discharge_voltage_limit_v": 45})"),
-            std::string::npos);
+  EXPECT_NE(
+      lines[0].find(R"("charge_voltage_limit_v": 58, "charge_current_limit_a": 50, "discharge_current_limit_a": 50, )"
+                    R"("discharge_voltage_limit_v": 45})"),
+      std::string::npos);
   EXPECT_NE(lines[1].find(R"("soc_pct": 88, "soh_pct": 100})"), std::string::npos);
   EXPECT_NE(lines[2].find(R"("module_count": 2})"), std::string::npos);
   EXPECT_NE(lines[3].find(R"("manufacturer": "BYD"})"), std::string::npos);
@@ -144,8 +147,8 @@ TEST_F(DecodeCommand, BydFramesDecodeWithNulPaddedManufacturer) {
 
 TEST_F(DecodeCommand, EcoWorthyStyle12VoltPackWithSystemErrorOnBit7) {
   // A 12 V pack that calls itself PYLON, 0.1 V 0x356 selected in the config, system error on bit 7.
-  const auto config = write("eco.toml",
-                            "[[battery]]\nname = \"eco\"\ninterface = \"can0\"\nprotocol = \"pylontech\"\nvoltage_scale = 0.1\n");
+  const auto config = write(
+      "eco.toml", "[[battery]]\nname = \"eco\"\ninterface = \"can0\"\nprotocol = \"pylontech\"\nvoltage_scale = 0.1\n");
   const auto log = write("eco.log",
                          "(1700000004.000000) can0 351#9000640064007800\n"
                          "(1700000004.000100) can0 356#8500E7FFC800\n"
@@ -170,16 +173,21 @@ TEST_F(DecodeCommand, TooShortAndUnknownFramesGiveErrorObjectsAndDecodingGoesOn)
                          "(1.000003) can0 355#5F006300\n");
   const auto lines = run({log});
   ASSERT_EQ(lines.size(), 4U);
-  EXPECT_EQ(lines[0],
-            R"({"t": 1.0, "iface": "can0", "id": "0x351", "data": "1402", "error": "too_short", "reason": "0x351 needs at least 6 bytes"})");
-  EXPECT_EQ(lines[1],
-            R"({"t": 1.000001, "iface": "can0", "id": "0x123", "data": "00", "error": "not_mine", "reason": "id not in the Pylontech/SMA family"})");
-  EXPECT_EQ(lines[2], R"({"t": 1.000002, "iface": "can0", "id": "0x351", "rtr": 1, "error": "malformed", "reason": "remote frame"})");
+  EXPECT_EQ(
+      lines[0],
+      R"({"t": 1.0, "iface": "can0", "id": "0x351", "data": "1402", "error": "too_short", "reason": "0x351 needs at least 6 bytes"})");
+  EXPECT_EQ(
+      lines[1],
+      R"({"t": 1.000001, "iface": "can0", "id": "0x123", "data": "00", "error": "not_mine", "reason": "id not in the Pylontech/SMA family"})");
+  EXPECT_EQ(
+      lines[2],
+      R"({"t": 1.000002, "iface": "can0", "id": "0x351", "rtr": 1, "error": "malformed", "reason": "remote frame"})");
   EXPECT_NE(lines[3].find(R"("soc_pct": 95)"), std::string::npos);
 }
 
 TEST_F(DecodeCommand, MalformedLinesAreReportedWithFileAndLineAndExitCode2) {
-  const auto log = write("bad.log", "(1.000000) can0 355#5F006300\n(0.1) can0 351#00\nnot a frame at all\n(2.000000) can0 355#60006300\n");
+  const auto log = write(
+      "bad.log", "(1.000000) can0 355#5F006300\n(0.1) can0 351#00\nnot a frame at all\n(2.000000) can0 355#60006300\n");
   const auto lines = run({log}, 2);
   EXPECT_EQ(lines.size(), 2U);
   EXPECT_NE(err_.find(log + ":2: timestamp fraction must have 6 or 9 digits"), std::string::npos) << err_;
@@ -204,11 +212,14 @@ TEST_F(DecodeCommand, CanopenMapDecodesHeartbeatSdoAnswersRequestsAndAborts) {
                          "(1700000000.015000) can0 081#1042080000000000\n");
   const auto lines = run({"--protocol", "canopen:superb_epsilon_v2", log});
   ASSERT_EQ(lines.size(), 7U);
-  EXPECT_EQ(lines[0], R"({"t": 1700000000.0, "iface": "can0", "id": "0x701", "data": "05", "node": 1, "nmt_state": 5})");
-  EXPECT_EQ(lines[1],
-            R"({"t": 1700000000.004, "iface": "can0", "id": "0x601", "data": "4060600000000000", "node": 1, "sdo_request": "0x6060:00"})");
-  EXPECT_EQ(lines[2],
-            R"({"t": 1700000000.005, "iface": "can0", "id": "0x581", "data": "4360600000350000", "node": 1, "object": "0x6060:00", "voltage_v": 13.25})");
+  EXPECT_EQ(lines[0],
+            R"({"t": 1700000000.0, "iface": "can0", "id": "0x701", "data": "05", "node": 1, "nmt_state": 5})");
+  EXPECT_EQ(
+      lines[1],
+      R"({"t": 1700000000.004, "iface": "can0", "id": "0x601", "data": "4060600000000000", "node": 1, "sdo_request": "0x6060:00"})");
+  EXPECT_EQ(
+      lines[2],
+      R"({"t": 1700000000.005, "iface": "can0", "id": "0x581", "data": "4360600000350000", "node": 1, "object": "0x6060:00", "voltage_v": 13.25})");
   EXPECT_NE(lines[4].find(R"("object": "0x6081:00", "soc_pct": 95})"), std::string::npos);
   EXPECT_NE(lines[5].find(R"("object": "0x6053:00", "error": "sdo_abort", "abort_code": "0x06020000", )"
                           R"("reason": "Object does not exist in the object dictionary"})"),
@@ -217,16 +228,18 @@ TEST_F(DecodeCommand, CanopenMapDecodesHeartbeatSdoAnswersRequestsAndAborts) {
 }
 
 TEST_F(DecodeCommand, CanopenBatteriesAreNamedByInterfaceAndNode) {
-  const auto config = write("co.toml",
-                            "[[battery]]\nname = \"superb1\"\ninterface = \"can0\"\nprotocol = \"canopen\"\nnode_id = 1\n"
-                            "map = \"superb_epsilon_v2\"\n"
-                            "[[battery]]\nname = \"superb2\"\ninterface = \"can0\"\nprotocol = \"canopen\"\nnode_id = 2\n"
-                            "map = \"superb_epsilon_v2\"\n");
+  const auto config =
+      write("co.toml",
+            "[[battery]]\nname = \"superb1\"\ninterface = \"can0\"\nprotocol = \"canopen\"\nnode_id = 1\n"
+            "map = \"superb_epsilon_v2\"\n"
+            "[[battery]]\nname = \"superb2\"\ninterface = \"can0\"\nprotocol = \"canopen\"\nnode_id = 2\n"
+            "map = \"superb_epsilon_v2\"\n");
   const auto log = write("co.log", "(1.000000) can0 702#05\n(1.000001) can0 581#4B106000C8000000\n");
   const auto lines = run({"--config", config, log});
   ASSERT_EQ(lines.size(), 2U);
   EXPECT_NE(lines[0].find(R"("battery": "superb2", "node": 2, "nmt_state": 5})"), std::string::npos);
-  EXPECT_NE(lines[1].find(R"("battery": "superb1", "node": 1, "object": "0x6010:00", "temperature_c": 25})"), std::string::npos);
+  EXPECT_NE(lines[1].find(R"("battery": "superb1", "node": 1, "object": "0x6010:00", "temperature_c": 25})"),
+            std::string::npos);
 }
 
 TEST_F(DecodeCommand, UsageAndConfigProblemsExitWith2) {
@@ -238,7 +251,8 @@ TEST_F(DecodeCommand, UsageAndConfigProblemsExitWith2) {
   run({"/nonexistent/x.log"}, 2);
   run({"--protocol", "canopen:no_such_map", "x.log"}, 2);
   EXPECT_NE(err_.find("object map not found: no_such_map"), std::string::npos);
-  const auto config = write("bad.toml", "[[battery]]\nname = \"A\"\ninterface = \"can0\"\nprotocol = \"pylontech\"\ncolour = 1\n");
+  const auto config =
+      write("bad.toml", "[[battery]]\nname = \"A\"\ninterface = \"can0\"\nprotocol = \"pylontech\"\ncolour = 1\n");
   run({"--config", config, "x.log"}, 2);
   EXPECT_NE(err_.find("bad.toml:"), std::string::npos) << err_;
   const auto help = run({"--help"});
@@ -282,7 +296,9 @@ namespace {
 // Issue 14, item 12: decode and the aggregate route with one router, so a map's absolute
 // COB-ID gives a frame to the same battery in both.
 TEST_F(DecodeCommand, AFrameAtAMapsAbsoluteCobIdGoesToThatMapsBatteryAsInTheAggregate) {
-  write("absolute.toml", "[map]\nname = \"absolute\"\n[[pdo]]\ncob_id = 0x182\n[[pdo.field]]\nbyte = 0\nbits = 8\nsignal = \"soc_pct\"\n");
+  write(
+      "absolute.toml",
+      "[map]\nname = \"absolute\"\n[[pdo]]\ncob_id = 0x182\n[[pdo.field]]\nbyte = 0\nbits = 8\nsignal = \"soc_pct\"\n");
   const auto config = write("co.toml",
                             "[[battery]]\nname = \"n1\"\ninterface = \"can0\"\nprotocol = \"canopen\"\nnode_id = 1\n"
                             "map = \"absolute.toml\"\n"

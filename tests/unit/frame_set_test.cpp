@@ -46,12 +46,12 @@ OutputSettings profile(OutputProfile p) {
 TEST(FrameSet, PylonProfileHasPylontechIdsAndDlcs) {
   const auto got = lines(build_frame_set(healthy(), profile(OutputProfile::Pylon)));
   const std::vector<std::string> expected = {
-      "(1700000000.000000) can9 351#1402FB04D007CC01",    // 53.2 V, 127.5 A, 200.0 A, 46.0 V (DLC 8)
-      "(1700000000.000000) can9 355#5B006300",            // 91 %, 99 %
-      "(1700000000.000000) can9 356#7713A9FE0B01",        // 49.83 V, -34.3 A, 26.7 degC
-      "(1700000000.000000) can9 359#000000000C504E",      // no flags, 12 modules, "PN"
-      "(1700000000.000000) can9 35C#C000",                // charge + discharge enabled
-      "(1700000000.000000) can9 35E#50594C4F4E202020"};   // "PYLON   "
+      "(1700000000.000000) can9 351#1402FB04D007CC01",   // 53.2 V, 127.5 A, 200.0 A, 46.0 V (DLC 8)
+      "(1700000000.000000) can9 355#5B006300",           // 91 %, 99 %
+      "(1700000000.000000) can9 356#7713A9FE0B01",       // 49.83 V, -34.3 A, 26.7 degC
+      "(1700000000.000000) can9 359#000000000C504E",     // no flags, 12 modules, "PN"
+      "(1700000000.000000) can9 35C#C000",               // charge + discharge enabled
+      "(1700000000.000000) can9 35E#50594C4F4E202020"};  // "PYLON   "
   EXPECT_EQ(got, expected);
 }
 
@@ -61,7 +61,8 @@ TEST(FrameSet, SmaProfileSendsFullFramesAlarmPairsAndBatteryInfo) {
   for (const auto& f : set.view()) ids.push_back(f.id);
   EXPECT_EQ(ids, (std::vector<std::uint32_t>{0x351, 0x355, 0x356, 0x35A, 0x35E, 0x35F}));
   EXPECT_EQ(format_candump_log_line(set.frames[0]), "(1700000000.000000) can9 351#1402FB04D007CC01");  // DVL 46.0 V
-  EXPECT_EQ(format_candump_log_line(set.frames[1]), "(1700000000.000000) can9 355#5B0063008C23FFFF");  // hi-res 91.00 %, unused 0xFFFF
+  EXPECT_EQ(format_candump_log_line(set.frames[1]),
+            "(1700000000.000000) can9 355#5B0063008C23FFFF");  // hi-res 91.00 %, unused 0xFFFF
   const DecodedFrame pairs = pylon::decode(set.frames[3]);
   ASSERT_EQ(pairs.status, DecodeStatus::Ok);
   for (const SignalValue& v : pairs.values()) {
@@ -124,7 +125,9 @@ TEST(FrameSet, OutOfRangeValuesAreClampedToTheirFields) {
   const FrameSet set = build_frame_set(s, profile(OutputProfile::Pylon));
   EXPECT_EQ(format_candump_log_line(set.frames[0]), "(1700000000.000000) can9 351#1402FF7FD007CC01");
   EXPECT_EQ(format_candump_log_line(set.frames[1]), "(1700000000.000000) can9 355#64006300");
-  EXPECT_EQ(format_candump_log_line(set.frames[2]), "(1700000000.000000) can9 356#77130080" "0B01");
+  EXPECT_EQ(format_candump_log_line(set.frames[2]),
+            "(1700000000.000000) can9 356#77130080"
+            "0B01");
 }
 
 TEST(FrameSet, MeasurementsAreLeftOutRatherThanGuessed) {

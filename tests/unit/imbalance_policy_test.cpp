@@ -23,19 +23,18 @@ TEST_P(ImbalanceTierTable, MovesExactlyAtTheBoundaries) {
       << "from " << to_string(s.from) << " at " << s.soc_diff << " %";
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Defaults, ImbalanceTierTable,
-    ::testing::Values(Step{T::Balanced, 0.0, T::Balanced}, Step{T::Balanced, 5.0, T::Balanced},
-                      Step{T::Balanced, 5.01, T::Minor}, Step{T::Balanced, 15.0, T::Minor},
-                      Step{T::Balanced, 15.01, T::Warning}, Step{T::Balanced, 20.0, T::Warning},
-                      Step{T::Balanced, 20.01, T::Alarm}, Step{T::Minor, 4.0, T::Minor},
-                      Step{T::Minor, 3.0, T::Minor}, Step{T::Minor, 2.99, T::Balanced},
-                      Step{T::Warning, 14.0, T::Warning}, Step{T::Warning, 13.0, T::Warning},
-                      Step{T::Warning, 12.99, T::Minor}, Step{T::Warning, 2.0, T::Balanced},
-                      Step{T::Alarm, 19.0, T::Alarm}, Step{T::Alarm, 18.0, T::Alarm},
-                      Step{T::Alarm, 17.99, T::Warning}, Step{T::Alarm, 13.5, T::Warning},
-                      Step{T::Alarm, 12.0, T::Minor}, Step{T::Alarm, 0.0, T::Balanced},
-                      Step{T::Minor, 25.0, T::Alarm}));
+INSTANTIATE_TEST_SUITE_P(Defaults, ImbalanceTierTable,
+                         ::testing::Values(Step{T::Balanced, 0.0, T::Balanced}, Step{T::Balanced, 5.0, T::Balanced},
+                                           Step{T::Balanced, 5.01, T::Minor}, Step{T::Balanced, 15.0, T::Minor},
+                                           Step{T::Balanced, 15.01, T::Warning}, Step{T::Balanced, 20.0, T::Warning},
+                                           Step{T::Balanced, 20.01, T::Alarm}, Step{T::Minor, 4.0, T::Minor},
+                                           Step{T::Minor, 3.0, T::Minor}, Step{T::Minor, 2.99, T::Balanced},
+                                           Step{T::Warning, 14.0, T::Warning}, Step{T::Warning, 13.0, T::Warning},
+                                           Step{T::Warning, 12.99, T::Minor}, Step{T::Warning, 2.0, T::Balanced},
+                                           Step{T::Alarm, 19.0, T::Alarm}, Step{T::Alarm, 18.0, T::Alarm},
+                                           Step{T::Alarm, 17.99, T::Warning}, Step{T::Alarm, 13.5, T::Warning},
+                                           Step{T::Alarm, 12.0, T::Minor}, Step{T::Alarm, 0.0, T::Balanced},
+                                           Step{T::Minor, 25.0, T::Alarm}));
 
 TEST(ImbalancePolicy, TierChargeCurrentsFollowTheFactors) {
   const ChargeSettings c{};  // nominal 150, reduced 50

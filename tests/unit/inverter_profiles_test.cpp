@@ -80,23 +80,24 @@ const CanFrame* find(const FrameSet& set, std::uint32_t id) {
 TEST(PylonProfile, MatchesThePylontechTableByteByByte) {
   // Pylontech LV V1.2, with the DLCs real US2000/US3000/US5000 packs send.
   const std::vector<std::string> expected = {
-      "351#1402FB04D007CC01",  // CVL 532 = 0x0214, CCL 1275 = 0x04FB, DCL 2000 = 0x07D0, DVL 460 = 0x01CC (0.1 V/A)
-      "355#5B006300",          // SOC 91 = 0x5B, SOH 99 = 0x63 (1 %)
-      "356#7713A9FE0B01",      // 4983 = 0x1377 (0.01 V), -343 = 0xFEA9 (0.1 A), 267 = 0x010B (0.1 degC)
-      "359#000000000C504E",    // no flags, 12 modules, 'P' 'N'
-      "35C#C000",              // bit 7 charge enable, bit 6 discharge enable
-      "35E#50594C4F4E202020"}; // "PYLON" + 3 spaces
+      "351#1402FB04D007CC01",   // CVL 532 = 0x0214, CCL 1275 = 0x04FB, DCL 2000 = 0x07D0, DVL 460 = 0x01CC (0.1 V/A)
+      "355#5B006300",           // SOC 91 = 0x5B, SOH 99 = 0x63 (1 %)
+      "356#7713A9FE0B01",       // 4983 = 0x1377 (0.01 V), -343 = 0xFEA9 (0.1 A), 267 = 0x010B (0.1 degC)
+      "359#000000000C504E",     // no flags, 12 modules, 'P' 'N'
+      "35C#C000",               // bit 7 charge enable, bit 6 discharge enable
+      "35E#50594C4F4E202020"};  // "PYLON" + 3 spaces
   EXPECT_EQ(wire(build_frame_set(bank(), output(OutputProfile::Pylon))), expected);
 }
 
 TEST(SmaProfile, MatchesTheSunnyIslandTableByteByByte) {
   const std::vector<std::string> expected = {
-      "351#1402FB04D007CC01",  // CVL, CCL, DCL, discharge voltage (0.1 V/A)
-      "355#5B0063008C23FFFF",  // SOC 91, SOH 99, SOC 9100 = 0x238C (0.01 %), bytes 6-7 unused = 0xFFFF
-      "356#7713A9FE0B01",      // voltage 0.01 V, current 0.1 A, temperature 0.1 degC
-      "35A#AAAA8202AAAA8202",  // pairs 10 = OK (charge temperatures too: the gateway judges them); 00 for contactor, short circuit, reserved
-      "35E#50594C4F4E202020",  // manufacturer text
-      "35F#FFFFFFFF2C01FFFF"}; // type unused, BMS version unused, capacity 300 Ah = 0x012C, manufacturer id unused
+      "351#1402FB04D007CC01",   // CVL, CCL, DCL, discharge voltage (0.1 V/A)
+      "355#5B0063008C23FFFF",   // SOC 91, SOH 99, SOC 9100 = 0x238C (0.01 %), bytes 6-7 unused = 0xFFFF
+      "356#7713A9FE0B01",       // voltage 0.01 V, current 0.1 A, temperature 0.1 degC
+      "35A#AAAA8202AAAA8202",   // pairs 10 = OK (charge temperatures too: the gateway judges them); 00 for contactor,
+                                // short circuit, reserved
+      "35E#50594C4F4E202020",   // manufacturer text
+      "35F#FFFFFFFF2C01FFFF"};  // type unused, BMS version unused, capacity 300 Ah = 0x012C, manufacturer id unused
   EXPECT_EQ(wire(build_frame_set(bank(), output(OutputProfile::Sma))), expected);
 }
 
@@ -108,9 +109,8 @@ TEST(VictronProfile, MatchesTheVictronTableByteByByte) {
   const std::vector<std::string> expected = {
       "351#1402FB04D007CC01",  // as SMA
       "355#5B0063008C230000",  // SOC, SOH, SOC 0.01 %
-      "356#7713A9FE0B01",
-      "35A#AAAA8202AAAA8202",
-      "35C#C000",              // enables (bit 7, 6)
+      "356#7713A9FE0B01", "35A#AAAA8202AAAA8202",
+      "35C#C000",  // enables (bit 7, 6)
       "35E#50594C4F4E202020",
       "35F#0000000011010000",  // bytes 4-5: remaining 273 Ah = 0x0111 (the Victron meaning)
       "370#486F757365206261",  // "House ba"
@@ -118,8 +118,7 @@ TEST(VictronProfile, MatchesTheVictronTableByteByByte) {
       "372#0300000000000100",  // 3 online, 0 blocking charge, 0 blocking discharge, 1 offline
       // min cell 3301 mV = 0x0CE5, max 3342 mV = 0x0D0E, min temperature 20.5 + 273.15 =
       // 293.65 -> 294 K = 0x0126, max 27.0 + 273.15 -> 300 K = 0x012C
-      "373#E50C0E0D26012C01",
-      "379#2C01"};             // installed 300 Ah
+      "373#E50C0E0D26012C01", "379#2C01"};  // installed 300 Ah
   EXPECT_EQ(wire(build_frame_set(s, o)), expected);
 }
 
@@ -136,13 +135,12 @@ TEST(LuxpowerProfile, MatchesTheLuxpowerTableByteByByte) {
 
 TEST(SolarkProfile, MatchesTheSolArkTableByteByByte) {
   const std::vector<std::string> expected = {
-      "351#1402FB04D007CC01",  // CVL, CCL, DCL, discharge voltage limit
-      "355#5B00630000000000",  // SOC, SOH, padded to 8
-      "356#F201A9FE0B010000",  // voltage 498 = 0x01F2 (0.1 V!), current, temperature, padded
-      "359#000000000C504E00",  // flags, 12 modules, 'P' 'N', padded
-      "35C#C000000000000000",  // enables, padded
-      "35E#50594C4F4E202020",
-      "379#2C01000000000000"}; // installed capacity 300 Ah, padded
+      "351#1402FB04D007CC01",                           // CVL, CCL, DCL, discharge voltage limit
+      "355#5B00630000000000",                           // SOC, SOH, padded to 8
+      "356#F201A9FE0B010000",                           // voltage 498 = 0x01F2 (0.1 V!), current, temperature, padded
+      "359#000000000C504E00",                           // flags, 12 modules, 'P' 'N', padded
+      "35C#C000000000000000",                           // enables, padded
+      "35E#50594C4F4E202020", "379#2C01000000000000"};  // installed capacity 300 Ah, padded
   EXPECT_EQ(wire(build_frame_set(bank(), output(OutputProfile::Solark))), expected);
 }
 
@@ -399,7 +397,8 @@ TEST(ForceChargePassThrough, SmaHasNoRequestFrame) {
 }
 
 TEST(ForceChargePassThrough, IsNotSentWhenSwitchedOff) {
-  for (OutputProfile p : {OutputProfile::Pylon, OutputProfile::Victron, OutputProfile::Luxpower, OutputProfile::Solark}) {
+  for (OutputProfile p :
+       {OutputProfile::Pylon, OutputProfile::Victron, OutputProfile::Luxpower, OutputProfile::Solark}) {
     EXPECT_EQ(request_byte(p, {true, true, true}, /*pass=*/false), 0xC0) << to_string(p);
   }
 }

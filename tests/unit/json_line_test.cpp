@@ -1,11 +1,11 @@
 // JSON lines: escaping, shortest number text, timestamps.
 
+#include "app/json_line.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <limits>
-
-#include "app/json_line.hpp"
 
 namespace bms {
 namespace {
@@ -37,8 +37,14 @@ TEST(JsonQuote, EscapesQuotesBackslashesAndControlCharacters) {
 }
 
 TEST(JsonQuote, PassesUtf8ThroughUnlessItIsBusText) {
-  EXPECT_EQ(json_quote("S\xC3\xBC" "d"), "\"S\xC3\xBC" "d\"");
-  EXPECT_EQ(json_quote("S\xC3\xBC" "d", true), R"("S\u00c3\u00bcd")");
+  EXPECT_EQ(json_quote("S\xC3\xBC"
+                       "d"),
+            "\"S\xC3\xBC"
+            "d\"");
+  EXPECT_EQ(json_quote("S\xC3\xBC"
+                       "d",
+                       true),
+            R"("S\u00c3\u00bcd")");
 }
 
 TEST(JsonLine, BuildsAFlatObjectInInsertionOrder) {

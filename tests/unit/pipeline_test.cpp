@@ -98,7 +98,7 @@ TEST(Pipeline, ReplaysThroughBothThreadsToTheFinalAggregate) {
   EXPECT_EQ(r.router.unknown_source, 2000U * 2U);
   ASSERT_TRUE(out.last.soc_pct);
   EXPECT_DOUBLE_EQ(*out.last.soc_pct, 75.0);
-  EXPECT_DOUBLE_EQ(out.last.charge_current_limit_a, 118.4);  // 2 x 59.2 A
+  EXPECT_DOUBLE_EQ(out.last.charge_current_limit_a, 118.4);     // 2 x 59.2 A
   EXPECT_DOUBLE_EQ(out.last.discharge_current_limit_a, 150.0);  // 2 x 148 capped at the configured 150
   EXPECT_DOUBLE_EQ(out.last.charge_voltage_limit_v, 53.2);
   EXPECT_DOUBLE_EQ(*out.last.voltage_v, 49.83);

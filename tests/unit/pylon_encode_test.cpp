@@ -96,9 +96,7 @@ TEST(PylonEncodeAlarmPairs, RaisesOnePairAsBits01) {
   EXPECT_EQ(wire(encode_alarm_pairs(p)), "35A#6AAAAA02A8AAAA01");
 }
 
-TEST(PylonEncodeRequests, WritesTheUs2000CaptureBytes) {
-  EXPECT_EQ(wire(encode_requests({})), "35C#C000");
-}
+TEST(PylonEncodeRequests, WritesTheUs2000CaptureBytes) { EXPECT_EQ(wire(encode_requests({})), "35C#C000"); }
 
 TEST(PylonEncodeRequests, PutsEveryRequestOnItsBit) {
   Requests r{false, false, true, true, true};
@@ -110,7 +108,9 @@ TEST(PylonEncodeManufacturer, PadsWithSpacesLikeTheUs2000Capture) {
 }
 
 TEST(PylonEncodeManufacturer, TruncatesToEightAndReplacesNonPrintable) {
-  EXPECT_EQ(wire(encode_manufacturer(std::string("AB\x01" "DEFGHIJK"))), "35E#41423F4445464748");
+  EXPECT_EQ(wire(encode_manufacturer(std::string("AB\x01"
+                                                 "DEFGHIJK"))),
+            "35E#41423F4445464748");
 }
 
 TEST(PylonEncodeBatteryInfo, WritesFourLittleEndianWords) {
@@ -173,7 +173,9 @@ TEST(PylonEncodeInverter, SunnyIslandReportCarriesItsMeasurements) {
 }
 
 TEST(PylonEncodeInverter, VictronGxSignatureIsTheKnownBytes) {
-  EXPECT_EQ(wire(encode_victron_gx_signature()), "307#12345678564943" "00");
+  EXPECT_EQ(wire(encode_victron_gx_signature()),
+            "307#12345678564943"
+            "00");
 }
 
 }  // namespace

@@ -25,8 +25,10 @@ class ScriptedSource final : public FrameSource {
   explicit ScriptedSource(std::vector<Step> steps) : steps_(std::move(steps)) {}
   SourceResult run(FrameHandler& handler, std::stop_token) override {
     for (const Step& s : steps_) {
-      if (const auto* f = std::get_if<CanFrame>(&s)) handler.on_frame(*f);
-      else handler.on_tick(std::get<std::int64_t>(s));
+      if (const auto* f = std::get_if<CanFrame>(&s))
+        handler.on_frame(*f);
+      else
+        handler.on_tick(std::get<std::int64_t>(s));
     }
     return {};
   }
@@ -81,11 +83,10 @@ TEST(SdoPollingSource, PollsInOrderAndTurnsAnswersIntoValues) {
   CountingHandler handler;
   const ObjectAddress soc{0x6081, 0}, volts{0x6060, 0};
   auto script = std::make_unique<ScriptedSource>(std::vector<ScriptedSource::Step>{
-      std::int64_t{0},                 // tick: first request (SOC)
-      answer(soc, 85, 1, 10'000),      // answer: next request (voltage) at once
-      answer(volts, 53760, 4, 20'000),
-      std::int64_t{50'000},            // nothing due until the next cycle
-      std::int64_t{1'000'000},         // next cycle: SOC again
+      std::int64_t{0},                                        // tick: first request (SOC)
+      answer(soc, 85, 1, 10'000),                             // answer: next request (voltage) at once
+      answer(volts, 53760, 4, 20'000), std::int64_t{50'000},  // nothing due until the next cycle
+      std::int64_t{1'000'000},                                // next cycle: SOC again
   });
   SdoPollingSource source(std::move(script), sink, sdo_polled_nodes_for(two_object_battery()));
   ASSERT_TRUE(source.run(handler, {}).ok);
@@ -119,8 +120,8 @@ TEST(SdoPollingSource, SilenceIsOneTimeoutThenTheNextObject) {
   SdoPollingSource source(std::move(script), sink, sdo_polled_nodes_for(two_object_battery()));
   ASSERT_TRUE(source.run(handler, {}).ok);
   const SdoPolledNode& n = source.nodes().at(0);
-  EXPECT_EQ(n.timeouts, 1U);   // SOC unanswered for 100 ms
-  EXPECT_EQ(n.requests, 2U);   // then voltage, still waiting at 150 ms
+  EXPECT_EQ(n.timeouts, 1U);  // SOC unanswered for 100 ms
+  EXPECT_EQ(n.requests, 2U);  // then voltage, still waiting at 150 ms
   EXPECT_TRUE(std::isnan(n.last_values[0]));
   EXPECT_FALSE(n.answering);
 }
@@ -133,8 +134,8 @@ TEST(SdoPollingSource, AnotherNodesOrInterfacesAnswerIsIgnored) {
   CanFrame other_node = canopen::encode_upload_response(6, {0x6081, 0}, 98, 1);
   other_node.set_iface("can1");
   other_node.time_us = 10'000;
-  auto script = std::make_unique<ScriptedSource>(
-      std::vector<ScriptedSource::Step>{std::int64_t{0}, other_iface, other_node});
+  auto script =
+      std::make_unique<ScriptedSource>(std::vector<ScriptedSource::Step>{std::int64_t{0}, other_iface, other_node});
   SdoPollingSource source(std::move(script), sink, sdo_polled_nodes_for(two_object_battery()));
   ASSERT_TRUE(source.run(handler, {}).ok);
   const SdoPolledNode& n = source.nodes().at(0);
@@ -147,8 +148,8 @@ TEST(SdoPollingSource, ARequestThatCannotGoOutIsCountedAndTimesOut) {
   RecordingSink sink;
   sink.result = SendResult::Failed;
   CountingHandler handler;
-  auto script = std::make_unique<ScriptedSource>(
-      std::vector<ScriptedSource::Step>{std::int64_t{0}, std::int64_t{100'000}});
+  auto script =
+      std::make_unique<ScriptedSource>(std::vector<ScriptedSource::Step>{std::int64_t{0}, std::int64_t{100'000}});
   SdoPollingSource source(std::move(script), sink, sdo_polled_nodes_for(two_object_battery()));
   ASSERT_TRUE(source.run(handler, {}).ok);
   const SdoPolledNode& n = source.nodes().at(0);

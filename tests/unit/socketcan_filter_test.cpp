@@ -24,12 +24,12 @@ TEST(SocketCanFilters, AlignedBlockIsOneMaskedFilter) {
 TEST(SocketCanFilters, PylontechFamilyIsCoveredBySevenBlocks) {
   const std::vector<CanIdRange> r{{0x351, 0x382, false}};
   EXPECT_EQ(filters_for_ranges(r), (std::vector<CanIdFilter>{{0x351, 0x7FF | kFlags},
-                                                              {0x352, 0x7FE | kFlags},
-                                                              {0x354, 0x7FC | kFlags},
-                                                              {0x358, 0x7F8 | kFlags},
-                                                              {0x360, 0x7E0 | kFlags},
-                                                              {0x380, 0x7FE | kFlags},
-                                                              {0x382, 0x7FF | kFlags}}));
+                                                             {0x352, 0x7FE | kFlags},
+                                                             {0x354, 0x7FC | kFlags},
+                                                             {0x358, 0x7F8 | kFlags},
+                                                             {0x360, 0x7E0 | kFlags},
+                                                             {0x380, 0x7FE | kFlags},
+                                                             {0x382, 0x7FF | kFlags}}));
 }
 
 TEST(SocketCanFilters, PylontechFiltersAcceptExactlyTheFamilyAsStandardDataFrames) {
@@ -74,9 +74,7 @@ TEST(SocketCanFilters, OverlappingAndAdjacentRangesMerge) {
   EXPECT_EQ(filters_for_ranges(r), (std::vector<CanIdFilter>{{0x10, 0x7F0 | kFlags}}));
 }
 
-TEST(SocketCanFilters, NoRangesMeansNoFilters) {
-  EXPECT_TRUE(filters_for_ranges({}).empty());
-}
+TEST(SocketCanFilters, NoRangesMeansNoFilters) { EXPECT_TRUE(filters_for_ranges({}).empty()); }
 
 }  // namespace
 }  // namespace bms

@@ -23,9 +23,7 @@ TEST(SocketCanFrame, StandardDataFrameKeepsIdAndBytes) {
   EXPECT_EQ(k.data[6], 0x00);
 }
 
-TEST(SocketCanFrame, StandardIdIsMaskedTo11Bits) {
-  EXPECT_EQ(to_can_frame(frame(0x1351, {})).can_id, 0x351U);
-}
+TEST(SocketCanFrame, StandardIdIsMaskedTo11Bits) { EXPECT_EQ(to_can_frame(frame(0x1351, {})).can_id, 0x351U); }
 
 TEST(SocketCanFrame, ExtendedIdCarriesTheEffFlag) {
   CanFrame f = frame(0x12345678, {1});

@@ -49,7 +49,7 @@ TEST(TaperOutputs, AHighCellIsAProtectiveChangeAtItsFramesTimestamp) {
   feed(e, battery_set(0, 0, 60));
   feed(e, frame(100'000, 0, {{SignalId::MaxCellVoltageV, 3.40}, {SignalId::MinCellVoltageV, 3.30}}));
   feed(e, frame(400'000, 0, {{SignalId::MaxCellVoltageV, 3.60}}));  // charging must stop now
-  e.finish(600'000);  // (finish publishes a final snapshot too)
+  e.finish(600'000);                                                // (finish publishes a final snapshot too)
   ASSERT_EQ(rec.seen.size(), 3U);
   EXPECT_EQ(rec.seen[1].time_us, 400'000);
   EXPECT_EQ(rec.reasons[1], PublishReason::Protective);
@@ -86,9 +86,9 @@ TEST(TaperOutputs, AReloadTurnsTheTapersOn) {
 
 TEST(TaperOutputs, EachNewAlarmRisingIsProtective) {
   const Snapshot before;
-  for (std::uint8_t Alarms::*field : {&Alarms::low_soc, &Alarms::low_cell_voltage, &Alarms::high_cell_voltage,
-                                      &Alarms::low_charge_temperature, &Alarms::high_charge_temperature,
-                                      &Alarms::high_internal_temperature, &Alarms::state_of_health}) {
+  for (std::uint8_t Alarms::*field :
+       {&Alarms::low_soc, &Alarms::low_cell_voltage, &Alarms::high_cell_voltage, &Alarms::low_charge_temperature,
+        &Alarms::high_charge_temperature, &Alarms::high_internal_temperature, &Alarms::state_of_health}) {
     Snapshot after = before;
     after.alarms.*field = 1;
     EXPECT_TRUE(is_protective_change(before, after));

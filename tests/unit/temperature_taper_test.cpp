@@ -27,8 +27,8 @@ TEST(TemperatureChargeFactor, ColdestAndWarmestEdges) {
 }
 
 TEST(TemperatureDischargeFactor, HasItsOwnLimits) {
-  const CellSettings s = chemistry_defaults(Chemistry::Lfp);  // discharge -20 / -10 ... 50 / 60
-  EXPECT_DOUBLE_EQ(temperature_discharge_factor(-5, 25, s), 1.0);   // too cold to charge, fine to discharge
+  const CellSettings s = chemistry_defaults(Chemistry::Lfp);       // discharge -20 / -10 ... 50 / 60
+  EXPECT_DOUBLE_EQ(temperature_discharge_factor(-5, 25, s), 1.0);  // too cold to charge, fine to discharge
   EXPECT_DOUBLE_EQ(temperature_discharge_factor(-10, 25, s), 1.0);
   EXPECT_NEAR(temperature_discharge_factor(-15, 25, s), 0.5, 1e-9);
   EXPECT_DOUBLE_EQ(temperature_discharge_factor(-20, 25, s), 0.0);

@@ -53,7 +53,7 @@ TEST(TimerSource, TicksAtOnceThenWhenTheEnginesNextTimerIsDue) {
   stop.request_stop();
   runner.join();
   std::lock_guard lock(ticks.m);
-  EXPECT_GE(ticks.times[1], due);          // not before the timer
+  EXPECT_GE(ticks.times[1], due);            // not before the timer
   EXPECT_LT(ticks.times[1], due + 900'000);  // and not at the 1 s fallback
   EXPECT_EQ(source.time_from_monotonic(1234), 1234);
 }

@@ -33,7 +33,11 @@ class Responder final : public FrameHandler {
  public:
   Responder(FrameSink& sink, std::string iface, std::uint8_t node, std::map<std::uint32_t, Answer> objects,
             std::int64_t mute_after_us)
-      : sink_(sink), iface_(std::move(iface)), node_(node), objects_(std::move(objects)), mute_after_us_(mute_after_us) {}
+      : sink_(sink),
+        iface_(std::move(iface)),
+        node_(node),
+        objects_(std::move(objects)),
+        mute_after_us_(mute_after_us) {}
 
   void on_frame(const CanFrame& frame) override {
     canopen::ObjectAddress object;
@@ -42,8 +46,9 @@ class Responder final : public FrameHandler {
     std::printf("REQ %04X:%02X\n", object.index, object.subindex);
     if (mute_after_us_ > 0 && frame.time_us - first_us_ >= mute_after_us_) return;
     const auto it = objects_.find(std::uint32_t{object.index} << 8 | object.subindex);
-    CanFrame reply = it == objects_.end() ? canopen::encode_abort(node_, object, 0x06020000)
-                                          : canopen::encode_upload_response(node_, object, it->second.value, it->second.size);
+    CanFrame reply = it == objects_.end()
+                         ? canopen::encode_abort(node_, object, 0x06020000)
+                         : canopen::encode_upload_response(node_, object, it->second.value, it->second.size);
     reply.set_iface(iface_);
     if (sink_.send(reply) != SendResult::Sent) std::printf("SEND FAILED\n");
   }
@@ -70,17 +75,22 @@ int main(int argc, char** argv) {
   std::map<std::uint32_t, Answer> objects;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i], v = argv[i + 1];
-    if (a == "--iface") iface = v;
-    else if (a == "--node") node = std::atoi(v.c_str());
-    else if (a == "--mute-after-ms") mute_after_ms = std::atoll(v.c_str());
-    else if (a == "--run-ms") run_ms = std::atoll(v.c_str());
+    if (a == "--iface")
+      iface = v;
+    else if (a == "--node")
+      node = std::atoi(v.c_str());
+    else if (a == "--mute-after-ms")
+      mute_after_ms = std::atoll(v.c_str());
+    else if (a == "--run-ms")
+      run_ms = std::atoll(v.c_str());
     else if (a == "--object") {
       // IIII:SS=VALUE:SIZE, VALUE decimal (may be negative: two's complement in SIZE bytes)
       const std::uint32_t index = static_cast<std::uint32_t>(std::stoul(v.substr(0, 4), nullptr, 16));
       const std::uint32_t sub = static_cast<std::uint32_t>(std::stoul(v.substr(5, 2), nullptr, 16));
       const std::size_t colon = v.rfind(':');
       const long long value = std::stoll(v.substr(8, colon - 8));
-      objects[index << 8 | sub] = {static_cast<std::uint32_t>(value), static_cast<std::uint8_t>(std::stoi(v.substr(colon + 1)))};
+      objects[index << 8 | sub] = {static_cast<std::uint32_t>(value),
+                                   static_cast<std::uint8_t>(std::stoi(v.substr(colon + 1)))};
     } else {
       std::fprintf(stderr, "sdo_responder: unknown argument %s\n", a.c_str());
       return 2;

@@ -11,6 +11,8 @@
 // ports, touch --ready, and only start reading after S ms (to overflow the socket queue).
 // --send: sent through the sink once the source runs (--burst N: each N times, back to
 // back, then one BURST line: sent/busy/failed counts and the slowest send in us). --quiet: count only (benchmarks).
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
 #include <sys/resource.h>
 #include <time.h>
 
@@ -22,9 +24,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
 
 #include "io/candump_format.hpp"
 #include "io/socketcan_ports.hpp"
@@ -124,7 +123,10 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto next = [&]() -> std::string {
-      if (i + 1 >= argc) { std::fprintf(stderr, "socketcan_probe: %s needs a value\n", a.c_str()); std::exit(2); }
+      if (i + 1 >= argc) {
+        std::fprintf(stderr, "socketcan_probe: %s needs a value\n", a.c_str());
+        std::exit(2);
+      }
       return argv[++i];
     };
     if (a == "--port") {
@@ -132,16 +134,28 @@ int main(int argc, char** argv) {
       const std::size_t eq = v.find('=');
       const auto ranges = ranges_for(eq == std::string::npos ? "none" : v.substr(eq + 1));
       specs.push_back({v.substr(0, eq), filters_for_ranges(ranges), 0});
-    } else if (a == "--count") { count = std::atoll(next().c_str());
-    } else if (a == "--timeout-ms") { timeout_ms = std::atoll(next().c_str());
-    } else if (a == "--stall-ms") { stall_ms = std::atoll(next().c_str());
-    } else if (a == "--send") { sends.push_back(next());
-    } else if (a == "--ready") { ready = next();
-    } else if (a == "--reading") { reading = next();
-    } else if (a == "--quiet") { quiet = true;
-    } else if (a == "--until") { until = next();
-    } else if (a == "--burst") { burst = std::atoll(next().c_str());
-    } else { std::fprintf(stderr, "socketcan_probe: unknown argument %s\n", a.c_str()); return 2; }
+    } else if (a == "--count") {
+      count = std::atoll(next().c_str());
+    } else if (a == "--timeout-ms") {
+      timeout_ms = std::atoll(next().c_str());
+    } else if (a == "--stall-ms") {
+      stall_ms = std::atoll(next().c_str());
+    } else if (a == "--send") {
+      sends.push_back(next());
+    } else if (a == "--ready") {
+      ready = next();
+    } else if (a == "--reading") {
+      reading = next();
+    } else if (a == "--quiet") {
+      quiet = true;
+    } else if (a == "--until") {
+      until = next();
+    } else if (a == "--burst") {
+      burst = std::atoll(next().c_str());
+    } else {
+      std::fprintf(stderr, "socketcan_probe: unknown argument %s\n", a.c_str());
+      return 2;
+    }
   }
 
   // Logs go to stderr, frames and stats to stdout, so a scenario can read each on its own.
@@ -169,7 +183,10 @@ int main(int argc, char** argv) {
     for (const std::string& s : sends) {
       const std::size_t colon = s.find(':');
       const ParsedLine p = parse_candump_line("(0.000000) " + s.substr(0, colon) + " " + s.substr(colon + 1));
-      if (p.status != LineStatus::Frame) { std::fprintf(stderr, "socketcan_probe: bad --send %s\n", s.c_str()); continue; }
+      if (p.status != LineStatus::Frame) {
+        std::fprintf(stderr, "socketcan_probe: bad --send %s\n", s.c_str());
+        continue;
+      }
       if (burst > 1) {
         std::int64_t sent = 0, busy = 0, failed = 0, slowest_us = 0;
         for (std::int64_t k = 0; k < burst; ++k) {
@@ -178,16 +195,24 @@ int main(int argc, char** argv) {
           slowest_us = std::max(slowest_us, mono_us() - t0);
           (r == SendResult::Sent ? sent : r == SendResult::Busy ? busy : failed) += 1;
         }
-        std::printf("BURST %s sent=%lld busy=%lld failed=%lld slowest_us=%lld\n", s.c_str(), static_cast<long long>(sent),
-                    static_cast<long long>(busy), static_cast<long long>(failed), static_cast<long long>(slowest_us));
+        std::printf("BURST %s sent=%lld busy=%lld failed=%lld slowest_us=%lld\n", s.c_str(),
+                    static_cast<long long>(sent), static_cast<long long>(busy), static_cast<long long>(failed),
+                    static_cast<long long>(slowest_us));
         continue;
       }
       const SendResult r = sink->send(p.frame);
-      std::printf("SEND %s %s\n", s.c_str(), r == SendResult::Sent ? "sent" : r == SendResult::Busy ? "busy" : "failed");
+      std::printf("SEND %s %s\n", s.c_str(),
+                  r == SendResult::Sent   ? "sent"
+                  : r == SendResult::Busy ? "busy"
+                                          : "failed");
     }
     const std::int64_t deadline = start_us + timeout_ms * 1000;
     while (!own.stop_requested() && !stop.stop_requested()) {
-      if (mono_us() >= deadline) { timed_out = true; stop.request_stop(); break; }
+      if (mono_us() >= deadline) {
+        timed_out = true;
+        stop.request_stop();
+        break;
+      }
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
   });
@@ -195,31 +220,40 @@ int main(int argc, char** argv) {
   watchdog.request_stop();
   watchdog.join();
   const double cpu = cpu_seconds() - cpu0;
-  if (!result.ok) { std::fprintf(stderr, "socketcan_probe: %s\n", result.error.c_str()); return 1; }
+  if (!result.ok) {
+    std::fprintf(stderr, "socketcan_probe: %s\n", result.error.c_str());
+    return 1;
+  }
 
-  const std::int64_t now_real = [] { timespec ts{}; clock_gettime(CLOCK_MONOTONIC, &ts);
-                                     return std::int64_t{ts.tv_sec} * 1'000'000 + ts.tv_nsec / 1000; }();
+  const std::int64_t now_real = [] {
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return std::int64_t{ts.tv_sec} * 1'000'000 + ts.tv_nsec / 1000;
+  }();
   bool times_ok = recorder.time_order_ok_;
   for (const CanFrame& f : recorder.frames_) {
     // Monotonic time base: every kernel timestamp lies within this run.
-    if (f.time_us < start_us - 1'000'000 * std::max<std::int64_t>(stall_ms / 1000 + 1, 1) || f.time_us > now_real) times_ok = false;
+    if (f.time_us < start_us - 1'000'000 * std::max<std::int64_t>(stall_ms / 1000 + 1, 1) || f.time_us > now_real)
+      times_ok = false;
     std::string line = format_candump_log_line(f);
     std::printf("%s\n", line.substr(line.find(' ') + 1).c_str());
   }
   for (std::size_t i = 0; i < ports->size(); ++i) {
     const CanPortStats s = ports->stats(i);
-    std::printf("STATS %s state=%s received=%llu dropped=%llu error_frames=%llu bus_off=%llu controller=%llu "
-                "reopens=%llu state_changes=%llu sent=%llu busy=%llu failed=%llu\n",
-                s.iface.c_str(), to_string(s.state), static_cast<unsigned long long>(s.frames_received),
-                static_cast<unsigned long long>(s.frames_dropped), static_cast<unsigned long long>(s.error_frames),
-                static_cast<unsigned long long>(s.bus_off), static_cast<unsigned long long>(s.controller_problems),
-                static_cast<unsigned long long>(s.reopens), static_cast<unsigned long long>(s.state_changes),
-                static_cast<unsigned long long>(s.frames_sent), static_cast<unsigned long long>(s.send_busy),
-                static_cast<unsigned long long>(s.send_failed));
+    std::printf(
+        "STATS %s state=%s received=%llu dropped=%llu error_frames=%llu bus_off=%llu controller=%llu "
+        "reopens=%llu state_changes=%llu sent=%llu busy=%llu failed=%llu\n",
+        s.iface.c_str(), to_string(s.state), static_cast<unsigned long long>(s.frames_received),
+        static_cast<unsigned long long>(s.frames_dropped), static_cast<unsigned long long>(s.error_frames),
+        static_cast<unsigned long long>(s.bus_off), static_cast<unsigned long long>(s.controller_problems),
+        static_cast<unsigned long long>(s.reopens), static_cast<unsigned long long>(s.state_changes),
+        static_cast<unsigned long long>(s.frames_sent), static_cast<unsigned long long>(s.send_busy),
+        static_cast<unsigned long long>(s.send_failed));
   }
   std::printf("TIMES %s\n", times_ok ? "ok" : "bad");
   std::printf("TICKS %s\n", recorder.ticks_ > 0 ? "ok" : "none");
-  const double span_s = recorder.last_us_ > recorder.first_us_ ? static_cast<double>(recorder.last_us_ - recorder.first_us_) / 1e6 : 0.0;
+  const double span_s =
+      recorder.last_us_ > recorder.first_us_ ? static_cast<double>(recorder.last_us_ - recorder.first_us_) / 1e6 : 0.0;
   std::printf("RESULT frames=%lld cpu_s=%.6f cpu_us_per_frame=%.3f wall_s=%.6f\n",
               static_cast<long long>(recorder.data_frames_), cpu,
               recorder.data_frames_ > 0 ? cpu * 1e6 / static_cast<double>(recorder.data_frames_) : 0.0, span_s);

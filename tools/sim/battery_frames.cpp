@@ -163,7 +163,8 @@ void canopen_frames(const BatteryReport& r, std::uint8_t node, const CanopenCycl
   if (cycle.first_cycle) {
     const ObjectAddress missing{0x6053, 0};
     push(out, canopen::build_upload_request(node, missing), t);
-    if (!r.silent) push(out, canopen::encode_abort(node, missing, canopen::kAbortObjectDoesNotExist), t + kAnswerDelayUs);
+    if (!r.silent)
+      push(out, canopen::encode_abort(node, missing, canopen::kAbortObjectDoesNotExist), t + kAnswerDelayUs);
   }
 }
 

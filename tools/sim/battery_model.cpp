@@ -8,15 +8,15 @@ namespace bms::sim {
 namespace {
 
 constexpr int kCells = 16;
-constexpr double kCycleS = 600.0;            // one slow charge/discharge cycle
-constexpr double kCycleCRate = 0.3;          // peak current as a fraction of capacity
-constexpr double kImbalancePeakPct = 25.0;   // past the 20 % alarm tier
+constexpr double kCycleS = 600.0;           // one slow charge/discharge cycle
+constexpr double kCycleCRate = 0.3;         // peak current as a fraction of capacity
+constexpr double kImbalancePeakPct = 25.0;  // past the 20 % alarm tier
 constexpr double kWarningTemperatureC = 45.0;
 constexpr double kProtectionTemperatureC = 55.0;
 constexpr double kAlarmPeakTemperatureC = 62.0;
-constexpr double kHighCellPeakV = 3.70;       // past an LFP cell_max_v of 3.60
-constexpr double kColdestC = -5.0;            // below an LFP charge_min_temperature_c of 0
-constexpr double kUnevenShareFactor = 1.6;    // battery 0's current / its even share
+constexpr double kHighCellPeakV = 3.70;     // past an LFP cell_max_v of 3.60
+constexpr double kColdestC = -5.0;          // below an LFP charge_min_temperature_c of 0
+constexpr double kUnevenShareFactor = 1.6;  // battery 0's current / its even share
 
 /// LiFePO4 is flat in the middle; a straight line is enough for aggregation tests.
 double cell_open_circuit_v(double soc_pct) noexcept { return 3.05 + 0.30 * soc_pct / 100.0; }
@@ -42,14 +42,24 @@ EventWindow event_window(const SimOptions& o) noexcept {
       // Drift and recovery both fit in the run: 10 %..90 % of the duration.
       w = {0.1 * o.duration_s, 0.8 * o.duration_s};
       break;
-    case Scenario::Silent: w = {std::min(20.0, 0.25 * o.duration_s), 47.0}; break;
-    case Scenario::BlockCharge: w = {std::min(20.0, 0.25 * o.duration_s), 30.0}; break;
-    case Scenario::Alarm: w = {std::min(15.0, 0.25 * o.duration_s), 30.0}; break;
+    case Scenario::Silent:
+      w = {std::min(20.0, 0.25 * o.duration_s), 47.0};
+      break;
+    case Scenario::BlockCharge:
+      w = {std::min(20.0, 0.25 * o.duration_s), 30.0};
+      break;
+    case Scenario::Alarm:
+      w = {std::min(15.0, 0.25 * o.duration_s), 30.0};
+      break;
     case Scenario::CellHigh:
     case Scenario::Cold:
-    case Scenario::UnevenShare: w = {0.1 * o.duration_s, 0.8 * o.duration_s}; break;
+    case Scenario::UnevenShare:
+      w = {0.1 * o.duration_s, 0.8 * o.duration_s};
+      break;
     case Scenario::Steady:
-    case Scenario::CanopenSdo: w = {0, 0}; break;
+    case Scenario::CanopenSdo:
+      w = {0, 0};
+      break;
   }
   if (o.event_start_s >= 0) w.start_s = o.event_start_s;
   if (o.event_duration_s >= 0) w.duration_s = o.event_duration_s;
@@ -124,7 +134,8 @@ BatteryReport BatteryModel::step(double t_s) noexcept {
   if (options_.scenario == Scenario::CellHigh && first && in_event) {
     // One cell runs away (a triangle to kHighCellPeakV); the pack voltage carries it.
     const double p = window_.progress(t_s);
-    const double high = r.max_cell_voltage_v + (kHighCellPeakV - r.max_cell_voltage_v) * (1.0 - std::abs(2.0 * p - 1.0));
+    const double high =
+        r.max_cell_voltage_v + (kHighCellPeakV - r.max_cell_voltage_v) * (1.0 - std::abs(2.0 * p - 1.0));
     r.voltage_v += high - cell_v;
     r.max_cell_voltage_v = high;
   }
@@ -149,8 +160,10 @@ BatteryReport BatteryModel::step(double t_s) noexcept {
   }
 
   const double power_kw = r.voltage_v * current_a / 1000.0;
-  if (power_kw > 0) charged_kwh_ += power_kw * dt_s / 3600.0;
-  else discharged_kwh_ -= power_kw * dt_s / 3600.0;
+  if (power_kw > 0)
+    charged_kwh_ += power_kw * dt_s / 3600.0;
+  else
+    discharged_kwh_ -= power_kw * dt_s / 3600.0;
   r.charged_kwh = 120.0 + charged_kwh_;  // a battery that has seen some use
   r.discharged_kwh = 115.0 + discharged_kwh_;
   return r;

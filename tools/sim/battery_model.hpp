@@ -55,9 +55,7 @@ struct EventWindow {
   double duration_s = 0;
   [[nodiscard]] bool contains(double t) const noexcept { return t >= start_s && t < start_s + duration_s; }
   /// 0 at the start of the window, 1 at its end.
-  [[nodiscard]] double progress(double t) const noexcept {
-    return duration_s > 0 ? (t - start_s) / duration_s : 0.0;
-  }
+  [[nodiscard]] double progress(double t) const noexcept { return duration_s > 0 ? (t - start_s) / duration_s : 0.0; }
 };
 [[nodiscard]] EventWindow event_window(const SimOptions& o) noexcept;
 

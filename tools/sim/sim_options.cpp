@@ -22,16 +22,26 @@ bool parse_int(std::string_view text, Int& out) {
 }
 
 bool parse_scenario(std::string_view s, Scenario& out) {
-  if (s == "steady") out = Scenario::Steady;
-  else if (s == "imbalance") out = Scenario::Imbalance;
-  else if (s == "silent") out = Scenario::Silent;
-  else if (s == "block-charge") out = Scenario::BlockCharge;
-  else if (s == "alarm") out = Scenario::Alarm;
-  else if (s == "canopen-sdo") out = Scenario::CanopenSdo;
-  else if (s == "cell-high") out = Scenario::CellHigh;
-  else if (s == "cold") out = Scenario::Cold;
-  else if (s == "uneven-share") out = Scenario::UnevenShare;
-  else return false;
+  if (s == "steady")
+    out = Scenario::Steady;
+  else if (s == "imbalance")
+    out = Scenario::Imbalance;
+  else if (s == "silent")
+    out = Scenario::Silent;
+  else if (s == "block-charge")
+    out = Scenario::BlockCharge;
+  else if (s == "alarm")
+    out = Scenario::Alarm;
+  else if (s == "canopen-sdo")
+    out = Scenario::CanopenSdo;
+  else if (s == "cell-high")
+    out = Scenario::CellHigh;
+  else if (s == "cold")
+    out = Scenario::Cold;
+  else if (s == "uneven-share")
+    out = Scenario::UnevenShare;
+  else
+    return false;
   return true;
 }
 
@@ -58,15 +68,24 @@ double SimOptions::capacity_ah(int index) const noexcept {
 
 const char* to_string(Scenario s) noexcept {
   switch (s) {
-    case Scenario::Steady: return "steady";
-    case Scenario::Imbalance: return "imbalance";
-    case Scenario::Silent: return "silent";
-    case Scenario::BlockCharge: return "block-charge";
-    case Scenario::Alarm: return "alarm";
-    case Scenario::CanopenSdo: return "canopen-sdo";
-    case Scenario::CellHigh: return "cell-high";
-    case Scenario::Cold: return "cold";
-    case Scenario::UnevenShare: return "uneven-share";
+    case Scenario::Steady:
+      return "steady";
+    case Scenario::Imbalance:
+      return "imbalance";
+    case Scenario::Silent:
+      return "silent";
+    case Scenario::BlockCharge:
+      return "block-charge";
+    case Scenario::Alarm:
+      return "alarm";
+    case Scenario::CanopenSdo:
+      return "canopen-sdo";
+    case Scenario::CellHigh:
+      return "cell-high";
+    case Scenario::Cold:
+      return "cold";
+    case Scenario::UnevenShare:
+      return "uneven-share";
   }
   return "steady";
 }
@@ -151,27 +170,45 @@ ParseResult parse_sim_options(int argc, const char* const* argv) {
     }
     const std::string_view value = argv[++i];
     bool ok = true;
-    if (arg == "--batteries") ok = parse_int(value, o.batteries) && o.batteries >= 1 && o.batteries <= 32;
-    else if (arg == "--duration") ok = parse_double(value, o.duration_s) && o.duration_s > 0 && o.duration_s <= 7 * 86400;
-    else if (arg == "--scenario") ok = parse_scenario(value, o.scenario);
+    if (arg == "--batteries")
+      ok = parse_int(value, o.batteries) && o.batteries >= 1 && o.batteries <= 32;
+    else if (arg == "--duration")
+      ok = parse_double(value, o.duration_s) && o.duration_s > 0 && o.duration_s <= 7 * 86400;
+    else if (arg == "--scenario")
+      ok = parse_scenario(value, o.scenario);
     else if (arg == "--protocol") {
       protocol_given = true;
-      if (value == "pylontech") o.protocol = SimProtocol::Pylontech;
-      else if (value == "canopen") o.protocol = SimProtocol::Canopen;
-      else ok = false;
+      if (value == "pylontech")
+        o.protocol = SimProtocol::Pylontech;
+      else if (value == "canopen")
+        o.protocol = SimProtocol::Canopen;
+      else
+        ok = false;
     } else if (arg == "--profile") {
-      if (value == "pylon") o.profile = SimProfile::Pylon;
-      else if (value == "victron") o.profile = SimProfile::Victron;
-      else ok = false;
-    } else if (arg == "--start") ok = parse_int(value, o.start_epoch_s) && o.start_epoch_s >= 0 && o.start_epoch_s < 100000000000;
-    else if (arg == "--interval-ms") ok = parse_int(value, o.interval_ms) && o.interval_ms >= 10 && o.interval_ms <= 60000;
-    else if (arg == "--seed") ok = parse_int(value, o.seed);
-    else if (arg == "--capacity") ok = parse_capacities(value, o.capacities_ah);
-    else if (arg == "--event-start") ok = parse_double(value, o.event_start_s) && o.event_start_s >= 0;
-    else if (arg == "--event-duration") ok = parse_double(value, o.event_duration_s) && o.event_duration_s >= 0;
-    else if (arg == "--iface-prefix") ok = !value.empty() && value.size() <= 12;
-    else if (arg == "--first-node") ok = parse_int(value, o.first_node) && o.first_node >= 1 && o.first_node <= 127;
-    else if (arg == "--out") ok = !value.empty();
+      if (value == "pylon")
+        o.profile = SimProfile::Pylon;
+      else if (value == "victron")
+        o.profile = SimProfile::Victron;
+      else
+        ok = false;
+    } else if (arg == "--start")
+      ok = parse_int(value, o.start_epoch_s) && o.start_epoch_s >= 0 && o.start_epoch_s < 100000000000;
+    else if (arg == "--interval-ms")
+      ok = parse_int(value, o.interval_ms) && o.interval_ms >= 10 && o.interval_ms <= 60000;
+    else if (arg == "--seed")
+      ok = parse_int(value, o.seed);
+    else if (arg == "--capacity")
+      ok = parse_capacities(value, o.capacities_ah);
+    else if (arg == "--event-start")
+      ok = parse_double(value, o.event_start_s) && o.event_start_s >= 0;
+    else if (arg == "--event-duration")
+      ok = parse_double(value, o.event_duration_s) && o.event_duration_s >= 0;
+    else if (arg == "--iface-prefix")
+      ok = !value.empty() && value.size() <= 12;
+    else if (arg == "--first-node")
+      ok = parse_int(value, o.first_node) && o.first_node >= 1 && o.first_node <= 127;
+    else if (arg == "--out")
+      ok = !value.empty();
     else {
       r.error = "unknown option: " + std::string(arg);
       return r;

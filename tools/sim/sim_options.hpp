@@ -8,7 +8,17 @@
 
 namespace bms::sim {
 
-enum class Scenario : std::uint8_t { Steady, Imbalance, Silent, BlockCharge, Alarm, CanopenSdo, CellHigh, Cold, UnevenShare };
+enum class Scenario : std::uint8_t {
+  Steady,
+  Imbalance,
+  Silent,
+  BlockCharge,
+  Alarm,
+  CanopenSdo,
+  CellHigh,
+  Cold,
+  UnevenShare
+};
 enum class SimProtocol : std::uint8_t { Pylontech, Canopen };
 /// Which frame set a Pylontech-family battery sends.
 enum class SimProfile : std::uint8_t {

@@ -32,7 +32,8 @@ std::uint64_t run_simulation(const SimOptions& o, const std::function<void(const
     tick_frames.clear();
     for (int i = 0; i < o.batteries; ++i) {
       const BatteryReport report = models[static_cast<std::size_t>(i)].step(t_s);
-      const std::int64_t slot_start = tick_us + i * slot_us + static_cast<std::int64_t>(jitter.uniform(0.0, 0.1) * static_cast<double>(slot_us));
+      const std::int64_t slot_start =
+          tick_us + i * slot_us + static_cast<std::int64_t>(jitter.uniform(0.0, 0.1) * static_cast<double>(slot_us));
       battery_frames.clear();
       std::string iface;
       if (o.protocol == SimProtocol::Canopen) {
