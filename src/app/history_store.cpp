@@ -1,7 +1,5 @@
 #include "app/history_store.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include "dbus/state_file.hpp"
 
 namespace bms {
@@ -102,52 +100,14 @@ std::optional<HistoryCounters> load_history(const std::string& state_file, std::
   return counters;
 }
 
-HistoryWriter::HistoryWriter(std::string state_file)
-    : path_(std::move(state_file)), thread_([this](std::stop_token stop) { run(stop); }) {}
-
-HistoryWriter::~HistoryWriter() {
-  thread_.request_stop();  // run() writes what is pending before it returns
-  cv_.notify_all();
-}
+HistoryWriter::HistoryWriter(std::string state_file) : path_(std::move(state_file)), writer_("history not saved") {}
 
 void HistoryWriter::save(const HistoryCounters& counters, std::int64_t now_unix_s) {
   if (path_.empty()) return;
-  {
-    std::lock_guard lock(mutex_);
-    pending_ = history_to_table(counters, now_unix_s);
-  }
-  cv_.notify_all();
-}
-
-void HistoryWriter::wait_idle() {
-  std::unique_lock lock(mutex_);
-  cv_.wait(lock, [&] { return !pending_ && !writing_; });
-}
-
-std::uint64_t HistoryWriter::writes() const {
-  std::lock_guard lock(mutex_);
-  return writes_;
-}
-
-void HistoryWriter::run(std::stop_token stop) {
-  std::unique_lock lock(mutex_);
-  for (;;) {
-    cv_.wait(lock, stop, [&] { return pending_.has_value(); });
-    if (!pending_) return;  // stopped with nothing left to write
-    toml::table history = std::move(*pending_);
-    pending_.reset();
-    writing_ = true;
-    lock.unlock();
-    std::string error;
-    if (!dbus::update_state_file(
-            path_, [&](toml::table& state) { state.insert_or_assign(kTable, std::move(history)); }, &error)) {
-      spdlog::warn("history not saved: {}", error);
-    }
-    lock.lock();
-    writing_ = false;
-    ++writes_;
-    cv_.notify_all();
-  }
+  writer_.request([path = path_, history = history_to_table(counters, now_unix_s)](std::string* error) {
+    return dbus::update_state_file(
+        path, [&](toml::table& state) { state.insert_or_assign(kTable, history); }, error);
+  });
 }
 
 }  // namespace bms

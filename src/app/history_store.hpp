@@ -1,19 +1,17 @@
 #pragma once
 /// @file history_store.hpp
 /// Keeps the bank's /History counters across restarts in the state file's `[history]` table
-/// (dbus/state_file: atomic, shared with /CustomName). Writes happen on a small writer thread
-/// of their own, so an fsync on slow flash never stalls the aggregator thread.
+/// (dbus/state_file: atomic, shared with /CustomName). Writes happen on a writer thread
+/// (dbus/state_file_writer), so an fsync on slow flash never stalls the aggregator thread.
 
 #include <toml++/toml.h>
 
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 
 #include "core/history.hpp"
+#include "dbus/state_file_writer.hpp"
 
 namespace bms {
 
@@ -33,27 +31,16 @@ class HistoryWriter {
  public:
   /// `state_file` empty: save() does nothing.
   explicit HistoryWriter(std::string state_file);
-  /// Writes what is pending, then joins the thread.
-  ~HistoryWriter();
-  HistoryWriter(const HistoryWriter&) = delete;
-  HistoryWriter& operator=(const HistoryWriter&) = delete;
 
   /// Hands the counters to the writer thread (the newest wins); never waits for the disk.
   void save(const HistoryCounters& counters, std::int64_t now_unix_s);
   /// Blocks until everything handed over is written (tests, stop).
-  void wait_idle();
-  [[nodiscard]] std::uint64_t writes() const;
+  void wait_idle() { writer_.wait_idle(); }
+  [[nodiscard]] std::uint64_t writes() const { return writer_.writes(); }
 
  private:
-  void run(std::stop_token stop);
-
   std::string path_;
-  mutable std::mutex mutex_;
-  std::condition_variable_any cv_;
-  std::optional<toml::table> pending_;
-  bool writing_ = false;
-  std::uint64_t writes_ = 0;
-  std::jthread thread_;  ///< last: started after the members it uses
+  dbus::StateFileWriter writer_;  ///< writes what is pending when destroyed
 };
 
 }  // namespace bms

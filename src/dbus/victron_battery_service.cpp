@@ -44,7 +44,7 @@ VictronBatteryService::VictronBatteryService(const Settings& settings, ServiceId
       target_(BusTarget::parse(settings.service.dbus)),
       retry_(retry),
       name_store_(settings.service.state_file),
-      name_writer_(name_store_) {
+      name_writer_("D-Bus: /CustomName set but not kept across restarts") {
   add_battery_items(tree_, settings_, identity, initial_custom_name(settings_, name_store_));
   (void)tree_.take_changes();  // initial values are read with GetItems, not signalled
 }
@@ -259,7 +259,10 @@ SetResult VictronBatteryService::on_set_value(const std::string& path, const Bus
   const SetResult result = tree_.set_from_bus(path, value);
   if (result != SetResult::Accepted || !tree_.has_changes()) return result;
   // Kept by the writer's thread: an fsync must not stop this thread answering the bus.
-  if (path == "/CustomName") name_writer_.request(std::get<std::string>(tree_.find(path)->value));
+  if (path == "/CustomName") {
+    name_writer_.request([store = name_store_, name = std::get<std::string>(tree_.find(path)->value)](
+                             std::string* error) { return store.save(name, error); });
+  }
   const std::vector<std::string> changed = tree_.take_changes();
   // velib's VeDbusItemExport answers a SetValue with PropertiesChanged on the item; batch
   // clients (dbus-systemcalc-py, dbus-flashmq) also take ItemsChanged. A write is rare, so

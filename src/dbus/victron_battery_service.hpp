@@ -25,8 +25,8 @@
 #include "dbus/bus_attachment.hpp"
 #include "dbus/bus_target.hpp"
 #include "dbus/custom_name_store.hpp"
-#include "dbus/custom_name_writer.hpp"
 #include "dbus/item_tree.hpp"
+#include "dbus/state_file_writer.hpp"
 
 namespace bms::dbus {
 
@@ -92,8 +92,8 @@ class VictronBatteryService final : public SnapshotPublisher {
   BusTarget target_;
   RetryPolicy retry_;
   CustomNameStore name_store_;
-  CustomNameWriter name_writer_;  ///< /CustomName writes, off the bus thread
-  ItemTree tree_;                 ///< bus thread only
+  StateFileWriter name_writer_;  ///< /CustomName writes, off the bus thread
+  ItemTree tree_;                ///< bus thread only
 
   std::mutex pending_mutex_;
   std::optional<Snapshot> pending_;  ///< latest unpublished snapshot
