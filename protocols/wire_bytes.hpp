@@ -9,7 +9,17 @@
 #include <limits>
 #include <span>
 
+#include "protocols/can_frame.hpp"
+
 namespace bms::wire {
+
+/// A data frame `can_id` of `dlc` bytes, all zero, for an encoder to fill.
+[[nodiscard]] inline CanFrame make_frame(std::uint32_t can_id, std::uint8_t dlc) noexcept {
+  CanFrame f;
+  f.id = can_id;
+  f.dlc = dlc;
+  return f;
+}
 
 [[nodiscard]] inline std::uint16_t u16(std::span<const std::uint8_t> d, std::size_t at) noexcept {
   return static_cast<std::uint16_t>(d[at] | (d[at + 1] << 8));

@@ -8,16 +8,10 @@
 namespace bms::pylon {
 namespace {
 
+using wire::make_frame;
 using wire::put_s16;
 using wire::put_u16;
 using wire::scaled_clamped;
-
-CanFrame make_frame(std::uint32_t can_id, std::uint8_t dlc) noexcept {
-  CanFrame f;
-  f.id = can_id;
-  f.dlc = dlc;
-  return f;
-}
 
 /// A u16 field (at most `max_raw` on the wire), or SMA's unsigned marker when unknown.
 std::uint16_t sma_u16(const std::optional<double>& v, double scale, std::uint16_t max_raw) noexcept {

@@ -10,17 +10,11 @@
 namespace bms::pylon {
 namespace {
 
+using wire::make_frame;
 using wire::put_s16;
 using wire::put_u16;
 using wire::put_u32;
 using wire::scaled_clamped;
-
-CanFrame make_frame(std::uint32_t can_id, std::uint8_t dlc) noexcept {
-  CanFrame f;
-  f.id = can_id;
-  f.dlc = dlc;
-  return f;
-}
 
 std::uint16_t u16_field(double value, double scale) noexcept { return scaled_clamped<std::uint16_t>(value, scale); }
 std::int16_t s16_field(double value, double scale) noexcept { return scaled_clamped<std::int16_t>(value, scale); }

@@ -61,6 +61,11 @@ struct CellExtreme {
   std::string cell_id;  ///< "A:12" style id shown on D-Bus: battery name, then the BMS's id if any
 };
 
+/// The value of an extreme, or unknown when there is none.
+[[nodiscard]] inline std::optional<double> extreme_value(const std::optional<CellExtreme>& e) noexcept {
+  return e ? std::optional<double>(e->value) : std::nullopt;
+}
+
 /// Charge requests of the batteries (0x35C bits 5, 4, 3): any online battery asking = the bank asks.
 struct ForceChargeRequest {
   bool force_charge_1 = false;  ///< Pylontech "force charge request I" (0x35C bit 5)

@@ -19,10 +19,6 @@ struct NumberPath {
   std::optional<double> (*get)(const Snapshot&);
 };
 
-std::optional<double> extreme_value(const std::optional<CellExtreme>& e) {
-  return e ? std::optional<double>(e->value) : std::nullopt;
-}
-
 /// Remaining minus installed Ah, so zero or negative as Victron's battery monitors and
 /// dbus-serialbattery publish it: valid once capacities and SOC are known and every battery
 /// is online (an offline battery's charge is unknown, not consumed).
@@ -39,11 +35,6 @@ std::optional<double> time_to_go_s(const Snapshot& s) {
   if (current > -0.1) return std::nullopt;
   return *s.capacity_ah / -current * 3600.0;
 }
-
-// The degree sign is UTF-8, as D-Bus strings must be.
-constexpr const char* kDegC =
-    "\xC2\xB0"
-    "C";
 
 const NumberPath kNumberPaths[] = {
     {"/Dc/0/Voltage", "Battery voltage (mean of online batteries)", 2, "V",

@@ -19,6 +19,11 @@
 
 namespace bms::dbus {
 
+/// The unit text of a temperature; the degree sign in UTF-8, as D-Bus strings must be.
+inline constexpr const char* kDegC =
+    "\xC2\xB0"
+    "C";
+
 /// SetValue's result on the wire (com.victronenergy.BusItem).
 enum class SetResult : std::int32_t {
   Accepted = 0,      ///< stored (also when equal to the current value)

@@ -5,10 +5,6 @@
 namespace bms::dbus {
 namespace {
 
-constexpr const char* kDegC =
-    "\xC2\xB0"
-    "C";  // UTF-8, as D-Bus strings must be
-
 /// A numeric per-pack path: value rounded to `decimals`, text "<value><unit>".
 struct PackNumber {
   const char* leaf;
@@ -17,10 +13,6 @@ struct PackNumber {
   const char* unit;
   std::optional<double> (*get)(const BatteryView&);
 };
-
-std::optional<double> extreme(const std::optional<CellExtreme>& e) {
-  return e ? std::optional<double>(e->value) : std::nullopt;
-}
 
 const PackNumber kPackNumbers[] = {
     {"Soc", "State of charge of this pack", 1, "%", [](const BatteryView& b) { return b.soc_pct; }},
@@ -34,13 +26,13 @@ const PackNumber kPackNumbers[] = {
     {"Info/MaxChargeVoltage", "Charge voltage limit this pack's BMS sends", 2, "V",
      [](const BatteryView& b) { return b.charge_voltage_limit_v; }},
     {"System/MinCellVoltage", "Lowest cell voltage of this pack", 3, "V",
-     [](const BatteryView& b) { return extreme(b.min_cell_voltage); }},
+     [](const BatteryView& b) { return extreme_value(b.min_cell_voltage); }},
     {"System/MaxCellVoltage", "Highest cell voltage of this pack", 3, "V",
-     [](const BatteryView& b) { return extreme(b.max_cell_voltage); }},
+     [](const BatteryView& b) { return extreme_value(b.max_cell_voltage); }},
     {"System/MinCellTemperature", "Lowest cell temperature of this pack", 1, kDegC,
-     [](const BatteryView& b) { return extreme(b.min_cell_temperature); }},
+     [](const BatteryView& b) { return extreme_value(b.min_cell_temperature); }},
     {"System/MaxCellTemperature", "Highest cell temperature of this pack", 1, kDegC,
-     [](const BatteryView& b) { return extreme(b.max_cell_temperature); }},
+     [](const BatteryView& b) { return extreme_value(b.max_cell_temperature); }},
 };
 
 /// The BMS's own cell id beside each extreme ("" when it sends none).
