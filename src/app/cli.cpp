@@ -16,10 +16,10 @@ bool parse_in_range(const std::string& text, double min, double max, double& out
 }  // namespace
 
 const char* help_text() noexcept {
-  return R"(bms-aggregator: one battery for Venus OS and inverters from several BMSes on CAN
+  return R"(bms-aggregator: one battery for Venus OS and inverters from several BMSes (CAN and D-Bus)
 
 Usage:
-  bms-aggregator --config FILE                     run as a service on the configured CAN ports
+  bms-aggregator --config FILE                     run as a service on the configured ports and services
   bms-aggregator --config FILE --replay LOG [--speed N|max] [--emit-log OUT] [--no-dbus]
                  [--keep-running] [--skip-malformed] [--status-interval SECONDS]
                  [--report FILE.csv] [--plot FILE.png]
