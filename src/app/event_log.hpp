@@ -5,7 +5,9 @@
 /// blocked or allowed again, the fail-safe is entered or left, the inverter's keep-alive
 /// appears or is lost, and an alarm level changes. Nothing while nothing changes.
 
+#include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "core/snapshot_publisher.hpp"
 
@@ -18,8 +20,25 @@ class EventLog final : public SnapshotPublisher {
   void publish(const Snapshot& snapshot, PublishReason reason) override;
 
  private:
+  /// What the lines compare against: kept per publication instead of a whole snapshot copy
+  /// (the log runs at every publication of a replay, a line only now and then).
+  struct Seen {
+    struct Pack {
+      bool online = false;
+      bool blocks_charge = false;
+    };
+    std::vector<Pack> packs;
+    ImbalanceTier tier = ImbalanceTier::Balanced;
+    bool failsafe = true;
+    bool charge_allowed = false;
+    bool discharge_allowed = false;
+    std::uint8_t worst_alarm = 0;
+    bool inverter_present = false;
+  };
+  void remember(const Snapshot& s);
+
   bool watch_inverter_;
-  std::optional<Snapshot> last_;
+  std::optional<Seen> last_;
 };
 
 }  // namespace bms

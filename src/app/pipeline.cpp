@@ -43,10 +43,18 @@ class Pipeline::Producer final : public FrameHandler {
   void push(const Reading& r) {
     ++pushed_;
     while (!p_.ring_.try_push(r)) {
-      // The aggregator drains until EndOfInput, so this wait always ends.
+      // Full: sleep until the aggregator has drained a good part of the ring (it rings
+      // `space_` every kSpaceBatch readings and before it idles). Spinning here cost a
+      // third of the replay's CPU in sched_yield. The aggregator drains until EndOfInput,
+      // so this wait always ends.
       ++full_waits_;
       p_.doorbell_.ring();
-      std::this_thread::yield();
+      const std::uint32_t ticket = p_.space_.prepare_wait();
+      if (p_.ring_.try_push(r)) {
+        p_.space_.cancel_wait();
+        return;
+      }
+      p_.space_.wait(ticket);
     }
   }
   static constexpr unsigned kFramesPerWake = 64;
@@ -81,56 +89,26 @@ PipelineResult Pipeline::run(FrameSource& source, std::stop_token stop) {
   });
 
   if (side_ != nullptr) side_->connect(&doorbell_);
-  // The next reading of each producer, held until it is the earliest. Side readings wait
-  // until the frame source delivered its first reading: that fixes the time line (a replay's
-  // first log time) they are moved onto.
-  Reading primary;
+  // Side readings (D-Bus batteries) wait until the frame source delivered its first reading:
+  // that fixes the time line (a replay's first log time) they are moved onto. Then both go
+  // to the engine earliest first; at a tie the frame source's reading first, except its
+  // EndOfInput, which comes after everything of its time.
   Reading side;
-  bool have_primary = false;
   bool have_side = false;
   bool primary_started = false;
+  bool ended = false;
   std::int64_t last_time = 0;
-  const auto take_side = [&] {
-    if (have_side || side_ == nullptr || !(primary_started || have_primary)) return;
-    if (!side_->try_pop(side)) return;
+  std::uint64_t seen_generation = settings_generation_ != nullptr ? settings_generation_->load() : 0;
+  const auto fetch_side = [&](std::int64_t now) {
+    if (have_side) return true;
+    if (side_ == nullptr || !side_->try_pop(side)) return false;
     have_side = true;
     const std::optional<std::int64_t> t = source.time_from_monotonic(side.time_us);
-    const std::int64_t now = primary_started ? last_time : primary.time_us;
     // Never earlier than what the engine has seen: its clock does not run backwards.
     side.time_us = t ? std::max(*t, now) : now;
+    return true;
   };
-  const auto take = [&] {
-    if (!have_primary) have_primary = ring_.try_pop(primary);
-    take_side();
-    return have_primary || have_side;
-  };
-
-  Reading r;
-  std::uint64_t seen_generation = settings_generation_ != nullptr ? settings_generation_->load() : 0;
-  for (;;) {
-    if (!take()) {
-      // Idle: tell the source when the engine needs time next (a TimerSource ticks only then).
-      source.set_next_deadline(engine_.next_due_us());
-      const std::uint32_t ticket = doorbell_.prepare_wait();
-      if (!take()) {
-        doorbell_.wait(ticket);
-        continue;
-      }
-      doorbell_.cancel_wait();
-    }
-    // Earliest first; at a tie the frame source's reading, except its EndOfInput, which
-    // comes after everything of its time.
-    const bool use_side = have_side && (!have_primary || side.time_us < primary.time_us ||
-                                        (side.time_us == primary.time_us && primary.kind == ReadingKind::EndOfInput));
-    if (use_side) {
-      r = side;
-      have_side = false;
-      ++result.side_readings;
-    } else {
-      r = primary;
-      have_primary = false;
-      primary_started = true;
-    }
+  const auto deliver = [&](const Reading& r) {
     last_time = std::max(last_time, r.time_us);
     ++result.readings;
     if (settings_generation_ != nullptr && settings_generation_->load(std::memory_order_relaxed) != seen_generation) {
@@ -142,8 +120,48 @@ PipelineResult Pipeline::run(FrameSource& source, std::stop_token stop) {
     // Single writer: a plain load/store, no locked read-modify-write on the hot path.
     if (heartbeat_ != nullptr)
       heartbeat_->store(heartbeat_->load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  };
+  const auto deliver_side = [&] {
+    have_side = false;
+    ++result.side_readings;
+    deliver(side);
+  };
+  const auto deliver_primary = [&](const Reading& p) {
+    while (fetch_side(primary_started ? last_time : p.time_us) &&
+           (side.time_us < p.time_us || (side.time_us == p.time_us && p.kind == ReadingKind::EndOfInput))) {
+      deliver_side();
+    }
+    primary_started = true;
+    deliver(p);
     // The reader always ends with EndOfInput, also when stopped, so this is the only exit.
-    if (r.kind == ReadingKind::EndOfInput) break;
+    if (p.kind == ReadingKind::EndOfInput) ended = true;
+  };
+
+  std::uint32_t since_space = 0;
+  while (!ended) {
+    // Readings are taken in batches, in place: one ring index update per batch.
+    const std::size_t n = ring_.consume(kConsumeBatch, deliver_primary);
+    if (n > 0) {
+      // A reader waiting for room sleeps until a batch is free, not per slot.
+      if ((since_space += static_cast<std::uint32_t>(n)) >= kSpaceBatch) {
+        since_space = 0;
+        space_.ring();
+      }
+      continue;
+    }
+    if (primary_started && fetch_side(last_time)) {  // no frame waiting: the side's readings go now
+      deliver_side();
+      continue;
+    }
+    // Idle: tell the source when the engine needs time next (a TimerSource ticks only then).
+    source.set_next_deadline(engine_.next_due_us());
+    space_.ring();  // the ring is empty: a reader waiting for room must not wait on
+    const std::uint32_t ticket = doorbell_.prepare_wait();
+    if (!ring_.empty() || (primary_started && fetch_side(last_time))) {
+      doorbell_.cancel_wait();
+      continue;
+    }
+    doorbell_.wait(ticket);
   }
   if (side_ != nullptr) side_->connect(nullptr);
   reader.join();

@@ -29,7 +29,7 @@ struct PipelineResult {
 
 class Pipeline {
  public:
-  static constexpr std::size_t kDefaultRingCapacity = 1 << 14;
+  static constexpr std::size_t kDefaultRingCapacity = 1 << 12;
 
   Pipeline(const Settings& settings, Engine& engine, std::size_t ring_capacity = kDefaultRingCapacity);
 
@@ -55,7 +55,13 @@ class Pipeline {
   Engine& engine_;
   FrameRouter router_;
   SpscRing<Reading> ring_;
-  Doorbell doorbell_;
+  Doorbell doorbell_;  ///< rung by the reader: readings are waiting
+  Doorbell space_;     ///< rung by the aggregator: the ring has room again
+  /// How many readings the aggregator takes between rings of `space_`: a quarter of the
+  /// default ring, so a waiting reader wakes to a batch of room, not to one slot.
+  static constexpr std::uint32_t kSpaceBatch = 1024;
+  /// Readings the aggregator takes from the ring in one go (then the slots are freed).
+  static constexpr std::size_t kConsumeBatch = 256;
   SideInput* side_ = nullptr;
   std::atomic<std::uint64_t>* heartbeat_ = nullptr;
   const std::atomic<std::uint64_t>* settings_generation_ = nullptr;

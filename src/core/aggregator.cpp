@@ -114,7 +114,10 @@ Aggregator::Aggregator(const Settings& settings)
     batteries_.emplace_back(static_cast<std::int64_t>(b.stale_after_ms) * 1000);
     sends_charge_limit_.push_back(protocol_sends(b, SignalId::ChargeCurrentLimitA));
     sends_discharge_limit_.push_back(protocol_sends(b, SignalId::DischargeCurrentLimitA));
+    pack_sources_.push_back(pack_source(b));
   }
+  charge_shares_.reserve(batteries_.size());
+  discharge_shares_.reserve(batteries_.size());
 }
 
 void Aggregator::apply(const Reading& reading) noexcept {
@@ -166,13 +169,16 @@ double Aggregator::ramp_charge_current(double target_a, std::int64_t now_us) noe
 /// (all online ones, less those excluded under blocked_battery = "exclude"), their smallest
 /// limits, and each one's limit and measured current for the current share.
 struct Aggregator::BankInputs {
+  BankInputs(std::vector<PackShare>& charge, std::vector<PackShare>& discharge) noexcept
+      : charge_shares(charge), discharge_shares(discharge) {}
   int charge_count = 0;
   int discharge_count = 0;
   std::optional<double> min_ccl, min_dcl, min_cvl;
   bool any_blocks_charge = false;
   bool any_blocks_discharge = false;
-  std::vector<PackShare> charge_shares;
-  std::vector<PackShare> discharge_shares;
+  // The aggregator's own vectors, cleared per evaluation: no allocation per evaluation.
+  std::vector<PackShare>& charge_shares;
+  std::vector<PackShare>& discharge_shares;
 };
 
 namespace {
@@ -258,7 +264,9 @@ Snapshot Aggregator::evaluate(std::int64_t now_us) {
   int soc_count = 0;
   bool all_capacities_known = true;
   std::optional<double> soc_min, soc_max;
-  BankInputs bank;
+  charge_shares_.clear();
+  discharge_shares_.clear();
+  BankInputs bank(charge_shares_, discharge_shares_);
   double voltage_sum = 0;
   int voltage_count = 0;
   double remaining_ah = 0;
@@ -272,7 +280,7 @@ Snapshot Aggregator::evaluate(std::int64_t now_us) {
 
     BatteryView view;
     view.name = cfg.name;
-    view.source = pack_source(cfg);
+    view.source = pack_sources_[i];
     view.capacity_ah = cfg.capacity_ah;
     view.online = st.online(now_us, stale_us);
     if (!view.online) {

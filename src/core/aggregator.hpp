@@ -17,9 +17,11 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "core/battery_state.hpp"
+#include "core/current_share.hpp"
 #include "core/settings.hpp"
 #include "core/snapshot.hpp"
 
@@ -65,6 +67,9 @@ class Aggregator {
   std::vector<BatteryState> batteries_;
   std::vector<bool> sends_charge_limit_;     // per battery: its protocol carries a CCL
   std::vector<bool> sends_discharge_limit_;  // per battery: its protocol carries a DCL
+  std::vector<std::string> pack_sources_;    // per battery: pack_source(), built once
+  std::vector<PackShare> charge_shares_;     // BankInputs' storage, reused by every evaluation
+  std::vector<PackShare> discharge_shares_;
   [[nodiscard]] double ramp_charge_current(double target_a, std::int64_t now_us) noexcept;
   struct BankInputs;  // what the per-battery loop gathered for the bank limits
   void set_bank_limits(Snapshot& s, const BankInputs& in, std::int64_t now_us);

@@ -73,17 +73,25 @@ void Engine::publish_due(const Snapshot& snapshot) {
   }
 }
 
+std::int64_t Engine::refresh_timer_floor() {
+  timer_floor_ = next_timer_us();
+  floor_valid_ = true;
+  return timer_floor_;
+}
+
 void Engine::step_to(std::int64_t t) {
-  // One timer computation per step in the common case (nothing changed, nothing due).
-  std::int64_t next = next_timer_us();
+  // In the common case (nothing changed, no timer before t) the floor answers without
+  // walking every battery's deadlines; whenever it might be due, the exact time is taken.
+  std::int64_t next = timer_floor_;
+  if (!floor_valid_ || next <= now_us_ || next < t) next = refresh_timer_floor();
   if (dirty_ || next <= now_us_) {  // the readings of now_us_ are complete: settle them
     dirty_ = false;
     ++evaluations_;
     evaluated_us_ = now_us_;
     publish_due(aggregator_.evaluate(now_us_));
-    next = next_timer_us();
+    next = refresh_timer_floor();
   }
-  for (; next < t; next = next_timer_us()) {  // timers strictly before t, each at its own time
+  for (; next < t; next = refresh_timer_floor()) {  // timers strictly before t, each at its own time
     now_us_ = next;
     ++evaluations_;
     evaluated_us_ = now_us_;
@@ -105,6 +113,7 @@ void Engine::on_reading(const Reading& r) {
     if (started_ && r.time_us > now_us_) {
       step_to(now_us_);  // settle the last instant before the gap (a tick due then still goes out)
       for (auto& slot : slots_) slot.schedule.resume_at(r.time_us);
+      floor_valid_ = false;
     }
     return;
   }
@@ -134,6 +143,9 @@ void Engine::on_reading(const Reading& r) {
       dirty_ |= b.online(now_us_, stale_after_us_[r.source]);
     }
     aggregator_.apply(r);
+    // Every deadline this reading can add (the battery or one of its values going stale) is
+    // at least this far ahead; the floor stays at or below the earliest deadline.
+    timer_floor_ = std::min(timer_floor_, r.time_us + stale_after_us_[r.source] + 1);
   } else if (r.source == kSourceInverter || r.source == kSourceBankShunt) {
     // The keep-alive, the bank shunt's current: shown at the next publication, never protective.
     aggregator_.apply(r);
@@ -164,6 +176,7 @@ void Engine::apply_policy(const Settings& settings) {
   aggregator_.set_policy(settings.charge, settings.imbalance);
   aggregator_.set_cell_policy(settings.cells, settings.alarms);
   dirty_ = true;
+  floor_valid_ = false;
 }
 
 void Engine::finish(std::int64_t end_us) {

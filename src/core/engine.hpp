@@ -60,6 +60,13 @@ class Engine {
   /// due), then fires every timer strictly before `t` at its own time, and moves to `t`.
   void step_to(std::int64_t t);
   [[nodiscard]] std::int64_t next_timer_us() const;
+  /// Recomputes next_timer_us() into the floor and returns it.
+  std::int64_t refresh_timer_floor();
+  /// No timer fires before this (a lower bound of next_timer_us(), exact right after
+  /// refresh_timer_floor(); a reading can only lower it). Saves walking every battery's
+  /// deadlines for every frame.
+  std::int64_t timer_floor_ = 0;
+  bool floor_valid_ = false;  ///< false: the floor must be recomputed before it is trusted (gap, reload)
   void publish_due(const Snapshot& snapshot);
 
   std::vector<std::int64_t> stale_after_us_;

@@ -4,7 +4,7 @@
 
 namespace bms {
 
-bool is_protective_change(const Snapshot& b, const Snapshot& n) noexcept {
+bool is_protective_change(const ProtectiveLevels& b, const Snapshot& n) noexcept {
   if (n.charge_current_limit_a < b.charge_current_limit_a) return true;
   if (n.discharge_current_limit_a < b.discharge_current_limit_a) return true;
   if (n.charge_voltage_limit_v < b.charge_voltage_limit_v) return true;
@@ -48,7 +48,7 @@ void OutputSchedule::published(std::int64_t now_us, const Snapshot& snapshot, Pu
   }
   last_us_ = now_us;
   if (reason == PublishReason::Protective) last_protective_us_ = now_us;
-  last_published_ = snapshot;
+  last_published_ = ProtectiveLevels::of(snapshot);
   pending_protective_ = false;
 }
 

@@ -14,9 +14,28 @@
 
 namespace bms {
 
+/// The part of a snapshot a protective change is judged on: the limits, the enables and the
+/// alarm levels. An output keeps this of its last publication, not the whole snapshot (whose
+/// per-pack strings and vectors would be copied at every publication).
+struct ProtectiveLevels {
+  double charge_current_limit_a = 0;
+  double discharge_current_limit_a = 0;
+  double charge_voltage_limit_v = 0;
+  bool charge_allowed = false;
+  bool discharge_allowed = false;
+  Alarms alarms;
+  [[nodiscard]] static ProtectiveLevels of(const Snapshot& s) noexcept {
+    return {s.charge_current_limit_a, s.discharge_current_limit_a, s.charge_voltage_limit_v,
+            s.charge_allowed,         s.discharge_allowed,         s.alarms};
+  }
+};
+
 /// True when `now` is more protective than `before`: a current limit decreased, charging or
 /// discharging was disabled, the charge voltage limit dropped, or an alarm rose.
-[[nodiscard]] bool is_protective_change(const Snapshot& before, const Snapshot& now) noexcept;
+[[nodiscard]] bool is_protective_change(const ProtectiveLevels& before, const Snapshot& now) noexcept;
+[[nodiscard]] inline bool is_protective_change(const Snapshot& before, const Snapshot& now) noexcept {
+  return is_protective_change(ProtectiveLevels::of(before), now);
+}
 
 class OutputSchedule {
  public:
@@ -49,7 +68,7 @@ class OutputSchedule {
   std::optional<std::int64_t> last_us_;
   std::optional<std::int64_t> last_protective_us_;
   std::int64_t next_periodic_us_ = 0;
-  Snapshot last_published_;
+  ProtectiveLevels last_published_;
   mutable bool pending_protective_ = false;
 };
 

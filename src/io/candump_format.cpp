@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 
 namespace bms {
 namespace {
@@ -17,6 +18,17 @@ constexpr std::array<std::int8_t, 256> make_hex_table() {
   return t;
 }
 constexpr auto kHex = make_hex_table();
+
+/// "00010203...99": two decimal digits per entry.
+constexpr std::array<char, 200> make_decimal_pairs() {
+  std::array<char, 200> t{};
+  for (int i = 0; i < 100; ++i) {
+    t[static_cast<std::size_t>(2 * i)] = static_cast<char>('0' + i / 10);
+    t[static_cast<std::size_t>(2 * i + 1)] = static_cast<char>('0' + i % 10);
+  }
+  return t;
+}
+constexpr auto kDecimalPairs = make_decimal_pairs();
 
 int hex_value(char c) noexcept { return kHex[static_cast<unsigned char>(c)]; }
 
@@ -265,6 +277,53 @@ ParsedLine parse_timed_line(std::string_view line) noexcept {
 
 }  // namespace
 
+bool parse_canonical_log_line(std::string_view line, CanFrame& frame) noexcept {
+  // Every check below is one the general parser makes too; anything else (spaces, a
+  // direction flag, 9 fraction digits, extended ids, remote frames, dots) is left to it.
+  const char* p = line.data();
+  const char* const end = p + line.size();
+  if (p == end || *p != '(') return false;
+  ++p;
+  std::int64_t secs = 0;
+  const char* const secs_begin = p;
+  while (p != end && static_cast<unsigned char>(*p - '0') < 10) secs = secs * 10 + (*p++ - '0');
+  if (p == secs_begin || p - secs_begin > 12 || end - p < 9 || *p != '.') return false;
+  ++p;
+  std::int64_t micros = 0;
+  for (int i = 0; i < 6; ++i, ++p) {
+    if (static_cast<unsigned char>(*p - '0') >= 10) return false;
+    micros = micros * 10 + (*p - '0');
+  }
+  if (p[0] != ')' || p[1] != ' ') return false;
+  p += 2;
+  const char* const name = p;
+  while (p != end && *p > ' ' && *p <= '~') ++p;
+  const auto name_len = static_cast<std::size_t>(p - name);
+  if (name_len == 0 || name_len > kIfaceNameMax || end - p < 5 || *p != ' ') return false;
+  ++p;
+  const int a = hex_value(p[0]);
+  const int b = hex_value(p[1]);
+  const int c = hex_value(p[2]);
+  if ((a | b | c) < 0 || a > 7 || p[3] != '#') return false;
+  p += 4;
+  const auto data_len = static_cast<std::size_t>(end - p);
+  if (data_len % 2 != 0 || data_len > 16) return false;
+  std::array<std::uint8_t, 8> data{};
+  for (std::size_t i = 0; i < data_len / 2; ++i, p += 2) {
+    const int hi = hex_value(p[0]);
+    const int lo = hex_value(p[1]);
+    if ((hi | lo) < 0) return false;
+    data[i] = static_cast<std::uint8_t>((hi << 4) | lo);
+  }
+  frame = CanFrame{};
+  frame.time_us = secs * 1'000'000 + micros;
+  frame.set_iface(std::string_view(name, name_len));
+  frame.id = static_cast<std::uint32_t>((a << 8) | (b << 4) | c);
+  frame.dlc = static_cast<std::uint8_t>(data_len / 2);
+  frame.data = data;
+  return true;
+}
+
 ParsedLine parse_candump_line(std::string_view line) noexcept {
   line = trim_right(line);
   const std::string_view body = skip_spaces(line);
@@ -284,16 +343,32 @@ std::size_t write_candump_log_line(const CanFrame& frame, char* out, std::string
     micros += 1'000'000;
   }
   if (secs < 0) secs = 0;
+  // Two digits per step from a table, divisions by constants only: this runs for every
+  // emitted frame of a replay.
   char sec_buf[24];
-  int n = 0;
-  do {
-    sec_buf[n++] = static_cast<char>('0' + secs % 10);
-    secs /= 10;
-  } while (secs > 0);
-  while (n < 10) sec_buf[n++] = '0';  // candump pads seconds to 10 digits
-  while (n > 0) *p++ = sec_buf[--n];
+  char* const sec_end = sec_buf + sizeof sec_buf;
+  char* d = sec_end;
+  auto v = static_cast<std::uint64_t>(secs);
+  while (v >= 100) {
+    d -= 2;
+    std::memcpy(d, &kDecimalPairs[(v % 100) * 2], 2);
+    v /= 100;
+  }
+  if (v >= 10) {
+    d -= 2;
+    std::memcpy(d, &kDecimalPairs[v * 2], 2);
+  } else {
+    *--d = static_cast<char>('0' + v);
+  }
+  while (sec_end - d < 10) *--d = '0';  // candump pads seconds to 10 digits
+  std::memcpy(p, d, static_cast<std::size_t>(sec_end - d));
+  p += sec_end - d;
   *p++ = '.';
-  for (int d = 100000; d > 0; d /= 10) *p++ = static_cast<char>('0' + (micros / d) % 10);
+  const auto us = static_cast<std::uint32_t>(micros);
+  std::memcpy(p, &kDecimalPairs[(us / 10000) * 2], 2);
+  std::memcpy(p + 2, &kDecimalPairs[((us / 100) % 100) * 2], 2);
+  std::memcpy(p + 4, &kDecimalPairs[(us % 100) * 2], 2);
+  p += 6;
   *p++ = ')';
   *p++ = ' ';
   const std::string_view name = iface.empty() ? frame.iface_name() : iface;

@@ -31,6 +31,12 @@ struct ParsedLine {
 /// Parses one line (without its newline) in the log or the terminal format.
 [[nodiscard]] ParsedLine parse_candump_line(std::string_view line) noexcept;
 
+/// The shape almost every log line has, "(SECONDS.MICROS) IFACE ABC#HEX" with single spaces,
+/// a standard id and no trailing text, parsed in one tight pass. @return false for any other
+/// line (frame untouched): parse_candump_line() then decides. For every line it accepts,
+/// the frame equals what parse_candump_line() gives (tests/unit and fuzz_candump_line check).
+[[nodiscard]] bool parse_canonical_log_line(std::string_view line, CanFrame& frame) noexcept;
+
 /// Longest line write_candump_log_line() writes, including the NUL.
 inline constexpr std::size_t kCandumpLineMax = 64;
 

@@ -94,6 +94,10 @@ bool CandumpReader::next_line(std::string_view& line) {
 CandumpReader::Next CandumpReader::next(CanFrame& frame) {
   std::string_view line;
   while (next_line(line)) {
+    if (parse_canonical_log_line(line, frame)) {  // the hot path; the rest below
+      ++frames_;
+      return Next::Frame;
+    }
     ParsedLine parsed = parse_candump_line(line);
     if (parsed.status == LineStatus::Frame) {
       frame = parsed.frame;

@@ -32,6 +32,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view line(reinterpret_cast<const char*>(data), size);
   const bms::ParsedLine parsed = bms::parse_candump_line(line);
   if (parsed.status == bms::LineStatus::Error) require(!parsed.error.empty());
+  // The reader's fast path may only accept what the general parser accepts, with the same frame.
+  bms::CanFrame fast;
+  if (bms::parse_canonical_log_line(line, fast)) {
+    require(parsed.status == bms::LineStatus::Frame);
+    require(same(parsed.frame, fast));
+  }
   if (parsed.status != bms::LineStatus::Frame) return 0;
   require(parsed.frame.dlc <= 8);
   char out[bms::kCandumpLineMax];
