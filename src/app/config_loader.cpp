@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "core/custom_name.hpp"
 #include "core/dbus_names.hpp"
 #include "core/interface_bitrates.hpp"
 #include "io/object_map_loader.hpp"
@@ -44,13 +45,19 @@ void read_service(TableReader& r, ServiceSettings& s) {
         *node, "product_id",
         "reserved: DVCC applies vendor quirks to this id or another driver uses it (choose another, e.g. 0xBA90)");
   }
-  if (const toml::node* node = r.table().get("custom_name");
-      node != nullptr && s.custom_name.size() > kMaxCustomNameBytes) {
-    r.error_at(*node, "custom_name", "longer than " + std::to_string(kMaxCustomNameBytes) + " bytes");
-  } else if (node != nullptr && std::any_of(s.custom_name.begin(), s.custom_name.end(),
-                                            [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; })) {
-    // SetValue refuses these over D-Bus; the config must not be a way around that.
-    r.error_at(*node, "custom_name", "contains a control character");
+  // The rule of SetValue on /CustomName (core/custom_name): the config is no way around it.
+  switch (custom_name_problem(s.custom_name)) {
+    case CustomNameProblem::None:
+      break;
+    case CustomNameProblem::TooLong:
+      r.error("custom_name", "longer than " + std::to_string(kMaxCustomNameBytes) + " bytes");
+      break;
+    case CustomNameProblem::ControlCharacter:
+      r.error("custom_name", "contains a control character");
+      break;
+    case CustomNameProblem::NotUtf8:
+      r.error("custom_name", "not valid UTF-8");
+      break;
   }
   if (!s.service_name.starts_with(kBatteryServicePrefix)) {
     r.error_at(r.table(), "service_name",

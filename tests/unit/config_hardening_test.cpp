@@ -106,7 +106,8 @@ TEST(ConfigSmallChecks, OutputInterfaceLongerThanAnInterfaceNameIsRefused) {
 }
 
 TEST(ConfigSmallChecks, ControlCharactersInCustomNameAreRefused) {
-  for (const char* name : {"Bank\\u0001", "Bank\\nTwo", "Bank\\u007F"}) {
+  // C1 controls (U+0080..U+009F) too: the config accepts what SetValue on /CustomName accepts.
+  for (const char* name : {"Bank\\u0001", "Bank\\nTwo", "Bank\\u007F", "Bank\\u0085", "Bank\\u009F"}) {
     const auto e = errors_of(std::string("[service]\ncustom_name = \"") + name + "\"\n" + kMinimal);
     ASSERT_EQ(e.size(), 1U) << name;
     EXPECT_EQ(e[0], "t.toml:2: service.custom_name: contains a control character") << name;
