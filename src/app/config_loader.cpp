@@ -11,6 +11,7 @@
 #include "io/object_map_loader.hpp"
 #include "io/small_file.hpp"
 #include "io/toml_schema.hpp"
+#include "protocols/can_frame.hpp"
 
 namespace bms {
 namespace {
@@ -190,6 +191,13 @@ void read_imbalance(TableReader& r, ImbalanceSettings& i) {
   r.finish();
 }
 
+/// A CAN port's `interface`: no Linux interface name is longer (IFNAMSIZ - 1).
+void check_interface_name(TableReader& r, const std::string& name) {
+  if (name.size() > kIfaceNameMax) {
+    r.error("interface", "longer than " + std::to_string(kIfaceNameMax) + " characters (a Linux interface name)");
+  }
+}
+
 /// Optional `bitrate`: a standard CAN rate set on the interface at start; absent = the
 /// interface is left as the system configured it.
 void read_bitrate(TableReader& r, std::uint32_t& out) {
@@ -248,7 +256,7 @@ void read_battery(TableReader& r, BatterySettings& b) {
     if (r.has(key)) r.error(key, "only valid with protocol \"dbus\"");
   }
   if (b.interface.empty()) r.error_at(r.table(), "interface", "missing (the CAN port this battery is on)");
-  if (b.interface.size() > 15) r.error_at(r.table(), "interface", "longer than 15 characters");
+  check_interface_name(r, b.interface);
   if (r.has("voltage_scale") && b.voltage_scale != 0.01 && b.voltage_scale != 0.1) {
     r.error("voltage_scale", "must be 0.01 or 0.1 (volts per bit of 0x356)");
   }
@@ -264,9 +272,7 @@ void read_battery(TableReader& r, BatterySettings& b) {
 void read_output(TableReader& r, OutputSettings& o) {
   o.enabled = true;
   r.get_string("interface", o.interface);
-  if (o.interface.size() > 15) {  // IFNAMSIZ - 1: no Linux interface has a longer name
-    r.error("interface", "longer than 15 characters (a Linux interface name)");
-  }
+  check_interface_name(r, o.interface);
   // In OutputProfile order (docs/INVERTERS.md says which inverter reads which).
   const int profile = r.get_choice("profile", {"pylon", "sma", "victron", "luxpower", "solark"});
   if (profile >= 0) o.profile = static_cast<OutputProfile>(profile);

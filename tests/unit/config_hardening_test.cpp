@@ -99,6 +99,12 @@ TEST_F(ConfigFile, ADeviceOrFifoIsRefusedAsNotARegularFile) {
   }
 }
 
+TEST(ConfigSmallChecks, BatteryInterfaceLongerThanAnInterfaceNameIsRefusedLikeTheOutputs) {
+  const auto e = errors_of("[[battery]]\nname = \"A\"\ninterface = \"can0123456789abcd\"\n");
+  ASSERT_EQ(e.size(), 1U);
+  EXPECT_EQ(e[0], "t.toml:3: battery[0].interface: longer than 15 characters (a Linux interface name)");
+}
+
 TEST(ConfigSmallChecks, OutputInterfaceLongerThanAnInterfaceNameIsRefused) {
   const auto e = errors_of(std::string(kMinimal) + "[output]\ninterface = \"can0123456789abcd\"\n");
   ASSERT_EQ(e.size(), 1U);
