@@ -31,9 +31,6 @@ namespace bms::wire {
   return static_cast<std::uint32_t>(d[at]) | (static_cast<std::uint32_t>(d[at + 1]) << 8) |
          (static_cast<std::uint32_t>(d[at + 2]) << 16) | (static_cast<std::uint32_t>(d[at + 3]) << 24);
 }
-[[nodiscard]] inline std::int32_t s32(std::span<const std::uint8_t> d, std::size_t at) noexcept {
-  return static_cast<std::int32_t>(u32(d, at));
-}
 
 inline void put_u16(std::uint8_t* d, std::uint16_t v) noexcept {
   d[0] = static_cast<std::uint8_t>(v & 0xFF);

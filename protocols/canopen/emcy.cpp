@@ -4,36 +4,6 @@
 
 namespace bms::canopen {
 
-std::string_view emcy_class_text(std::uint16_t error_code) noexcept {
-  if (error_code == 0) return "no error";
-  if ((error_code >> 8) == 0xFF) return "device specific";
-  switch (error_code >> 12) {
-    case 0x1:
-      return "generic";
-    case 0x2:
-      return "current";
-    case 0x3:
-      return "voltage";
-    case 0x4:
-      return "temperature";
-    case 0x5:
-      return "device hardware";
-    case 0x6:
-      return "device software";
-    case 0x7:
-      return "additional modules";
-    case 0x8:
-      return "monitoring/communication";
-    case 0x9:
-      return "external";
-    case 0xF:
-      return "additional functions";
-    default:
-      break;
-  }
-  return "unknown";
-}
-
 bool parse_emcy(const CanFrame& frame, Emcy& out) noexcept {
   if (frame.remote || frame.error || frame.dlc < 3) return false;
   const auto d = frame.payload();

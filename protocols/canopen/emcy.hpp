@@ -42,10 +42,6 @@ struct Emcy {
   std::array<std::uint8_t, 5> vendor{};
 };
 
-/// The CiA 301 class of an error code ("temperature", "voltage", "current",
-/// "communication", "no error"...), from its high byte.
-[[nodiscard]] std::string_view emcy_class_text(std::uint16_t error_code) noexcept;
-
 /// Decodes an EMCY frame: signals emcy_code and emcy_error_register. CiA 301 EMCY frames
 /// are 8 bytes, but the two mandatory fields need only 3; fewer is TooShort.
 [[nodiscard]] DecodedFrame decode_emcy(const CanFrame& frame) noexcept;

@@ -38,13 +38,4 @@ CanFrame encode_heartbeat(std::uint8_t node, NmtState state) noexcept {
   return f;
 }
 
-CanFrame encode_nmt_command(NmtCommand command, std::uint8_t node) noexcept {
-  CanFrame f;
-  f.id = kNmtCommandId;
-  f.dlc = 2;
-  f.data[0] = static_cast<std::uint8_t>(command);
-  f.data[1] = static_cast<std::uint8_t>(node & 0x7FU);
-  return f;
-}
-
 }  // namespace bms::canopen

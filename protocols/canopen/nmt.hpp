@@ -12,7 +12,6 @@
 
 namespace bms::canopen {
 
-inline constexpr std::uint32_t kNmtCommandId = 0x000;
 inline constexpr std::uint32_t kHeartbeatBase = 0x700;
 
 /// Node states as the heartbeat carries them.
@@ -21,15 +20,6 @@ enum class NmtState : std::uint8_t {
   Stopped = 0x04,
   Operational = 0x05,
   PreOperational = 0x7F,
-};
-
-/// NMT commands (first byte of a 0x000 frame).
-enum class NmtCommand : std::uint8_t {
-  Start = 0x01,
-  Stop = 0x02,
-  EnterPreOperational = 0x80,
-  ResetNode = 0x81,
-  ResetCommunication = 0x82,
 };
 
 /// "operational", "pre-operational", "stopped", "boot-up" or "unknown".
@@ -41,7 +31,5 @@ enum class NmtCommand : std::uint8_t {
 [[nodiscard]] DecodedFrame decode_heartbeat(const CanFrame& frame) noexcept;
 /// A heartbeat of `node` in `state`.
 [[nodiscard]] CanFrame encode_heartbeat(std::uint8_t node, NmtState state) noexcept;
-/// An NMT command to `node` (0 = all nodes).
-[[nodiscard]] CanFrame encode_nmt_command(NmtCommand command, std::uint8_t node) noexcept;
 
 }  // namespace bms::canopen

@@ -49,8 +49,6 @@ class SdoPoller {
   [[nodiscard]] std::optional<SdoEvent> check_timeout(std::int64_t now_us) noexcept;
 
   [[nodiscard]] bool outstanding() const noexcept { return outstanding_; }
-  /// When the outstanding request times out (only meaningful while outstanding()).
-  [[nodiscard]] std::int64_t deadline_us() const noexcept { return sent_us_ + timeout_us_; }
   [[nodiscard]] std::uint8_t node() const noexcept { return node_; }
   [[nodiscard]] std::uint64_t timeouts() const noexcept { return timeouts_; }
   [[nodiscard]] std::uint64_t aborts() const noexcept { return aborts_; }

@@ -3,14 +3,15 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
-#include <cmath>
-#include <fstream>
-#include <set>
 #include <sstream>
 
-#include "app/dbus_name.hpp"
+#include "core/custom_name.hpp"
+#include "core/dbus_names.hpp"
+#include "core/interface_bitrates.hpp"
 #include "io/object_map_loader.hpp"
 #include "io/small_file.hpp"
+#include "io/toml_schema.hpp"
+#include "protocols/can_frame.hpp"
 
 namespace bms {
 namespace {
@@ -19,149 +20,6 @@ constexpr std::size_t kMaxBatteries = 64;
 /// Errors shown at most; a file that repeats one mistake a thousand times gets the first
 /// ones and a count, not a thousand lines.
 constexpr std::size_t kMaxErrors = 100;
-
-/// A number as a user wrote it in an error message ("99", "0.85").
-std::string format_number(double v) {
-  std::ostringstream out;
-  out << v;
-  return out.str();
-}
-
-/// Reads one TOML table against a schema: each get_* marks its key as known, finish()
-/// reports the rest as unknown. Errors carry file, line and the dotted key.
-class TableReader {
- public:
-  TableReader(const toml::table& table, std::string prefix, const std::string& origin, std::vector<std::string>& errors)
-      : table_(table), prefix_(std::move(prefix)), origin_(origin), errors_(errors) {}
-
-  void get_number(std::string_view key, double& out, double min, double max) {
-    const toml::node* node = take(key);
-    if (node == nullptr) return;
-    if (auto v = node->value<double>(); v && (node->is_floating_point() || node->is_integer())) {
-      if (!std::isfinite(*v)) {
-        error(*node, key, "must be a finite number (nan and inf are not limits)");
-        return;
-      }
-      if (*v < min || *v > max) {
-        error(*node, key,
-              "out of range: " + format_number(*v) + " (allowed " + format_number(min) + " .. " + format_number(max) +
-                  ")");
-        return;
-      }
-      out = *v;
-      return;
-    }
-    error(*node, key, std::string("wrong type: expected a number, got ") + type_name(*node));
-  }
-
-  void get_int(std::string_view key, int& out, long long min, long long max) {
-    const toml::node* node = take(key);
-    if (node == nullptr) return;
-    if (!node->is_integer()) {
-      error(*node, key, std::string("wrong type: expected an integer, got ") + type_name(*node));
-      return;
-    }
-    const long long v = node->as_integer()->get();
-    if (v < min || v > max) {
-      error(*node, key,
-            "out of range: " + std::to_string(v) + " (allowed " + std::to_string(min) + " .. " + std::to_string(max) +
-                ")");
-      return;
-    }
-    out = static_cast<int>(v);
-  }
-
-  void get_string(std::string_view key, std::string& out) {
-    const toml::node* node = take(key);
-    if (node == nullptr) return;
-    if (!node->is_string()) {
-      error(*node, key, std::string("wrong type: expected a string, got ") + type_name(*node));
-      return;
-    }
-    out = node->as_string()->get();
-  }
-
-  void get_bool(std::string_view key, bool& out) {
-    const toml::node* node = take(key);
-    if (node == nullptr) return;
-    if (!node->is_boolean()) {
-      error(*node, key, std::string("wrong type: expected a boolean, got ") + type_name(*node));
-      return;
-    }
-    out = node->as_boolean()->get();
-  }
-
-  /// A string that must be one of `choices`; returns its index, or -1 when absent/invalid.
-  int get_choice(std::string_view key, std::initializer_list<std::string_view> choices) {
-    const toml::node* node = take(key);
-    if (node == nullptr) return -1;
-    if (!node->is_string()) {
-      error(*node, key, std::string("wrong type: expected a string, got ") + type_name(*node));
-      return -1;
-    }
-    const std::string& v = node->as_string()->get();
-    int i = 0;
-    std::string list;
-    for (std::string_view c : choices) {
-      if (c == v) return i;
-      list += (i ? ", " : "") + std::string(c);
-      ++i;
-    }
-    error(*node, key, "unknown value \"" + v + "\" (expected one of: " + list + ")");
-    return -1;
-  }
-
-  [[nodiscard]] bool has(std::string_view key) const { return table_.contains(key); }
-
-  /// Reports every key that no get_* asked for, sub-tables (`[service.extra]`) and inline
-  /// tables (`limits = { ... }`) included: no section has tables inside, so their keys would
-  /// otherwise be silently ignored.
-  void finish() {
-    for (const auto& [k, node] : table_) {
-      if (known_.count(std::string(k.str())) == 0) error(node, k.str(), "unknown key");
-    }
-  }
-
-  void error(const toml::node& node, std::string_view key, const std::string& what) {
-    errors_.push_back(origin_ + ":" + std::to_string(node.source().begin.line) + ": " + prefix_ + std::string(key) +
-                      ": " + what);
-  }
-  void error_at(const toml::source_region& where, std::string_view key, const std::string& what) {
-    errors_.push_back(origin_ + ":" + std::to_string(where.begin.line) + ": " + prefix_ + std::string(key) + ": " +
-                      what);
-  }
-  [[nodiscard]] const toml::table& table() const noexcept { return table_; }
-
- private:
-  const toml::node* take(std::string_view key) {
-    known_.insert(std::string(key));
-    return table_.get(key);
-  }
-  static const char* type_name(const toml::node& n) {
-    switch (n.type()) {
-      case toml::node_type::string:
-        return "a string";
-      case toml::node_type::integer:
-        return "an integer";
-      case toml::node_type::floating_point:
-        return "a float";
-      case toml::node_type::boolean:
-        return "a boolean";
-      case toml::node_type::array:
-        return "an array";
-      case toml::node_type::table:
-        return "a table";
-      default:
-        return "a date/time";
-    }
-  }
-
-  const toml::table& table_;
-  std::string prefix_;
-  const std::string& origin_;
-  std::vector<std::string>& errors_;
-  std::set<std::string> known_;
-};
 
 /// DVCC's vendor-quirk ids and dbus-serialbattery's 0xBA77: a ProductId we must not claim.
 bool is_reserved_product_id(int id) {
@@ -182,31 +40,34 @@ void read_service(TableReader& r, ServiceSettings& s) {
   r.get_int("product_id", s.product_id, 1, 0xFFFF);
   r.get_string("state_file", s.state_file);
   r.get_bool("properties_changed", s.properties_changed);
-  if (const toml::node* node = r.table().get("dbus");
-      node != nullptr && s.dbus != "system" && s.dbus != "session" && s.dbus.find(':') == std::string::npos) {
-    r.error(*node, "dbus",
-            "expected \"system\", \"session\" or a bus address such as unix:path=/run/dbus/system_bus_socket");
-  }
+  if (r.has("dbus") && !bus_kind(s.dbus)) r.error("dbus", std::string(kBusChoiceRule));
   if (const toml::node* node = r.table().get("product_id"); node != nullptr && is_reserved_product_id(s.product_id)) {
-    r.error(*node, "product_id",
-            "reserved: DVCC applies vendor quirks to this id or another driver uses it (choose another, e.g. 0xBA90)");
+    r.error_at(
+        *node, "product_id",
+        "reserved: DVCC applies vendor quirks to this id or another driver uses it (choose another, e.g. 0xBA90)");
   }
-  if (const toml::node* node = r.table().get("custom_name");
-      node != nullptr && s.custom_name.size() > kMaxCustomNameBytes) {
-    r.error(*node, "custom_name", "longer than " + std::to_string(kMaxCustomNameBytes) + " bytes");
-  } else if (node != nullptr && std::any_of(s.custom_name.begin(), s.custom_name.end(),
-                                            [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; })) {
-    // SetValue refuses these over D-Bus; the config must not be a way around that.
-    r.error(*node, "custom_name", "contains a control character");
+  // The rule of SetValue on /CustomName (core/custom_name): the config is no way around it.
+  switch (custom_name_problem(s.custom_name)) {
+    case CustomNameProblem::None:
+      break;
+    case CustomNameProblem::TooLong:
+      r.error("custom_name", "longer than " + std::to_string(kMaxCustomNameBytes) + " bytes");
+      break;
+    case CustomNameProblem::ControlCharacter:
+      r.error("custom_name", "contains a control character");
+      break;
+    case CustomNameProblem::NotUtf8:
+      r.error("custom_name", "not valid UTF-8");
+      break;
   }
-  if (!s.service_name.starts_with("com.victronenergy.battery.")) {
-    r.error_at(r.table().source(), "service_name",
+  if (!s.service_name.starts_with(kBatteryServicePrefix)) {
+    r.error_at(r.table(), "service_name",
                "must start with com.victronenergy.battery. (Venus OS finds batteries by that prefix)");
   } else if (!is_valid_bus_name(s.service_name)) {
     // The bus would refuse it, and the service would retry registering for ever.
-    r.error_at(r.table().get("service_name")->source(), "service_name",
-               "not a valid D-Bus name (dot-separated elements of A-Z a-z 0-9 _ -, none empty or starting with a "
-               "digit, at most 255 characters)");
+    r.error("service_name",
+            "not a valid D-Bus name (dot-separated elements of A-Z a-z 0-9 _ -, none empty or starting with a "
+            "digit, at most 255 characters)");
   }
   r.finish();
 }
@@ -224,13 +85,13 @@ void read_charge(TableReader& r, ChargeSettings& c) {
     c.blocked_battery = static_cast<BlockedBattery>(b);
   }
   if (c.reduced_charge_current > c.nominal_charge_current) {
-    r.error_at(r.table().source(), "reduced_charge_current", "must not exceed nominal_charge_current");
+    r.error_at(r.table(), "reduced_charge_current", "must not exceed nominal_charge_current");
   }
   if (c.battery_low_voltage >= c.max_charge_voltage) {
-    r.error_at(r.table().source(), "battery_low_voltage", "must be below max_charge_voltage");
+    r.error_at(r.table(), "battery_low_voltage", "must be below max_charge_voltage");
   }
   if (c.failsafe_discharge_current > c.max_discharge_current) {
-    r.error_at(r.table().source(), "failsafe_discharge_current", "must not exceed max_discharge_current");
+    r.error_at(r.table(), "failsafe_discharge_current", "must not exceed max_discharge_current");
   }
   r.finish();
 }
@@ -241,8 +102,7 @@ void read_cells(TableReader& r, CellSettings& c) {
   const int chemistry = r.get_choice("chemistry", {"lfp", "nmc", "lto"});
   if (chemistry < 0) {
     // Without a chemistry the other keys have no defaults to override: report only this.
-    if (!r.has("chemistry"))
-      r.error_at(r.table().source(), "chemistry", "required in [cells] (\"lfp\", \"nmc\" or \"lto\")");
+    if (!r.has("chemistry")) r.error_at(r.table(), "chemistry", "required in [cells] (\"lfp\", \"nmc\" or \"lto\")");
     return;
   }
   c = chemistry_defaults(static_cast<Chemistry>(chemistry));
@@ -262,7 +122,7 @@ void read_cells(TableReader& r, CellSettings& c) {
   r.get_number("discharge_max_temperature_c", c.discharge_max_temperature_c, -60, 100);
   r.get_number("temperature_hysteresis_c", c.temperature_hysteresis_c, 0, 20);
   const auto order = [&](const char* key, bool ok, const char* rule) {
-    if (!ok) r.error_at(r.table().source(), key, rule);
+    if (!ok) r.error_at(r.table(), key, rule);
   };
   order("cell_max_v",
         c.cell_min_v < c.cell_discharge_taper_start_v && c.cell_discharge_taper_start_v < c.cell_taper_start_v &&
@@ -288,8 +148,7 @@ void read_alarms(TableReader& r, AlarmSettings& a) {
   r.get_number("low_soc_alarm_pct", a.low_soc_alarm_pct, 0, 100);
   r.get_number("low_soh_warning_pct", a.low_soh_warning_pct, 0, 100);
   if (a.low_soc_alarm_pct > 0 && a.low_soc_alarm_pct > a.low_soc_warning_pct) {
-    r.error_at(r.table().source(), "low_soc_alarm_pct",
-               "must not exceed low_soc_warning_pct (the alarm is the worse level)");
+    r.error_at(r.table(), "low_soc_alarm_pct", "must not exceed low_soc_warning_pct (the alarm is the worse level)");
   }
   r.finish();
 }
@@ -320,16 +179,23 @@ void read_imbalance(TableReader& r, ImbalanceSettings& i) {
   r.get_number("alarm_threshold", i.alarm_threshold, 0, 100);
   r.get_number("hysteresis", i.hysteresis, 0, 50);
   if (!(i.minor_threshold < i.warning_threshold && i.warning_threshold < i.alarm_threshold)) {
-    r.error_at(r.table().source(), "warning_threshold",
+    r.error_at(r.table(), "warning_threshold",
                "thresholds must rise: minor_threshold < warning_threshold < alarm_threshold");
   }
   if (i.warning_factor > i.minor_factor) {
-    r.error_at(r.table().source(), "warning_factor", "must not exceed minor_factor (a worse tier never allows more)");
+    r.error_at(r.table(), "warning_factor", "must not exceed minor_factor (a worse tier never allows more)");
   }
   if (i.hysteresis >= i.minor_threshold && i.hysteresis > 0) {
-    r.error_at(r.table().source(), "hysteresis", "must be below minor_threshold");
+    r.error_at(r.table(), "hysteresis", "must be below minor_threshold");
   }
   r.finish();
+}
+
+/// A CAN port's `interface`: no Linux interface name is longer (IFNAMSIZ - 1).
+void check_interface_name(TableReader& r, const std::string& name) {
+  if (name.size() > kIfaceNameMax) {
+    r.error("interface", "longer than " + std::to_string(kIfaceNameMax) + " characters (a Linux interface name)");
+  }
 }
 
 /// Optional `bitrate`: a standard CAN rate set on the interface at start; absent = the
@@ -340,8 +206,8 @@ void read_bitrate(TableReader& r, std::uint32_t& out) {
   if (bitrate == 0) return;
   static constexpr int kRates[] = {10000, 20000, 50000, 100000, 125000, 250000, 500000, 800000, 1000000};
   if (std::find(std::begin(kRates), std::end(kRates), bitrate) == std::end(kRates)) {
-    r.error_at(r.table().get("bitrate")->source(), "bitrate",
-               "not a standard CAN bitrate (10000, 20000, 50000, 100000, 125000, 250000, 500000, 800000, 1000000)");
+    r.error("bitrate",
+            "not a standard CAN bitrate (10000, 20000, 50000, 100000, 125000, 250000, 500000, 800000, 1000000)");
     return;
   }
   out = static_cast<std::uint32_t>(bitrate);
@@ -351,16 +217,15 @@ void read_bitrate(TableReader& r, std::uint32_t& out) {
 void check_dbus_battery(TableReader& r, const BatterySettings& b) {
   const int named = int(!b.dbus_service.empty()) + int(!b.dbus_serial.empty()) + int(!b.dbus_custom_name.empty());
   if (named != 1) {
-    r.error_at(r.table().source(), "service",
+    r.error_at(r.table(), "service",
                "protocol \"dbus\" needs exactly one of service, serial or custom_name (which battery service it is)");
   }
-  if (!b.dbus_service.empty() && !b.dbus_service.starts_with("com.victronenergy.battery.")) {
-    r.error_at(r.table().get("service")->source(), "service",
-               "must be a battery service name (com.victronenergy.battery.<suffix>), got \"" + b.dbus_service + "\"");
+  if (!b.dbus_service.empty() && !is_battery_service_name(b.dbus_service)) {
+    r.error("service",
+            "must be a battery service name (com.victronenergy.battery.<suffix>), got \"" + b.dbus_service + "\"");
   }
   for (const char* key : {"interface", "node_id", "map", "voltage_scale", "bitrate"}) {
-    if (r.has(key))
-      r.error_at(r.table().get(key)->source(), key, "not used with protocol \"dbus\" (the battery is a D-Bus service)");
+    if (r.has(key)) r.error(key, "not used with protocol \"dbus\" (the battery is a D-Bus service)");
   }
 }
 
@@ -381,26 +246,25 @@ void read_battery(TableReader& r, BatterySettings& b) {
   r.get_string("serial", b.dbus_serial);
   r.get_string("custom_name", b.dbus_custom_name);
   r.get_bool("accept_non_bms", b.accept_non_bms);
-  if (b.name.empty()) r.error_at(r.table().source(), "name", "missing (every battery needs a name)");
+  if (b.name.empty()) r.error_at(r.table(), "name", "missing (every battery needs a name)");
   if (b.protocol == BatteryProtocol::Dbus) {
     check_dbus_battery(r, b);
     r.finish();
     return;
   }
   for (const char* key : {"service", "serial", "custom_name", "accept_non_bms"}) {
-    if (r.has(key)) r.error_at(r.table().get(key)->source(), key, "only valid with protocol \"dbus\"");
+    if (r.has(key)) r.error(key, "only valid with protocol \"dbus\"");
   }
-  if (b.interface.empty()) r.error_at(r.table().source(), "interface", "missing (the CAN port this battery is on)");
-  if (b.interface.size() > 15) r.error_at(r.table().source(), "interface", "longer than 15 characters");
+  if (b.interface.empty()) r.error_at(r.table(), "interface", "missing (the CAN port this battery is on)");
+  check_interface_name(r, b.interface);
   if (r.has("voltage_scale") && b.voltage_scale != 0.01 && b.voltage_scale != 0.1) {
-    r.error_at(r.table().get("voltage_scale")->source(), "voltage_scale",
-               "must be 0.01 or 0.1 (volts per bit of 0x356)");
+    r.error("voltage_scale", "must be 0.01 or 0.1 (volts per bit of 0x356)");
   }
   if (b.protocol == BatteryProtocol::Canopen && b.node_id == 0 && !r.has("node_id")) {
-    r.error_at(r.table().source(), "node_id", "required for protocol \"canopen\"");
+    r.error_at(r.table(), "node_id", "required for protocol \"canopen\"");
   }
   if (b.protocol == BatteryProtocol::Pylontech && r.has("node_id")) {
-    r.error_at(r.table().get("node_id")->source(), "node_id", "only valid with protocol \"canopen\"");
+    r.error("node_id", "only valid with protocol \"canopen\"");
   }
   r.finish();
 }
@@ -408,9 +272,7 @@ void read_battery(TableReader& r, BatterySettings& b) {
 void read_output(TableReader& r, OutputSettings& o) {
   o.enabled = true;
   r.get_string("interface", o.interface);
-  if (o.interface.size() > 15) {  // IFNAMSIZ - 1: no Linux interface has a longer name
-    r.error_at(r.table().get("interface")->source(), "interface", "longer than 15 characters (a Linux interface name)");
-  }
+  check_interface_name(r, o.interface);
   // In OutputProfile order (docs/INVERTERS.md says which inverter reads which).
   const int profile = r.get_choice("profile", {"pylon", "sma", "victron", "luxpower", "solark"});
   if (profile >= 0) o.profile = static_cast<OutputProfile>(profile);
@@ -421,13 +283,11 @@ void read_output(TableReader& r, OutputSettings& o) {
   r.get_bool("pass_force_charge", o.pass_force_charge);
   r.get_bool("soc_zero_limit_workaround", o.soc_zero_limit_workaround);
   read_bitrate(r, o.bitrate);
-  if (o.bms_name.size() > 16)
-    r.error_at(r.table().get("bms_name")->source(), "bms_name", "longer than 16 characters (0x370/0x371 hold 16)");
-  if (o.manufacturer.size() > 8)
-    r.error_at(r.table().get("manufacturer")->source(), "manufacturer", "longer than 8 characters (0x35E holds 8)");
+  if (o.bms_name.size() > 16) r.error("bms_name", "longer than 16 characters (0x370/0x371 hold 16)");
+  if (o.manufacturer.size() > 8) r.error("manufacturer", "longer than 8 characters (0x35E holds 8)");
   for (char c : o.manufacturer) {
     if (c < 0x20 || c > 0x7E) {
-      r.error_at(r.table().get("manufacturer")->source(), "manufacturer", "must be printable ASCII");
+      r.error("manufacturer", "must be printable ASCII");
       break;
     }
   }
@@ -436,9 +296,9 @@ void read_output(TableReader& r, OutputSettings& o) {
 
 void read_bank(TableReader& r, BankSettings& b) {
   r.get_string("current_source", b.current_source);
-  if (!b.current_source.empty() && !b.current_source.starts_with("com.victronenergy.battery.")) {
-    r.error_at(r.table().get("current_source")->source(), "current_source",
-               "must be a battery service name (com.victronenergy.battery.<suffix>), got \"" + b.current_source + "\"");
+  if (!b.current_source.empty() && !is_battery_service_name(b.current_source)) {
+    r.error("current_source",
+            "must be a battery service name (com.victronenergy.battery.<suffix>), got \"" + b.current_source + "\"");
   }
   r.finish();
 }
@@ -538,16 +398,13 @@ ConfigResult load_config_text(std::string_view text, const std::string& origin) 
   auto& errors = result.errors;
   Settings& s = result.settings;
 
+  // The root: known sections only; each section is read by its own reader.
+  TableReader top(root, "", origin, errors);
   const auto section = [&](std::string_view name, auto&& read) {
-    const toml::node* node = root.get(name);
-    if (node == nullptr) return;
-    if (!node->is_table()) {
-      errors.push_back(origin + ":" + std::to_string(node->source().begin.line) + ": " + std::string(name) +
-                       ": must be a table ([" + std::string(name) + "])");
-      return;
+    if (const toml::table* table = top.get_table(name)) {
+      TableReader r(*table, std::string(name) + ".", origin, errors);
+      read(r);
     }
-    TableReader r(*node->as_table(), std::string(name) + ".", origin, errors);
-    read(r);
   };
   section("service", [&](TableReader& r) { read_service(r, s.service); });
   section("charge", [&](TableReader& r) { read_charge(r, s.charge); });
@@ -558,15 +415,7 @@ ConfigResult load_config_text(std::string_view text, const std::string& origin) 
   section("log", [&](TableReader& r) { read_log(r, s.log); });
   section("bank", [&](TableReader& r) { read_bank(r, s.bank); });
 
-  const toml::array* batteries = nullptr;
-  if (const toml::node* node = root.get("battery")) {
-    batteries = node->as_array();
-    if (batteries == nullptr || !batteries->is_array_of_tables()) {
-      errors.push_back(origin + ":" + std::to_string(node->source().begin.line) +
-                       ": battery: must be a list of tables ([[battery]])");
-      batteries = nullptr;
-    }
-  }
+  const toml::array* batteries = top.get_table_array("battery");
   // Refuse an over-long list before reading it: the pairwise checks below grow with its
   // square (10,000 entries gave 50 million errors).
   const bool too_many = batteries != nullptr && batteries->size() > kMaxBatteries;
@@ -620,9 +469,9 @@ ConfigResult load_config_text(std::string_view text, const std::string& origin) 
     const toml::node* at =
         charge != nullptr && charge->is_table() ? charge->as_table()->get("reduced_charge_current") : nullptr;
     errors.push_back(origin + ":" + std::to_string(at != nullptr ? at->source().begin.line : 1) +
-                     ": charge.reduced_charge_current: " + format_number(s.charge.reduced_charge_current) +
+                     ": charge.reduced_charge_current: " + number_text(s.charge.reduced_charge_current) +
                      " A is more than the warning tier allows (warning_factor x nominal_charge_current = " +
-                     format_number(s.imbalance.warning_factor * s.charge.nominal_charge_current) + " A)");
+                     number_text(s.imbalance.warning_factor * s.charge.nominal_charge_current) + " A)");
   }
   check_dbus_sources(root, batteries, s, origin, errors);
   if (s.batteries.empty() && !too_many) errors.push_back(origin + ":1: battery: at least one [[battery]] is required");
@@ -642,34 +491,17 @@ ConfigResult load_config_text(std::string_view text, const std::string& origin) 
     }
   }
 
-  // One interface, one bitrate: entries sharing an interface must not ask for two.
-  for (std::size_t i = 0; i < s.batteries.size(); ++i) {
-    const BatterySettings& b = s.batteries[i];
-    const auto line = [&](const toml::node& n) { return std::to_string(n.source().begin.line); };
-    for (std::size_t j = 0; j < i; ++j) {
-      const BatterySettings& a = s.batteries[j];
-      if (a.interface == b.interface && a.bitrate != 0 && b.bitrate != 0 && a.bitrate != b.bitrate) {
-        errors.push_back(origin + ":" + line((*batteries)[i]) + ": battery[" + std::to_string(i) +
-                         "].bitrate: " + std::to_string(b.bitrate) + " differs from battery[" + std::to_string(j) +
-                         "]'s " + std::to_string(a.bitrate) + " on the same interface " + b.interface);
-      }
-    }
-    if (s.output.enabled && s.output.interface == b.interface && s.output.bitrate != 0 && b.bitrate != 0 &&
-        s.output.bitrate != b.bitrate) {
-      errors.push_back(origin + ":" + line(*root.get("output")) + ": output.bitrate: " +
-                       std::to_string(s.output.bitrate) + " differs from battery[" + std::to_string(i) + "]'s " +
-                       std::to_string(b.bitrate) + " on the same interface " + b.interface);
-    }
+  // One interface, one bitrate (core/interface_bitrates), named at the later entry's line.
+  for (const BitrateConflict& c : bitrate_conflicts(s)) {
+    const bool output = c.entry == s.batteries.size();
+    const toml::node& at = output ? *root.get("output") : (*batteries)[c.entry];
+    errors.push_back(origin + ":" + std::to_string(at.source().begin.line) + ": " +
+                     (output ? std::string("output") : "battery[" + std::to_string(c.entry) + "]") + ".bitrate: " +
+                     std::to_string(c.bitrate) + " differs from battery[" + std::to_string(c.earlier_battery) + "]'s " +
+                     std::to_string(c.earlier_bitrate) + " on the same interface " + c.interface);
   }
 
-  static const std::set<std::string> kSections{"service", "charge", "imbalance", "cells", "alarms",
-                                               "output",  "log",    "battery",   "bank"};
-  for (const auto& [k, node] : root) {
-    if (kSections.count(std::string(k.str())) == 0) {
-      errors.push_back(origin + ":" + std::to_string(node.source().begin.line) + ": " + std::string(k.str()) +
-                       ": unknown key");
-    }
-  }
+  top.finish();
   if (errors.size() > kMaxErrors) {
     const std::size_t more = errors.size() - kMaxErrors;
     errors.resize(kMaxErrors);

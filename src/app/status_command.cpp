@@ -8,6 +8,7 @@
 #include <ctime>
 
 #include "app/status_report.hpp"
+#include "core/dbus_names.hpp"
 #include "dbus/service_reader.hpp"
 
 namespace bms {
@@ -25,6 +26,11 @@ StatusOptions parse_status_args(const std::vector<std::string>& args) {
       o.bus = args[++i];
     } else if (a == "--service" && has_value) {
       o.service = args[++i];
+      if (!is_battery_service_name(o.service)) {
+        o.error = "status --service: \"" + o.service + "\" is not a battery service name (" +
+                  std::string(kBatteryServicePrefix) + "<suffix>)";
+        return o;
+      }
     } else if (a == "--interval" && has_value) {
       const std::string& v = args[++i];
       const auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), o.interval_s);

@@ -63,16 +63,4 @@ void SystemdNotifier::watchdog_ping() const noexcept {
   if (active_) send("WATCHDOG=1");
 }
 
-WatchdogPacer::WatchdogPacer(const SystemdNotifier& notifier) noexcept
-    : notifier_(&notifier), interval_(notifier.watchdog_period() / 2) {}
-
-bool WatchdogPacer::tick(std::chrono::steady_clock::time_point now) noexcept {
-  if (interval_.count() <= 0) return false;
-  if (pinged_ && now - last_ping_ < interval_) return false;
-  notifier_->watchdog_ping();
-  pinged_ = true;
-  last_ping_ = now;
-  return true;
-}
-
 }  // namespace bms

@@ -36,7 +36,7 @@ class SystemdNotifier {
   void status(std::string_view status) const noexcept;
   /// STOPPING=1 with a STATUS= line: shutdown began.
   void stopping(std::string_view status) const noexcept;
-  /// WATCHDOG=1: the service is alive. Prefer WatchdogPacer, which rate-limits.
+  /// WATCHDOG=1: the service is alive (ServiceControl paces it and ties it to the loop's heartbeat).
   void watchdog_ping() const noexcept;
 
   /// Sends a raw, newline-separated assignment list; false when not active or send failed.
@@ -45,27 +45,6 @@ class SystemdNotifier {
  private:
   bool active_ = false;
   std::chrono::microseconds watchdog_period_{0};
-};
-
-/// Rate-limits watchdog pings for a loop: call tick() on every iteration of the aggregator
-/// loop with a monotonic time; it pings at most once per half watchdog period, so a stuck
-/// loop stops the pings and systemd restarts the service. Not thread-safe (one loop owns it).
-class WatchdogPacer {
- public:
-  /// `notifier` must outlive the pacer. No pings when its watchdog_period() is zero.
-  explicit WatchdogPacer(const SystemdNotifier& notifier) noexcept;
-
-  /// @return true when this call sent WATCHDOG=1 (first call pings at once).
-  bool tick(std::chrono::steady_clock::time_point now) noexcept;
-
-  /// Half the watchdog period: the loop must come round at least this often. Zero = off.
-  [[nodiscard]] std::chrono::microseconds ping_interval() const noexcept { return interval_; }
-
- private:
-  const SystemdNotifier* notifier_;
-  std::chrono::microseconds interval_;
-  bool pinged_ = false;
-  std::chrono::steady_clock::time_point last_ping_{};
 };
 
 }  // namespace bms

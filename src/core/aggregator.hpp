@@ -55,7 +55,6 @@ class Aggregator {
   [[nodiscard]] bool has_reported(std::size_t i) const noexcept;
 
   [[nodiscard]] const BatteryState& battery(std::size_t i) const { return batteries_.at(i); }
-  [[nodiscard]] std::size_t battery_count() const noexcept { return batteries_.size(); }
 
  private:
   struct Fresh;  // helper to read fresh values of one battery

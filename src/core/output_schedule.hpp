@@ -59,9 +59,6 @@ class OutputSchedule {
     if (last_us_ && next_periodic_us_ < resume_us) next_periodic_us_ = resume_us;
   }
 
-  /// A protective change was seen but held back by min_gap.
-  [[nodiscard]] bool protective_pending() const noexcept { return pending_protective_; }
-
  private:
   std::int64_t interval_us_;
   std::int64_t min_gap_us_;

@@ -4,6 +4,7 @@
 #include <optional>
 #include <set>
 
+#include "core/custom_name.hpp"
 #include "dbus/pack_items.hpp"
 #include "version.hpp"
 
@@ -183,32 +184,6 @@ constexpr const char* kHardware =
 #endif
 
 }  // namespace
-
-bool is_valid_custom_name(std::string_view name) noexcept {
-  if (name.size() > kMaxCustomNameBytes) return false;
-  for (std::size_t i = 0; i < name.size();) {
-    const auto c = static_cast<unsigned char>(name[i]);
-    std::size_t len = 0;
-    if (c < 0x20 || c == 0x7F) return false;
-    if (c < 0x80)
-      len = 1;
-    else if ((c & 0xE0) == 0xC0 && c >= 0xC2)
-      len = 2;
-    else if ((c & 0xF0) == 0xE0)
-      len = 3;
-    else if ((c & 0xF8) == 0xF0 && c <= 0xF4)
-      len = 4;
-    else
-      return false;
-    if (i + len > name.size()) return false;
-    for (std::size_t k = 1; k < len; ++k) {
-      if ((static_cast<unsigned char>(name[i + k]) & 0xC0) != 0x80) return false;
-    }
-    if (len == 2 && static_cast<unsigned char>(name[i + 1]) < 0xA0 && c == 0xC2) return false;  // C1 controls
-    i += len;
-  }
-  return true;
-}
 
 void add_battery_items(ItemTree& tree, const Settings& settings, const ServiceIdentity& identity,
                        const std::string& custom_name) {

@@ -21,13 +21,9 @@ struct ServiceIdentity {
   std::string serial;                           ///< /Serial; empty: "BMSAGG" + device instance
 };
 
-/// True for a /CustomName we accept: at most kMaxCustomNameBytes bytes of valid UTF-8 without
-/// control characters (the GX display and VRM show it verbatim). Empty is allowed: no custom name.
-[[nodiscard]] bool is_valid_custom_name(std::string_view name) noexcept;
-
 /// Adds every path with its spec and sets the ones known before any snapshot (identity,
 /// /Connected = 1, /CustomName = `custom_name`, /System/NrOfBatteries). Snapshot paths stay
-/// invalid until apply_snapshot(). /CustomName is writeable and validated by is_valid_custom_name.
+/// invalid until apply_snapshot(). /CustomName is writeable and validated by core/custom_name.
 void add_battery_items(ItemTree& tree, const Settings& settings, const ServiceIdentity& identity,
                        const std::string& custom_name);
 

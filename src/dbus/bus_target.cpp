@@ -27,12 +27,11 @@ void probe(const std::string& address) {
 }  // namespace
 
 BusTarget BusTarget::parse(std::string_view value) {
-  if (value == "system") return BusTarget{Kind::System, {}};
-  if (value == "session") return BusTarget{Kind::Session, {}};
-  if (value.find(':') != std::string_view::npos) return BusTarget{Kind::Address, std::string(value)};
-  throw std::invalid_argument(
-      "dbus: expected \"system\", \"session\" or a bus address such as unix:path=/run/dbus/system_bus_socket, got \"" +
-      std::string(value) + "\"");
+  // The rule is the configuration's (core/dbus_names): one check for every entry point.
+  const std::optional<BusKind> kind = bus_kind(value);
+  if (!kind)
+    throw std::invalid_argument("dbus: " + std::string(kBusChoiceRule) + ", got \"" + std::string(value) + "\"");
+  return BusTarget{*kind, *kind == BusKind::Address ? std::string(value) : std::string()};
 }
 
 std::string BusTarget::describe() const {

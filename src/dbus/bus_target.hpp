@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/dbus_names.hpp"
+
 namespace sdbus {
 class IConnection;
 }
@@ -13,11 +15,11 @@ class IConnection;
 namespace bms::dbus {
 
 struct BusTarget {
-  enum class Kind : unsigned char { System, Session, Address };
+  using Kind = BusKind;
   Kind kind = Kind::System;
   std::string address;  ///< for Address: the D-Bus address ("unix:path=/run/dbus/system_bus_socket")
 
-  /// "system", "session" or an address (anything with a ':' in it).
+  /// "system", "session" or an address (anything with a ':' in it): core's bus_kind().
   /// @throws std::invalid_argument for anything else.
   [[nodiscard]] static BusTarget parse(std::string_view config_value);
   /// For logs: "system bus", "session bus (unix:path=...)", "bus unix:path=...".

@@ -6,13 +6,13 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/dbus_names.hpp"
 #include "core/decision_signals.hpp"
 #include "dbus/item_value_reader.hpp"
 
 namespace bms::dbus {
 namespace {
 
-constexpr const char* kBatteryPrefix = "com.victronenergy.battery.";
 constexpr const char* kBusItem = "com.victronenergy.BusItem";
 using Items = std::map<std::string, std::map<std::string, sdbus::Variant>>;
 
@@ -153,7 +153,7 @@ void DbusBatterySource::detach() noexcept {
 
 void DbusBatterySource::on_names(const std::vector<std::string>& names) {
   for (const std::string& name : names) {
-    if (!name.starts_with(kBatteryPrefix) || peers_.count(name) != 0) continue;
+    if (!name.starts_with(kBatteryServicePrefix) || peers_.count(name) != 0) continue;
     bus_proxy_->callMethodAsync("GetNameOwner")
         .onInterface("org.freedesktop.DBus")
         .withTimeout(timing_.get_items_timeout)
@@ -166,7 +166,7 @@ void DbusBatterySource::on_names(const std::vector<std::string>& names) {
 
 void DbusBatterySource::on_owner(const std::string& name, const std::string& /*old_owner*/,
                                  const std::string& new_owner) {
-  if (!name.starts_with(kBatteryPrefix)) return;
+  if (!name.starts_with(kBatteryServicePrefix)) return;
   // Never our own service: reading our aggregate as a pack would feed it back into itself.
   if (name == own_service_ || new_owner == own_unique_name_) return;
   if (auto it = peers_.find(name); it != peers_.end()) {

@@ -57,8 +57,6 @@ class ItemTree {
   /// Local update from the service. Values of another kind than the item's are a programming
   /// error and throw std::invalid_argument. @return true when the value changed.
   bool set(std::string_view path, BusValue value);
-  /// Shorthand for set(path, invalid).
-  bool invalidate(std::string_view path) { return set(path, BusValue{}); }
 
   /// A client's SetValue. Ints are accepted for double items (clients send 5 for 5.0).
   /// @return the wire result; on Accepted with a different value, the item is marked changed.
@@ -66,7 +64,6 @@ class ItemTree {
 
   /// @return the item at `path`, or nullptr when it is not a leaf.
   [[nodiscard]] const Item* find(std::string_view path) const;
-  [[nodiscard]] bool is_leaf(std::string_view path) const { return find(path) != nullptr; }
   [[nodiscard]] bool is_node(std::string_view path) const;
 
   /// Every tree node ("/" first, then sorted), i.e. every path that has leaves below it.

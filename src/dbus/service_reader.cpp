@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/dbus_names.hpp"
 #include "dbus/variant_convert.hpp"
 
 namespace bms::dbus {
@@ -15,7 +16,6 @@ struct ServiceReader::Impl {
 
 namespace {
 constexpr const char* kBusItem = "com.victronenergy.BusItem";
-constexpr const char* kBatteryPrefix = "com.victronenergy.battery.";
 }  // namespace
 
 ServiceReader::ServiceReader(const BusTarget& target, std::chrono::milliseconds call_timeout)
@@ -40,7 +40,7 @@ std::vector<std::string> ServiceReader::find_aggregators() {
   }
   std::vector<std::string> ours;
   for (const std::string& name : names) {
-    if (name.rfind(kBatteryPrefix, 0) != 0) continue;
+    if (!name.starts_with(kBatteryServicePrefix)) continue;
     try {
       sdbus::Variant v;
       sdbus::createProxy(*impl_->connection, name, "/Mgmt/ProcessName")

@@ -11,6 +11,7 @@
 #include <system_error>
 #include <utility>
 
+#include "core/custom_name.hpp"
 #include "dbus/busitem_export.hpp"
 #include "dbus/interfaceless_calls.hpp"
 

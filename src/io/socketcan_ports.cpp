@@ -14,6 +14,7 @@
 #include <map>
 #include <stdexcept>
 
+#include "core/interface_bitrates.hpp"
 #include "io/socketcan_link.hpp"
 
 namespace bms {
@@ -112,19 +113,20 @@ std::vector<CanPortSpec> socketcan_ports_for(const Settings& settings) {
     std::vector<CanIdRange> ranges;
     std::uint32_t bitrate = 0;
   };
+  // The configuration loader reports a conflict with its line; settings built in code get
+  // the same rule here, before a port is set to one of two bitrates.
+  if (const std::vector<BitrateConflict> conflicts = bitrate_conflicts(settings); !conflicts.empty()) {
+    const BitrateConflict& c = conflicts.front();
+    throw std::invalid_argument("interface " + c.interface + " is given two bitrates: " +
+                                std::to_string(c.earlier_bitrate) + " and " + std::to_string(c.bitrate));
+  }
   std::map<std::string, Wanted> by_iface;
   std::vector<std::string> order;  // configuration order, so logs and indices are stable
   auto want = [&](const std::string& iface, const std::vector<CanIdRange>& ranges, std::uint32_t bitrate) {
     auto [it, inserted] = by_iface.try_emplace(iface);
     if (inserted) order.push_back(iface);
     it->second.ranges.insert(it->second.ranges.end(), ranges.begin(), ranges.end());
-    if (bitrate != 0) {
-      if (it->second.bitrate != 0 && it->second.bitrate != bitrate) {
-        throw std::invalid_argument("interface " + iface + " is given two bitrates: " +
-                                    std::to_string(it->second.bitrate) + " and " + std::to_string(bitrate));
-      }
-      it->second.bitrate = bitrate;
-    }
+    if (bitrate != 0) it->second.bitrate = bitrate;  // all the same: checked above
   };
   for (const BatterySettings& b : settings.batteries) {
     if (b.protocol == BatteryProtocol::Dbus) continue;  // read from D-Bus, not a CAN port

@@ -267,20 +267,5 @@ TEST_F(BatteryItems, ShowsTheRealSocWhileTheInverterFrameSetShowsTheZeroLimitWor
   EXPECT_DOUBLE_EQ(num("/Soc"), 67.3) << "Venus OS sees the real SOC";
 }
 
-TEST(ACustomName, IsShortPrintableUtf8) {
-  EXPECT_TRUE(is_valid_custom_name(""));
-  EXPECT_TRUE(is_valid_custom_name("House Batteries"));
-  EXPECT_TRUE(is_valid_custom_name("Batterie \xC3\xA9t\xC3\xA9"));  // été
-  EXPECT_TRUE(is_valid_custom_name(std::string(64, 'x')));
-  EXPECT_FALSE(is_valid_custom_name(std::string(65, 'x')));
-  EXPECT_FALSE(is_valid_custom_name("tab\there"));
-  EXPECT_FALSE(is_valid_custom_name("nl\n"));
-  EXPECT_FALSE(is_valid_custom_name("\x7F"));
-  EXPECT_FALSE(is_valid_custom_name("\xC3"));      // truncated sequence
-  EXPECT_FALSE(is_valid_custom_name("\xC0\xAF"));  // overlong
-  EXPECT_FALSE(is_valid_custom_name("\xC2\x85"));  // C1 control (NEL)
-  EXPECT_FALSE(is_valid_custom_name("\xFF"));
-}
-
 }  // namespace
 }  // namespace bms::dbus

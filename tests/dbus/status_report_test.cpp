@@ -118,16 +118,22 @@ TEST(StatusReport, JsonHasTheBankAlarmsAndPacksWithNullForUnknown) {
 }
 
 TEST(StatusOptions, ParsesEveryOptionAndNamesTheBadOne) {
-  const StatusOptions o =
-      parse_status_args({"--watch", "--json", "--dbus", "unix:path=/x", "--service", "com.x", "--interval", "0.5"});
+  const StatusOptions o = parse_status_args(
+      {"--watch", "--json", "--dbus", "unix:path=/x", "--service", "com.victronenergy.battery.x", "--interval", "0.5"});
   EXPECT_EQ(o.error, "");
   EXPECT_TRUE(o.watch);
   EXPECT_TRUE(o.json);
   EXPECT_EQ(o.bus, "unix:path=/x");
-  EXPECT_EQ(o.service, "com.x");
+  EXPECT_EQ(o.service, "com.victronenergy.battery.x");
   EXPECT_EQ(o.interval_s, 0.5);
   EXPECT_EQ(parse_status_args({}).bus, "system");
   EXPECT_EQ(parse_status_args({"--dbus"}).error, "status --dbus needs a value");
+  // The configuration's rule for a battery service name (core/dbus_names), not a second one.
+  EXPECT_EQ(parse_status_args({"--service", "com.x"}).error,
+            "status --service: \"com.x\" is not a battery service name (com.victronenergy.battery.<suffix>)");
+  EXPECT_EQ(parse_status_args({"--service", "com.victronenergy.battery."}).error,
+            "status --service: \"com.victronenergy.battery.\" is not a battery service name "
+            "(com.victronenergy.battery.<suffix>)");
   EXPECT_EQ(parse_status_args({"--interval", "0"}).error,
             "status --interval: \"0\" is not a number of seconds from 0.1 to 3600");
   EXPECT_EQ(parse_status_args({"--verbose"}).error, "status: unknown argument \"--verbose\" (see --help)");

@@ -210,26 +210,6 @@ TEST(SystemdNotifier, ReadsTheWatchdogPeriodForThisProcessOnly) {
   }
 }
 
-TEST(WatchdogPacer, PingsAtOnceThenAtHalfTheWatchdogPeriod) {
-  NotifySocket systemd;
-  ASSERT_TRUE(systemd.ok());
-  ScopedEnv socket("NOTIFY_SOCKET", systemd.path().c_str());
-  ScopedEnv watchdog("WATCHDOG_USEC", "4000000");
-  ScopedEnv pid("WATCHDOG_PID", nullptr);
-  const SystemdNotifier notifier = SystemdNotifier::from_environment();
-  WatchdogPacer pacer(notifier);
-  EXPECT_EQ(pacer.ping_interval(), std::chrono::microseconds(2'000'000));
-
-  const std::chrono::steady_clock::time_point t0{std::chrono::seconds(100)};
-  EXPECT_TRUE(pacer.tick(t0));
-  EXPECT_EQ(systemd.receive(), "WATCHDOG=1");
-  EXPECT_FALSE(pacer.tick(t0 + 1999ms));
-  EXPECT_TRUE(pacer.tick(t0 + 2000ms));
-  EXPECT_EQ(systemd.receive(), "WATCHDOG=1");
-  EXPECT_FALSE(pacer.tick(t0 + 3999ms));
-  EXPECT_EQ(systemd.receive(50ms), "");
-}
-
 /// Counts WATCHDOG=1 messages arriving within `window`.
 int count_pings(NotifySocket& systemd, std::chrono::milliseconds window) {
   const auto end = std::chrono::steady_clock::now() + window;
@@ -278,13 +258,6 @@ TEST(ServiceControlWatchdog, FeedsSystemdOnlyWhileTheAggregatorLoopBeatsOrIdlesO
 }
 
 #endif  // BMS_WITH_SYSTEMD
-
-TEST(WatchdogPacer, NeverPingsWithoutAWatchdog) {
-  const SystemdNotifier notifier;  // no socket, no period
-  WatchdogPacer pacer(notifier);
-  EXPECT_EQ(pacer.ping_interval().count(), 0);
-  EXPECT_FALSE(pacer.tick(std::chrono::steady_clock::now()));
-}
 
 // ---------------------------------------------------------------- reload_config
 

@@ -40,11 +40,7 @@ TEST(CanopenHeartbeat, StateNamesAreReadable) {
   EXPECT_EQ(nmt_state_name(0x42), "unknown");
 }
 
-TEST(CanopenNmt, EncodesCommandsAndHeartbeats) {
-  EXPECT_EQ(wire(encode_nmt_command(NmtCommand::Start, 5)), "000#0105");
-  EXPECT_EQ(wire(encode_nmt_command(NmtCommand::ResetCommunication, 0)), "000#8200");
-  EXPECT_EQ(wire(encode_heartbeat(10, NmtState::PreOperational)), "70A#7F");
-}
+TEST(CanopenNmt, EncodesHeartbeats) { EXPECT_EQ(wire(encode_heartbeat(10, NmtState::PreOperational)), "70A#7F"); }
 
 TEST(CanopenEmcy, ReadsCodeAndRegister) {
   const auto d = decode_emcy(frame("081#1042080000000000"));
@@ -66,15 +62,6 @@ TEST(CanopenEmcy, RoundTripsWithVendorBytes) {
   ASSERT_TRUE(parse_emcy(f, back));
   EXPECT_EQ(back.error_code, 0x3210);
   EXPECT_EQ(back.vendor[4], 5);
-}
-
-TEST(CanopenEmcy, ClassTextComesFromTheHighNibble) {
-  EXPECT_EQ(emcy_class_text(0x0000), "no error");
-  EXPECT_EQ(emcy_class_text(0x4210), "temperature");
-  EXPECT_EQ(emcy_class_text(0x3120), "voltage");
-  EXPECT_EQ(emcy_class_text(0x2310), "current");
-  EXPECT_EQ(emcy_class_text(0x8130), "monitoring/communication");
-  EXPECT_EQ(emcy_class_text(0xFF01), "device specific");
 }
 
 TEST(CanopenSdo, BuildsTheExpeditedUploadRequestOfTheReference) {

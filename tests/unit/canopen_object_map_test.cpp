@@ -159,5 +159,42 @@ TEST(CanopenObjectMapLoader, TextSignalsCannotBeMapped) {
   EXPECT_EQ(r.errors[0], "t.toml:6: sdo[0].signal: unknown numeric signal \"manufacturer\"");
 }
 
+/// One SDO object whose encoding key `key` is given `value` (TOML text).
+std::string sdo_with(const std::string& key, const std::string& value) {
+  return "[map]\nname = \"t\"\n[[sdo]]\nindex = 0x6060\nbits = 16\nsignal = \"voltage_v\"\n" + key + " = " + value +
+         "\n";
+}
+
+TEST(CanopenObjectMapLoader, NonFiniteScaleDivisorOrOffsetIsRefused) {
+  // A nan scale would turn every reading of the signal into nan: refused at load time.
+  for (const char* key : {"scale", "divisor", "offset"}) {
+    for (const char* v : {"nan", "inf", "-inf"}) {
+      const auto r = load_object_map_text(sdo_with(key, v), "t.toml");
+      ASSERT_EQ(r.errors.size(), 1U) << key << " = " << v;
+      EXPECT_EQ(r.errors[0],
+                std::string("t.toml:7: sdo[0].") + key + ": must be a finite number (nan and inf are refused)");
+    }
+  }
+}
+
+TEST(CanopenObjectMapLoader, WrongTypesAreNamedLikeInTheConfiguration) {
+  // One schema reader for maps and configuration: one wording for a wrong type.
+  EXPECT_EQ(load_object_map_text(sdo_with("signed", "1"), "t.toml").errors,
+            std::vector<std::string>{"t.toml:7: sdo[0].signed: wrong type: expected a boolean, got an integer"});
+  EXPECT_EQ(load_object_map_text(sdo_with("scale", "\"0.1\""), "t.toml").errors,
+            std::vector<std::string>{"t.toml:7: sdo[0].scale: wrong type: expected a number, got a string"});
+  EXPECT_EQ(
+      load_object_map_text("[map]\nname = 5\n[[sdo]]\nindex = 0x6060\nbits = 16\nsignal = \"voltage_v\"\n", "t.toml")
+          .errors,
+      std::vector<std::string>{"t.toml:2: map.name: wrong type: expected a string, got an integer"});
+  EXPECT_EQ(load_object_map_text(sdo_with("subindex", "1.5"), "t.toml").errors,
+            std::vector<std::string>{"t.toml:7: sdo[0].subindex: wrong type: expected an integer, got a float"});
+}
+
+TEST(CanopenObjectMapLoader, KeysInsideAnInlineTableAreUnknown) {
+  const auto r = load_object_map_text(sdo_with("encoding", "{ scale = 0.1 }"), "t.toml");
+  EXPECT_EQ(r.errors, std::vector<std::string>{"t.toml:7: sdo[0].encoding: unknown key"});
+}
+
 }  // namespace
 }  // namespace bms::canopen

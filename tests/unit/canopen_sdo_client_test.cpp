@@ -42,7 +42,6 @@ TEST(SdoPoller, AnAnswerCompletesTheRequestAndTheNextObjectFollowsAtOnce) {
 TEST(SdoPoller, TimesOutExactlyAtTheTimeoutAndMovesOn) {
   SdoPoller p = make_poller();
   (void)p.next_request(10 * kMs);
-  EXPECT_EQ(p.deadline_us(), 110 * kMs);
   EXPECT_FALSE(p.check_timeout(109 * kMs));
   const auto e = p.check_timeout(110 * kMs);
   ASSERT_TRUE(e);

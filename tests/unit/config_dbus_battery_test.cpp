@@ -79,6 +79,23 @@ TEST(ConfigDbusBattery, AServiceMustBeABatteryService) {
                                "(com.victronenergy.battery.<suffix>), got \"com.victronenergy.solarcharger.ttyS0\""});
 }
 
+TEST(ConfigDbusBattery, AServiceOrShuntMustBeAValidBusName) {
+  // The prefix alone is not a name: the bus would never list such a service, and the pack
+  // would stay offline for ever (the same rule as service.service_name).
+  for (const char* name : {"com.victronenergy.battery.", "com.victronenergy.battery.1bad",
+                           "com.victronenergy.battery.a b", "com.victronenergy.battery.a..b"}) {
+    EXPECT_EQ(errors_of("[[battery]]\nname = \"A\"\nprotocol = \"dbus\"\nservice = \"" + std::string(name) + "\"\n"),
+              std::vector<std::string>{"t.toml:4: battery[0].service: must be a battery service name "
+                                       "(com.victronenergy.battery.<suffix>), got \"" +
+                                       std::string(name) + "\""});
+    EXPECT_EQ(errors_of("[bank]\ncurrent_source = \"" + std::string(name) +
+                        "\"\n[[battery]]\nname = \"A\"\ninterface = \"can0\"\n"),
+              std::vector<std::string>{"t.toml:2: bank.current_source: must be a battery service name "
+                                       "(com.victronenergy.battery.<suffix>), got \"" +
+                                       std::string(name) + "\""});
+  }
+}
+
 TEST(ConfigDbusBattery, OurOwnServiceCannotBeABatteryNorTheBankShunt) {
   EXPECT_EQ(
       errors_of(

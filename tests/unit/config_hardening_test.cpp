@@ -99,6 +99,12 @@ TEST_F(ConfigFile, ADeviceOrFifoIsRefusedAsNotARegularFile) {
   }
 }
 
+TEST(ConfigSmallChecks, BatteryInterfaceLongerThanAnInterfaceNameIsRefusedLikeTheOutputs) {
+  const auto e = errors_of("[[battery]]\nname = \"A\"\ninterface = \"can0123456789abcd\"\n");
+  ASSERT_EQ(e.size(), 1U);
+  EXPECT_EQ(e[0], "t.toml:3: battery[0].interface: longer than 15 characters (a Linux interface name)");
+}
+
 TEST(ConfigSmallChecks, OutputInterfaceLongerThanAnInterfaceNameIsRefused) {
   const auto e = errors_of(std::string(kMinimal) + "[output]\ninterface = \"can0123456789abcd\"\n");
   ASSERT_EQ(e.size(), 1U);
@@ -106,7 +112,8 @@ TEST(ConfigSmallChecks, OutputInterfaceLongerThanAnInterfaceNameIsRefused) {
 }
 
 TEST(ConfigSmallChecks, ControlCharactersInCustomNameAreRefused) {
-  for (const char* name : {"Bank\\u0001", "Bank\\nTwo", "Bank\\u007F"}) {
+  // C1 controls (U+0080..U+009F) too: the config accepts what SetValue on /CustomName accepts.
+  for (const char* name : {"Bank\\u0001", "Bank\\nTwo", "Bank\\u007F", "Bank\\u0085", "Bank\\u009F"}) {
     const auto e = errors_of(std::string("[service]\ncustom_name = \"") + name + "\"\n" + kMinimal);
     ASSERT_EQ(e.size(), 1U) << name;
     EXPECT_EQ(e[0], "t.toml:2: service.custom_name: contains a control character") << name;

@@ -215,7 +215,7 @@ TEST(ConfigLoader, NotANumberIsNotALimit) {
   for (const char* v : {"nan", "inf", "-inf"}) {
     const auto e = errors_of("[charge]\nmax_charge_voltage = " + std::string(v) + "\n" + std::string(kMinimal));
     ASSERT_FALSE(e.empty()) << v;
-    EXPECT_EQ(e[0], "t.toml:2: charge.max_charge_voltage: must be a finite number (nan and inf are not limits)") << v;
+    EXPECT_EQ(e[0], "t.toml:2: charge.max_charge_voltage: must be a finite number (nan and inf are refused)") << v;
   }
 }
 
