@@ -29,7 +29,9 @@ struct PipelineResult {
 
 class Pipeline {
  public:
-  static constexpr std::size_t kDefaultRingCapacity = 1 << 12;
+  /// 4096 slots of 32 bytes (128 KB): the ring keeps one slot free, so 2^12 - 1 usable
+  /// (asking for 2^12 would double it to 8192 slots).
+  static constexpr std::size_t kDefaultRingCapacity = (1 << 12) - 1;
 
   Pipeline(const Settings& settings, Engine& engine, std::size_t ring_capacity = kDefaultRingCapacity);
 

@@ -11,9 +11,9 @@
 
 namespace bms {
 namespace {
-constexpr std::size_t kChunk = 1 << 20;
-constexpr std::size_t kMaxLine = 4096;  // longer is not a candump line: report, do not grow forever
-constexpr int kStopPollMs = 50;         // how often a wait for a silent pipe looks at the stop request
+constexpr std::size_t kChunk = CandumpReader::kChunkBytes;
+constexpr std::size_t kMaxLine = CandumpReader::kMaxLineBytes;
+constexpr int kStopPollMs = 50;  // how often a wait for a silent pipe looks at the stop request
 }  // namespace
 
 std::unique_ptr<CandumpReader> CandumpReader::open(const std::string& path, bool skip_malformed) {

@@ -20,6 +20,12 @@ class CandumpReader {
  public:
   enum class Next : unsigned char { Frame, End, Error };
 
+  /// Bytes asked of each read(): 64 KiB already makes the syscalls a rounding error next to
+  /// parsing (a 40 MB log is 640 reads), and the buffer is resident for the whole run.
+  static constexpr std::size_t kChunkBytes = 64 * 1024;
+  /// Longer is not a candump line: it is reported (or skipped), the buffer does not grow.
+  static constexpr std::size_t kMaxLineBytes = 4096;
+
   /// Opens `path` ("-" is stdin). @throws std::runtime_error naming the file when it cannot be opened.
   static std::unique_ptr<CandumpReader> open(const std::string& path, bool skip_malformed);
   CandumpReader(const CandumpReader&) = delete;
