@@ -68,6 +68,7 @@ class ItemTree {
 
   /// Every tree node ("/" first, then sorted), i.e. every path that has leaves below it.
   [[nodiscard]] std::vector<std::string> nodes() const;
+  [[nodiscard]] std::size_t node_count() const noexcept { return nodes_.size(); }
   /// Every leaf, sorted by path.
   [[nodiscard]] const std::map<std::string, Item, std::less<>>& items() const noexcept { return items_; }
 

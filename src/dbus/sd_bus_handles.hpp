@@ -1,7 +1,7 @@
 #pragma once
 /// @file sd_bus_handles.hpp
 /// Owners of libsystemd's reference-counted sd-bus objects, for the few places we use sd-bus
-/// directly (interfaceless_calls): each holds one reference and drops it on every path out,
+/// directly (busitem_export): each holds one reference and drops it on every path out,
 /// an exception included.
 
 #include <systemd/sd-bus.h>

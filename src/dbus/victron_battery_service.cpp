@@ -13,16 +13,14 @@
 
 #include "core/custom_name.hpp"
 #include "dbus/busitem_export.hpp"
-#include "dbus/interfaceless_calls.hpp"
 
 namespace bms::dbus {
 
-/// One live connection. Members are destroyed in reverse order: the filter and the objects
-/// go before the connection they are registered on.
+/// One live connection. Members are destroyed in reverse order: the export (its filter and
+/// vtable) goes before the connection it is registered on.
 struct VictronBatteryService::Session {
   std::unique_ptr<sdbus::IConnection> connection;
   std::unique_ptr<BusItemExport> exported;
-  std::unique_ptr<InterfacelessCalls> interfaceless;
 };
 
 namespace {
@@ -148,7 +146,6 @@ void VictronBatteryService::join_bus() {
   session_ = std::move(session);
   const auto on_set = [this](const std::string& path, const BusValue& value) { return on_set_value(path, value); };
   session_->exported = std::make_unique<BusItemExport>(*session_->connection, tree_, on_set);
-  session_->interfaceless = std::make_unique<InterfacelessCalls>(*session_->connection, tree_, on_set);
   if (attachment_ != nullptr) {
     attached_ = true;  // first: a half-made attachment is detached too if attach() throws
     attachment_->attach(*session_->connection);
@@ -159,8 +156,8 @@ void VictronBatteryService::join_bus() {
   registered_ = true;
   std::lock_guard lock(stats_mutex_);
   ++stats_.registrations;
-  spdlog::info("D-Bus: registered {} on the {} ({} objects)", service_name(), target_.describe(),
-               session_->exported->object_count());
+  spdlog::info("D-Bus: registered {} on the {} ({} paths)", service_name(), target_.describe(),
+               session_->exported->path_count());
 }
 
 void VictronBatteryService::serve_once() {
