@@ -98,11 +98,28 @@ TEST_F(ServiceOnPrivateBus, IntrospectDeclaresTheStandardInterfacesOnEveryPath) 
 
 TEST_F(ServiceOnPrivateBus, IntrospectListsExactlyTheDirectChildren) {
   start_service();
-  EXPECT_EQ(children(client().introspect("/")),
-            (std::vector<std::string>{"Alarms", "Batteries", "Capacity", "Connected", "ConsumedAmphours", "CustomName",
-                                      "Dc", "DeviceInstance", "FirmwareVersion", "HardwareVersion", "History", "Info",
-                                      "InstalledCapacity", "Io", "Mgmt", "ProductId", "ProductName", "Serial", "Soc",
-                                      "Soh", "System", "TimeToGo"}));
+  EXPECT_EQ(children(client().introspect("/")), (std::vector<std::string>{"Alarms",
+                                                                          "Batteries",
+                                                                          "Capacity",
+                                                                          "Connected",
+                                                                          "ConsumedAmphours",
+                                                                          "CustomName",
+                                                                          "Dc",
+                                                                          "DeviceInstance",
+                                                                          "FirmwareVersion",
+                                                                          "HardwareVersion",
+                                                                          "History",
+                                                                          "Info",
+                                                                          "InstalledCapacity",
+                                                                          "Io",
+                                                                          "Mgmt",
+                                                                          "ProductId",
+                                                                          "ProductName",
+                                                                          "Serial",
+                                                                          "Soc",
+                                                                          "Soh",
+                                                                          "System",
+                                                                          "TimeToGo"}));
   EXPECT_EQ(children(client().introspect("/Dc")), (std::vector<std::string>{"0"}));
   EXPECT_EQ(children(client().introspect("/Dc/0")),
             (std::vector<std::string>{"Current", "Power", "Temperature", "Voltage"}));
