@@ -93,7 +93,7 @@ int BusItemExport::handle(sd_bus_message* call) {
   return 0;  // Properties, Peer, other interfaces: sd-bus, through the vtable
 }
 
-int BusItemExport::answer_busitem(sd_bus_message* call, bool named, std::string_view path, std::string_view name,
+int BusItemExport::answer_busitem(sd_bus_message* call, bool named, std::string_view path, const char* name,
                                   const Item* leaf) {
   const Member member = member_of(name);
   const bool has = member == Member::GetValue || member == Member::GetText ||
@@ -104,9 +104,11 @@ int BusItemExport::answer_busitem(sd_bus_message* call, bool named, std::string_
   if (named) {
     const char* signature = sd_bus_message_get_signature(call, true);
     if (std::strcmp(signature, in_signature(member)) != 0) {
-      return sd_bus_reply_method_errorf(call, SD_BUS_ERROR_INVALID_ARGS,
-                                        "Invalid arguments '%s' to call %s.%s(), expecting '%s'.", signature,
-                                        kBusItemInterface, name.data(), in_signature(member));
+      // sd-bus's own answer when a vtable method's arguments do not match.
+      const int r = sd_bus_reply_method_errorf(call, SD_BUS_ERROR_INVALID_ARGS,
+                                               "Invalid arguments '%s' to call %s.%s(), expecting '%s'.", signature,
+                                               kBusItemInterface, name, in_signature(member));
+      return r < 0 ? r : 1;
     }
   }
   std::optional<SetResult> set_result;
