@@ -49,7 +49,8 @@ class Aggregator {
   [[nodiscard]] Snapshot decide(std::int64_t now_us);
   /// Fills what decide() leaves out, from the state at the snapshot's own time: each pack's
   /// name, source and capacity, and for an online pack its temperature, CVL and cell
-  /// extremes. Changes no state, so describing later at the same time gives the same detail.
+  /// extremes. Changes no state. Call it before further readings are applied (the engine
+  /// does, right after decide()): it reads the batteries as they are now.
   void describe(Snapshot& s) const;
 
   /// Replaces the charge policy (a configuration reload). The imbalance tier is kept and
