@@ -43,7 +43,7 @@ class Pipeline::Producer final : public FrameHandler {
   void push(const Reading& r) {
     ++pushed_;
     while (!p_.ring_.try_push(r)) {
-      // Full: sleep until the aggregator has drained a good part of the ring (it rings
+      // Full: sleep until the aggregator has drained half the ring (it rings
       // `space_` every space_batch_ readings and before it idles). Spinning here cost a
       // third of the replay's CPU in sched_yield. The aggregator drains until EndOfInput,
       // so this wait always ends.
@@ -70,7 +70,7 @@ Pipeline::Pipeline(const Settings& settings, Engine& engine, std::size_t ring_ca
     : engine_(engine),
       router_(settings),
       ring_(ring_capacity),
-      space_batch_(static_cast<std::uint32_t>(std::max<std::size_t>(1, ring_.capacity() / 4))) {}
+      space_batch_(static_cast<std::uint32_t>(std::max<std::size_t>(1, ring_.capacity() / 2))) {}
 
 PipelineResult Pipeline::run(FrameSource& source, std::stop_token stop) {
   PipelineResult result;
