@@ -316,7 +316,10 @@ bool parse_canonical_log_line(std::string_view line, CanFrame& frame) noexcept {
     secs = ((p[0] - '0') * 10 + (p[1] - '0')) * 100'000'000LL + static_cast<std::int64_t>(low8);
     p += 10;
   } else {
-    while (p != end && static_cast<unsigned char>(*p - '0') < 10) secs = secs * 10 + (*p++ - '0');
+    // At most 13 digits are taken (12 is the limit, checked below): more would overflow.
+    while (p != end && p - secs_begin < 13 && static_cast<unsigned char>(*p - '0') < 10) {
+      secs = secs * 10 + (*p++ - '0');
+    }
   }
   if (p == secs_begin || p - secs_begin > 12 || end - p < 9 || *p != '.') return false;
   ++p;

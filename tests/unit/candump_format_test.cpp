@@ -187,6 +187,7 @@ TEST(CanonicalLogLine, LeavesEveryOtherShapeToTheGeneralParser) {
         "(1700000000.000200) abcdefghijklmnop 351#00",      // 16-character interface
         "(1700000000.000200) can0 35G#00",
         "(17000a0000.000200) can0 351#00",  // a letter among ten digits
+        "(0001000050002001212345678#0102",  // 25 digits (fuzz_candump_line: overflowed)
         "(1700000000:000200) can0 351#00",  // no dot after the ten digits                  // not hex
         "(1700000000.000200) can0 351#0G",  // data not hex
         "  can0  351   [2]  3A 02",         // terminal format
