@@ -14,10 +14,12 @@
 namespace bms {
 
 /// One decoded value. Numeric signals use `value`; text signals use `text` (NUL padded).
+/// No default member initialisers on purpose: DecodedFrame's slots stay uninitialised until
+/// written (a SignalValue is always built whole, `SignalValue{id, value, text}`).
 struct SignalValue {
-  SignalId id{};
-  double value = 0.0;
-  std::array<char, 8> text{};
+  SignalId id;
+  double value;
+  std::array<char, 8> text;
 
   [[nodiscard]] std::string_view text_view() const noexcept {
     return {text.data(), static_cast<std::size_t>(std::find(text.begin(), text.end(), '\0') - text.begin())};
@@ -38,7 +40,9 @@ struct DecodedFrame {
   DecodeStatus status = DecodeStatus::NotMine;
   std::string_view reason;  ///< static text saying why, when status is not Ok
   std::uint8_t count = 0;
-  std::array<SignalValue, kMaxSignalsPerFrame> signals{};
+  /// Only the first `count` are set; zeroing all 32 (768 bytes) for every frame cost more
+  /// than decoding it, and nothing reads past `count`.
+  std::array<SignalValue, kMaxSignalsPerFrame> signals;
 
   void add(SignalId id, double value) noexcept {
     if (count < kMaxSignalsPerFrame) signals[count++] = SignalValue{id, value, {}};

@@ -11,7 +11,7 @@ std::string clock_text(std::int64_t t_us) {
 }  // namespace
 
 void EventLog::remember(const Snapshot& s) {
-  Seen& seen = last_ ? *last_ : last_.emplace();
+  EventLogSeen& seen = last_ ? *last_ : last_.emplace();
   seen.packs.resize(s.batteries.size());
   for (std::size_t i = 0; i < s.batteries.size(); ++i) {
     seen.packs[i] = {s.batteries[i].online, s.batteries[i].blocks_charge};
@@ -38,7 +38,7 @@ void EventLog::publish(const Snapshot& s, PublishReason) {
     remember(s);
     return;
   }
-  const Seen& b = *last_;
+  const EventLogSeen& b = *last_;
   for (std::size_t i = 0; i < s.batteries.size() && i < b.packs.size(); ++i) {
     if (b.packs[i].online && !s.batteries[i].online) {
       spdlog::warn("[{}] battery {} offline (no frame within its stale timeout): excluded", at(), s.batteries[i].name);

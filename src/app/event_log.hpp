@@ -13,6 +13,23 @@
 
 namespace bms {
 
+/// What the event lines compare against: kept per publication instead of a whole snapshot
+/// copy (the log runs at every publication of a replay, a line only now and then). Outside
+/// EventLog so std::optional sees it complete (clang).
+struct EventLogSeen {
+  struct Pack {
+    bool online = false;
+    bool blocks_charge = false;
+  };
+  std::vector<Pack> packs;
+  ImbalanceTier tier = ImbalanceTier::Balanced;
+  bool failsafe = true;
+  bool charge_allowed = false;
+  bool discharge_allowed = false;
+  std::uint8_t worst_alarm = 0;
+  bool inverter_present = false;
+};
+
 class EventLog final : public SnapshotPublisher {
  public:
   /// @param watch_inverter report the inverter keep-alive (only when an output port exists)
@@ -20,25 +37,10 @@ class EventLog final : public SnapshotPublisher {
   void publish(const Snapshot& snapshot, PublishReason reason) override;
 
  private:
-  /// What the lines compare against: kept per publication instead of a whole snapshot copy
-  /// (the log runs at every publication of a replay, a line only now and then).
-  struct Seen {
-    struct Pack {
-      bool online = false;
-      bool blocks_charge = false;
-    };
-    std::vector<Pack> packs;
-    ImbalanceTier tier = ImbalanceTier::Balanced;
-    bool failsafe = true;
-    bool charge_allowed = false;
-    bool discharge_allowed = false;
-    std::uint8_t worst_alarm = 0;
-    bool inverter_present = false;
-  };
   void remember(const Snapshot& s);
 
   bool watch_inverter_;
-  std::optional<Seen> last_;
+  std::optional<EventLogSeen> last_;
 };
 
 }  // namespace bms

@@ -43,8 +43,8 @@ class Pipeline::Producer final : public FrameHandler {
   void push(const Reading& r) {
     ++pushed_;
     while (!p_.ring_.try_push(r)) {
-      // Full: sleep until the aggregator has drained a good part of the ring (it rings
-      // `space_` every kSpaceBatch readings and before it idles). Spinning here cost a
+      // Full: sleep until the aggregator has drained half the ring (it rings
+      // `space_` every space_batch_ readings and before it idles). Spinning here cost a
       // third of the replay's CPU in sched_yield. The aggregator drains until EndOfInput,
       // so this wait always ends.
       ++full_waits_;
@@ -67,7 +67,10 @@ class Pipeline::Producer final : public FrameHandler {
 };
 
 Pipeline::Pipeline(const Settings& settings, Engine& engine, std::size_t ring_capacity)
-    : engine_(engine), router_(settings), ring_(ring_capacity) {}
+    : engine_(engine),
+      router_(settings),
+      ring_(ring_capacity),
+      space_batch_(static_cast<std::uint32_t>(std::max<std::size_t>(1, ring_.capacity() / 2))) {}
 
 PipelineResult Pipeline::run(FrameSource& source, std::stop_token stop) {
   PipelineResult result;
@@ -111,15 +114,19 @@ PipelineResult Pipeline::run(FrameSource& source, std::stop_token stop) {
   const auto deliver = [&](const Reading& r) {
     last_time = std::max(last_time, r.time_us);
     ++result.readings;
+    engine_.on_reading(r);
+  };
+  // Once per batch, not per reading: a reload takes effect before the next batch, and the
+  // watchdog's heartbeat moves with every batch (single writer: a plain load/store).
+  const auto between_batches = [&](std::size_t delivered) {
+    if (heartbeat_ != nullptr && delivered > 0) {
+      heartbeat_->store(heartbeat_->load(std::memory_order_relaxed) + delivered, std::memory_order_relaxed);
+    }
     if (settings_generation_ != nullptr && settings_generation_->load(std::memory_order_relaxed) != seen_generation) {
       seen_generation = settings_generation_->load();
       engine_.apply_policy(fetch_settings_());
-      spdlog::info("reload: charge policy in force from time {}.{:06}", r.time_us / 1'000'000, r.time_us % 1'000'000);
+      spdlog::info("reload: charge policy in force from time {}.{:06}", last_time / 1'000'000, last_time % 1'000'000);
     }
-    engine_.on_reading(r);
-    // Single writer: a plain load/store, no locked read-modify-write on the hot path.
-    if (heartbeat_ != nullptr)
-      heartbeat_->store(heartbeat_->load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
   };
   const auto deliver_side = [&] {
     have_side = false;
@@ -140,10 +147,12 @@ PipelineResult Pipeline::run(FrameSource& source, std::stop_token stop) {
   std::uint32_t since_space = 0;
   while (!ended) {
     // Readings are taken in batches, in place: one ring index update per batch.
+    const std::uint64_t before = result.readings;
     const std::size_t n = ring_.consume(kConsumeBatch, deliver_primary);
+    between_batches(result.readings - before);
     if (n > 0) {
       // A reader waiting for room sleeps until a batch is free, not per slot.
-      if ((since_space += static_cast<std::uint32_t>(n)) >= kSpaceBatch) {
+      if ((since_space += static_cast<std::uint32_t>(n)) >= space_batch_) {
         since_space = 0;
         space_.ring();
       }
@@ -151,6 +160,7 @@ PipelineResult Pipeline::run(FrameSource& source, std::stop_token stop) {
     }
     if (primary_started && fetch_side(last_time)) {  // no frame waiting: the side's readings go now
       deliver_side();
+      between_batches(1);
       continue;
     }
     // Idle: tell the source when the engine needs time next (a TimerSource ticks only then).

@@ -59,9 +59,9 @@ class Pipeline {
   SpscRing<Reading> ring_;
   Doorbell doorbell_;  ///< rung by the reader: readings are waiting
   Doorbell space_;     ///< rung by the aggregator: the ring has room again
-  /// How many readings the aggregator takes between rings of `space_`: a quarter of the
-  /// default ring, so a waiting reader wakes to a batch of room, not to one slot.
-  static constexpr std::uint32_t kSpaceBatch = 1024;
+  /// How many readings the aggregator takes between rings of `space_`: half the ring, so a
+  /// waiting reader wakes to a batch of room, not to one slot (each wake is a futex call).
+  std::uint32_t space_batch_;
   /// Readings the aggregator takes from the ring in one go (then the slots are freed).
   static constexpr std::size_t kConsumeBatch = 256;
   SideInput* side_ = nullptr;

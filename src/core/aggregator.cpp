@@ -254,10 +254,24 @@ void Aggregator::fill_pack_detail(BatteryView& view, const Fresh& f, const Batte
 }
 // ---- end of the per-pack detail
 
-Snapshot Aggregator::evaluate(std::int64_t now_us) {
+void Aggregator::describe(Snapshot& s) const {
+  for (std::size_t i = 0; i < s.batteries.size() && i < batteries_.size(); ++i) {
+    const BatterySettings& cfg = battery_settings_[i];
+    BatteryView& view = s.batteries[i];
+    view.name = cfg.name;
+    view.source = pack_sources_[i];
+    view.capacity_ah = cfg.capacity_ah;
+    if (!view.online) continue;
+    const BatteryState& st = batteries_[i];
+    const Fresh f{st, s.time_us, static_cast<std::int64_t>(cfg.stale_after_ms) * 1000};
+    fill_pack_detail(view, f, st);
+  }
+}
+
+Snapshot Aggregator::decide(std::int64_t now_us) {
   Snapshot s;
   s.time_us = now_us;
-  s.batteries.reserve(batteries_.size());
+  s.batteries.resize(batteries_.size());
   s.discharge_voltage_limit_v = charge_.battery_low_voltage;
 
   double weighted_soc = 0, soc_weight = 0, equal_soc_sum = 0;
@@ -278,14 +292,10 @@ Snapshot Aggregator::evaluate(std::int64_t now_us) {
     const std::int64_t stale_us = static_cast<std::int64_t>(cfg.stale_after_ms) * 1000;
     s.installed_capacity_ah += cfg.capacity_ah;
 
-    BatteryView view;
-    view.name = cfg.name;
-    view.source = pack_sources_[i];
-    view.capacity_ah = cfg.capacity_ah;
+    BatteryView& view = s.batteries[i];  // built in place: a BatteryView is large to move
     view.online = st.online(now_us, stale_us);
     if (!view.online) {
       ++s.batteries_offline;
-      s.batteries.push_back(std::move(view));
       continue;
     }
     ++s.batteries_online;
@@ -388,9 +398,6 @@ Snapshot Aggregator::evaluate(std::int64_t now_us) {
     // Per-pack detail (issue 13): the pack's own alarms, and the bank shows the worst of them.
     view.alarms = battery_alarms([&f](SignalId p, SignalId w) { return f.level(p, w); }, rules.emcy_code);
     raise_to_worst(s.alarms, view.alarms);
-    fill_pack_detail(view, f, st);
-
-    s.batteries.push_back(std::move(view));
   }
 
   if (soc_count > 0) {

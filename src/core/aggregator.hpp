@@ -35,8 +35,23 @@ class Aggregator {
   void apply(const Reading& reading) noexcept;
 
   /// Computes the aggregate at `now_us`. Updates the imbalance tier (hysteresis) and the
-  /// charge-current ramp, so call it with non-decreasing times.
-  [[nodiscard]] Snapshot evaluate(std::int64_t now_us);
+  /// charge-current ramp, so call it with non-decreasing times. decide() then describe().
+  [[nodiscard]] Snapshot evaluate(std::int64_t now_us) {
+    Snapshot s = decide(now_us);
+    describe(s);
+    return s;
+  }
+
+  /// The decisions at `now_us` (every bank value, limit and alarm, each pack's limits,
+  /// blocking and alarms) without the per-pack display detail: each BatteryView has only
+  /// `online` and its decision inputs. Most evaluations publish nothing (a current changed,
+  /// no limit moved), so the engine describes a snapshot only when an output takes it.
+  [[nodiscard]] Snapshot decide(std::int64_t now_us);
+  /// Fills what decide() leaves out, from the state at the snapshot's own time: each pack's
+  /// name, source and capacity, and for an online pack its temperature, CVL and cell
+  /// extremes. Changes no state. Call it before further readings are applied (the engine
+  /// does, right after decide()): it reads the batteries as they are now.
+  void describe(Snapshot& s) const;
 
   /// Replaces the charge policy (a configuration reload). The imbalance tier is kept and
   /// re-judged against the new thresholds at the next evaluation.
@@ -55,6 +70,8 @@ class Aggregator {
   [[nodiscard]] bool has_reported(std::size_t i) const noexcept;
 
   [[nodiscard]] const BatteryState& battery(std::size_t i) const { return batteries_.at(i); }
+  /// Every battery's state, in configuration order (the engine's per-reading look-up).
+  [[nodiscard]] const std::vector<BatteryState>& batteries() const noexcept { return batteries_; }
 
  private:
   struct Fresh;  // helper to read fresh values of one battery

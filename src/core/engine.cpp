@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <utility>
 
 #include "core/decision_signals.hpp"
 
@@ -15,6 +16,7 @@ Engine::Engine(const Settings& settings)
     : aggregator_(settings),
       cells_decide_(settings.cells.enabled),
       current_decides_(settings.charge.share_threshold_a > 0.0) {
+  build_decides();
   for (const auto& b : settings.batteries) {
     stale_after_us_.push_back(static_cast<std::int64_t>(b.stale_after_ms) * 1000);
     startup_grace_us_ = std::max(startup_grace_us_, stale_after_us_.back());
@@ -63,10 +65,14 @@ std::int64_t Engine::next_timer_us() const {
   return next;
 }
 
-void Engine::publish_due(const Snapshot& snapshot) {
+void Engine::publish_due(Snapshot&& snapshot) {
   if (!outputs_open()) return;
+  bool described = false;
   for (auto& slot : slots_) {
     if (auto reason = slot.schedule.decide(now_us_, snapshot)) {
+      // Only what goes out is described (names, sources, cell detail): most evaluations
+      // publish nothing. The schedule decides on the limits, enables and alarms alone.
+      if (!std::exchange(described, true)) aggregator_.describe(snapshot);
       slot.publisher->publish(snapshot, *reason);
       slot.schedule.published(now_us_, snapshot, *reason);
     }
@@ -88,14 +94,14 @@ void Engine::step_to(std::int64_t t) {
     dirty_ = false;
     ++evaluations_;
     evaluated_us_ = now_us_;
-    publish_due(aggregator_.evaluate(now_us_));
+    publish_due(aggregator_.decide(now_us_));
     next = refresh_timer_floor();
   }
   for (; next < t; next = refresh_timer_floor()) {  // timers strictly before t, each at its own time
     now_us_ = next;
     ++evaluations_;
     evaluated_us_ = now_us_;
-    publish_due(aggregator_.evaluate(now_us_));
+    publish_due(aggregator_.decide(now_us_));
   }
   now_us_ = std::max(now_us_, t);
 }
@@ -125,11 +131,11 @@ void Engine::on_reading(const Reading& r) {
     step_to(r.time_us);
   }
   if (r.source < stale_after_us_.size()) {
-    const BatteryState& b = aggregator_.battery(r.source);
+    const BatteryState& b = aggregator_.batteries()[r.source];
     // Only what can change a decision marks the aggregate dirty: a new value, or a
     // battery coming (back) online.
     if (r.kind == ReadingKind::Signal) {
-      if (is_decision_signal(r.signal) || is_decision(r.signal)) {
+      if (static_cast<std::size_t>(r.signal) < kSignalCount && decides_[static_cast<std::size_t>(r.signal)]) {
         // A value that had gone stale is new again even with the same number (a limit that
         // comes back after its frame was missing).
         const auto old = b.value(r.signal);
@@ -154,6 +160,13 @@ void Engine::on_reading(const Reading& r) {
   }
 }
 
+void Engine::build_decides() noexcept {
+  for (std::size_t i = 0; i < kSignalCount; ++i) {
+    const auto id = static_cast<SignalId>(i);
+    decides_[i] = is_decision_signal(id) || is_decision(id);
+  }
+}
+
 bool Engine::is_decision(SignalId id) const noexcept {
   switch (id) {
     case SignalId::CurrentA:
@@ -173,6 +186,7 @@ bool Engine::is_decision(SignalId id) const noexcept {
 void Engine::apply_policy(const Settings& settings) {
   cells_decide_ = settings.cells.enabled;
   current_decides_ = settings.charge.share_threshold_a > 0.0;
+  build_decides();
   aggregator_.set_policy(settings.charge, settings.imbalance);
   aggregator_.set_cell_policy(settings.cells, settings.alarms);
   dirty_ = true;

@@ -13,6 +13,7 @@
 /// the longest stale timeout has passed since the first reading, so the first published
 /// aggregate is not that of whichever BMS happened to speak first.
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -67,7 +68,7 @@ class Engine {
   /// deadlines for every frame.
   std::int64_t timer_floor_ = 0;
   bool floor_valid_ = false;  ///< false: the floor must be recomputed before it is trusted (gap, reload)
-  void publish_due(const Snapshot& snapshot);
+  void publish_due(Snapshot&& snapshot);
 
   std::vector<std::int64_t> stale_after_us_;
   Aggregator aggregator_;
@@ -85,6 +86,9 @@ class Engine {
   bool cells_decide_ = false;
   bool current_decides_ = false;
   [[nodiscard]] bool is_decision(SignalId id) const noexcept;
+  /// Per signal: is_decision_signal() or is_decision(), looked up once per reading.
+  std::array<bool, kSignalCount> decides_{};
+  void build_decides() noexcept;
   std::uint64_t evaluations_ = 0;
   std::uint64_t readings_ = 0;
 };

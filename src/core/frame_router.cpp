@@ -19,8 +19,12 @@ FrameRouter::FrameRouter(const Settings& settings) {
 }
 
 int FrameRouter::find_source(const CanFrame& frame) noexcept {
-  const std::string_view iface = frame.iface_name();
-  if (iface != last_iface_) {
+  // The raw name bytes first: equal arrays are equal names, without a strlen and a string
+  // compare per frame (unequal arrays may still be the same name: then the slow way below).
+  const bool same_as_last = frame.iface == last_iface_raw_;
+  const std::string_view iface = same_as_last ? std::string_view(last_iface_) : frame.iface_name();
+  if (!same_as_last) last_iface_raw_ = frame.iface;
+  if (!same_as_last && iface != last_iface_) {
     last_iface_.assign(iface);
     last_source_ = -1;
     last_is_canopen_ = false;

@@ -4,6 +4,7 @@
 /// and decodes it with that battery's protocol into Readings. Runs on the reader thread;
 /// pure apart from the callback, allocation-free per frame.
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -111,7 +112,8 @@ class FrameRouter {
   RouterCounters counters_;
   // The last interface seen and its answer: consecutive frames mostly share an interface.
   std::string last_iface_;
-  int last_source_ = -1;  ///< Pylontech battery, inverter, or -1
+  std::array<char, kIfaceNameMax + 1> last_iface_raw_{};  ///< the last frame's name bytes as they came
+  int last_source_ = -1;                                  ///< Pylontech battery, inverter, or -1
   bool last_is_canopen_ = false;
 };
 

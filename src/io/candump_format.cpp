@@ -1,6 +1,7 @@
 #include "io/candump_format.hpp"
 
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 
@@ -277,6 +278,28 @@ ParsedLine parse_timed_line(std::string_view line) noexcept {
 
 }  // namespace
 
+namespace {
+/// Eight ASCII digits at `p` as a number, eight at a time in one 64-bit word (the SWAR trick:
+/// pairs, then quads, then the whole); false when any of the eight is not a digit.
+bool eight_digits(const char* p, std::uint64_t& out) noexcept {
+  static_assert(std::endian::native == std::endian::little, "byte order of the digit word");
+  std::uint64_t v;
+  std::memcpy(&v, p, sizeof v);
+  const std::uint64_t d = v - 0x3030303030303030ULL;
+  // Each byte 0x30..0x3F, and its low nibble at most 9.
+  if ((v & 0xF0F0F0F0F0F0F0F0ULL) != 0x3030303030303030ULL ||
+      ((d + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) != 0) {
+    return false;
+  }
+  std::uint64_t x = d * 10 + (d >> 8);
+  x = ((x & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32)) +
+       ((x >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32))) >>
+      32;
+  out = x;
+  return true;
+}
+}  // namespace
+
 bool parse_canonical_log_line(std::string_view line, CanFrame& frame) noexcept {
   // Every check below is one the general parser makes too; anything else (spaces, a
   // direction flag, 9 fraction digits, extended ids, remote frames, dots) is left to it.
@@ -286,7 +309,18 @@ bool parse_canonical_log_line(std::string_view line, CanFrame& frame) noexcept {
   ++p;
   std::int64_t secs = 0;
   const char* const secs_begin = p;
-  while (p != end && static_cast<unsigned char>(*p - '0') < 10) secs = secs * 10 + (*p++ - '0');
+  std::uint64_t low8 = 0;
+  if (end - p >= 11 && p[10] == '.' && eight_digits(p + 2, low8) && static_cast<unsigned char>(p[0] - '0') < 10 &&
+      static_cast<unsigned char>(p[1] - '0') < 10) {
+    // Ten digits, as every epoch time since 2001 has.
+    secs = ((p[0] - '0') * 10 + (p[1] - '0')) * 100'000'000LL + static_cast<std::int64_t>(low8);
+    p += 10;
+  } else {
+    // At most 13 digits are taken (12 is the limit, checked below): more would overflow.
+    while (p != end && p - secs_begin < 13 && static_cast<unsigned char>(*p - '0') < 10) {
+      secs = secs * 10 + (*p++ - '0');
+    }
+  }
   if (p == secs_begin || p - secs_begin > 12 || end - p < 9 || *p != '.') return false;
   ++p;
   std::int64_t micros = 0;

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "core/output_schedule.hpp"
 #include "core/pack_source.hpp"
 #include "test_readings.hpp"
 
@@ -603,6 +604,70 @@ TEST(AggregatorPacks, SourceSaysWhereEachPackIsRead) {
   b.dbus_serial.clear();
   b.dbus_custom_name = "Shed";
   EXPECT_EQ(pack_source(b), "D-Bus custom name Shed");
+}
+
+// The engine decides at every evaluation and describes only what it publishes: decide()
+// must carry every decision evaluate() gives, and describe() must add exactly the detail.
+TEST(AggregatorPacks, DecideCarriesEveryDecisionAndDescribeAddsOnlyTheDetail) {
+  Settings settings = bank({100, 200});
+  settings.cells.enabled = true;  // the tapers read the cell extremes: decide() must see them
+  const auto load = [&](Aggregator& a) {
+    feed(a, battery_set(0, 0, 80, 70.0, 90.0, 55.5));
+    feed(a, frame(0, 0,
+                  {{SignalId::MinCellVoltageV, 3.21},
+                   {SignalId::MaxCellVoltageV, 3.58},
+                   {SignalId::MaxCellTemperatureC, 24.5},
+                   {SignalId::AlarmHighTemperature, 1}}));
+    a.apply(cell_id(0, 0, SignalId::MaxCellVoltageId, "C3"));
+    feed(a, battery_set(0, 1, 60));
+  };
+  Aggregator whole(settings);
+  Aggregator split(settings);
+  load(whole);
+  load(split);
+  const Snapshot full = whole.evaluate(kSecond);
+  Snapshot s = split.decide(kSecond);
+
+  EXPECT_EQ(ProtectiveLevels::of(s).charge_current_limit_a, full.charge_current_limit_a);
+  EXPECT_EQ(s.charge_current_limit_a, full.charge_current_limit_a);
+  EXPECT_EQ(s.charge_limited_by, full.charge_limited_by);
+  EXPECT_EQ(s.discharge_current_limit_a, full.discharge_current_limit_a);
+  EXPECT_EQ(s.charge_voltage_limit_v, full.charge_voltage_limit_v);
+  EXPECT_EQ(s.charge_voltage_limited_by, full.charge_voltage_limited_by);
+  EXPECT_EQ(s.charge_allowed, full.charge_allowed);
+  EXPECT_EQ(s.discharge_allowed, full.discharge_allowed);
+  EXPECT_EQ(s.alarms, full.alarms);
+  EXPECT_EQ(s.soc_pct, full.soc_pct);
+  ASSERT_TRUE(s.max_cell_voltage);
+  EXPECT_EQ(s.max_cell_voltage->value, 3.58);
+  ASSERT_EQ(s.batteries.size(), 2U);
+  for (std::size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(s.batteries[i].online, full.batteries[i].online);
+    EXPECT_EQ(s.batteries[i].charge_current_limit_a, full.batteries[i].charge_current_limit_a);
+    EXPECT_EQ(s.batteries[i].blocks_charge, full.batteries[i].blocks_charge);
+    EXPECT_EQ(s.batteries[i].alarms, full.batteries[i].alarms);
+    // Not described yet: no identity, no display detail.
+    EXPECT_EQ(s.batteries[i].name, "");
+    EXPECT_EQ(s.batteries[i].source, "");
+    EXPECT_FALSE(s.batteries[i].temperature_c || s.batteries[i].max_cell_voltage);
+  }
+
+  split.describe(s);
+  for (std::size_t i = 0; i < 2; ++i) {
+    const BatteryView& got = s.batteries[i];
+    const BatteryView& want = full.batteries[i];
+    EXPECT_EQ(got.name, want.name);
+    EXPECT_EQ(got.source, want.source);
+    EXPECT_EQ(got.capacity_ah, want.capacity_ah);
+    EXPECT_EQ(got.temperature_c, want.temperature_c);
+    EXPECT_EQ(got.charge_voltage_limit_v, want.charge_voltage_limit_v);
+    EXPECT_EQ(extreme_value(got.max_cell_voltage), extreme_value(want.max_cell_voltage));
+    EXPECT_EQ(extreme_value(got.min_cell_voltage), extreme_value(want.min_cell_voltage));
+  }
+  ASSERT_TRUE(s.batteries[0].max_cell_voltage);
+  EXPECT_EQ(s.batteries[0].max_cell_voltage->cell_id, "C3");
+  EXPECT_EQ(s.batteries[0].name, "A");
+  EXPECT_EQ(s.batteries[1].source, "CAN can1");
 }
 
 }  // namespace

@@ -155,7 +155,8 @@ TEST(CandumpLogFormat, RoundTripsThroughTheParser) {
 TEST(CanonicalLogLine, GivesTheGeneralParsersFrameForTheCommonShape) {
   for (std::string_view line :
        {"(1700000000.000200) can0 351#3002E803DC05E001", "(0.000001) can0 123#", "(999999999999.999999) vcan12 7FF#00",
-        "(1700000000.000200) abcdefghijklmno 35e#50594c4f4e202020", "(5.000000) can1 000#0102030405060708"}) {
+        "(1700000000.000200) abcdefghijklmno 35e#50594c4f4e202020", "(5.000000) can1 000#0102030405060708",
+        "(0123456789.000001) can0 351#01", "(9999999999.999999) can0 351#01", "(12345678901.500000) can0 351#01"}) {
     CanFrame fast;
     fast.id = 0xDEAD;
     ASSERT_TRUE(parse_canonical_log_line(line, fast)) << line;
@@ -170,23 +171,28 @@ TEST(CanonicalLogLine, GivesTheGeneralParsersFrameForTheCommonShape) {
 }
 
 TEST(CanonicalLogLine, LeavesEveryOtherShapeToTheGeneralParser) {
-  for (std::string_view line : {"(1700000000.000200123) can1 12345678#0102",  // 9 fraction digits, extended id
-                                "(1700000000.000200) can0 351#30.02",         // dots between bytes
-                                "(1700000000.000200) can0 123#R",             // remote
-                                "(1700000000.000200) can0 351#3002 T",        // direction flag
-                                "(1700000000.000200)  can0 351#3002",         // two spaces
-                                "(1700000000.000200) can0 351#3002\r",        // carriage return
-                                "(1700000000.000200) can0 351#3002 ",         // trailing space
-                                "(1700000000.000200) can0 800#00",            // above 0x7FF: the general parser's error
-                                "(1700000000.000200) can0 351#300",           // odd digits
-                                "(1700000000.000200) can0 351#000102030405060708",  // 9 bytes
-                                "(1700000000.0002) can0 351#00",                    // short fraction
-                                "(1234567890123.000200) can0 351#00",               // 13-digit seconds
-                                "(1700000000.000200) abcdefghijklmnop 351#00",      // 16-character interface
-                                "(1700000000.000200) can0 35G#00",                  // not hex
-                                "(1700000000.000200) can0 351#0G",                  // data not hex
-                                "  can0  351   [2]  3A 02",                         // terminal format
-                                "# comment", ""}) {
+  for (std::string_view line :
+       {"(1700000000.000200123) can1 12345678#0102",        // 9 fraction digits, extended id
+        "(1700000000.000200) can0 351#30.02",               // dots between bytes
+        "(1700000000.000200) can0 123#R",                   // remote
+        "(1700000000.000200) can0 351#3002 T",              // direction flag
+        "(1700000000.000200)  can0 351#3002",               // two spaces
+        "(1700000000.000200) can0 351#3002\r",              // carriage return
+        "(1700000000.000200) can0 351#3002 ",               // trailing space
+        "(1700000000.000200) can0 800#00",                  // above 0x7FF: the general parser's error
+        "(1700000000.000200) can0 351#300",                 // odd digits
+        "(1700000000.000200) can0 351#000102030405060708",  // 9 bytes
+        "(1700000000.0002) can0 351#00",                    // short fraction
+        "(1234567890123.000200) can0 351#00",               // 13-digit seconds
+        "(1700000000.000200) abcdefghijklmnop 351#00",      // 16-character interface
+        "(1700000000.000200) can0 35G#00",
+        "(17000a0000.000200) can0 351#00",  // a letter among ten digits
+        "(0001000050002001212345678#0102",  // 25 digits (fuzz_candump_line: overflowed)
+        "(1700000000:000200) can0 351#00",  // no dot after the ten digits                  // not hex
+        "(1700000000.000200) can0 351#0G",  // data not hex
+        "  can0  351   [2]  3A 02",         // terminal format
+        "# comment",
+        ""}) {
     CanFrame fast;
     fast.id = 0xDEAD;
     EXPECT_FALSE(parse_canonical_log_line(line, fast)) << line;

@@ -29,6 +29,18 @@ void BM_ParseCandumpLogLine(benchmark::State& state) {
 }
 BENCHMARK(BM_ParseCandumpLogLine);
 
+// The reader's fast path for the shape almost every log line has.
+void BM_ParseCanonicalLogLine(benchmark::State& state) {
+  std::size_t i = 0;
+  bms::CanFrame f;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(bms::parse_canonical_log_line(kLines[i++ % kLines.size()], f));
+    benchmark::DoNotOptimize(f);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+}
+BENCHMARK(BM_ParseCanonicalLogLine);
+
 void BM_FormatCandumpLogLine(benchmark::State& state) {
   const bms::CanFrame f = bms::parse_candump_line(kLines[0]).frame;
   char buf[bms::kCandumpLineMax];
@@ -86,5 +98,30 @@ void BM_RingTransferTwoThreads(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * kBatch);
 }
 BENCHMARK(BM_RingTransferTwoThreads)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The same transfer with the consumer taking batches in place, as the pipeline does.
+void BM_RingTransferTwoThreadsConsumeBatches(benchmark::State& state) {
+  constexpr std::int64_t kBatch = 1 << 20;
+  for (auto _ : state) {
+    bms::SpscRing<bms::Reading> ring((1 << 12) - 1);
+    std::thread producer([&] {
+      bms::Reading r;
+      for (std::int64_t i = 0; i < kBatch; ++i) {
+        r.time_us = i;
+        while (!ring.try_push(r)) {
+        }
+      }
+    });
+    std::int64_t received = 0;
+    std::int64_t last = 0;
+    while (received < kBatch) {
+      received += static_cast<std::int64_t>(ring.consume(256, [&](const bms::Reading& r) { last = r.time_us; }));
+    }
+    producer.join();
+    benchmark::DoNotOptimize(last);
+  }
+  state.SetItemsProcessed(state.iterations() * kBatch);
+}
+BENCHMARK(BM_RingTransferTwoThreadsConsumeBatches)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
