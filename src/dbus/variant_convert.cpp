@@ -21,13 +21,6 @@ std::optional<BusValue> int_if_fits(const sdbus::Variant& v) {
 
 }  // namespace
 
-sdbus::Variant to_variant(const BusValue& value) {
-  if (const auto* i = std::get_if<std::int32_t>(&value)) return sdbus::Variant(*i);
-  if (const auto* d = std::get_if<double>(&value)) return sdbus::Variant(*d);
-  if (const auto* s = std::get_if<std::string>(&value)) return sdbus::Variant(*s);
-  return sdbus::Variant(std::vector<std::int32_t>{});
-}
-
 std::optional<BusValue> from_variant(const sdbus::Variant& v) {
   const std::string type = v.peekValueType();
   if (type == "i") return int_if_fits<std::int32_t>(v);

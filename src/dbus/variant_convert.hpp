@@ -1,6 +1,7 @@
 #pragma once
 /// @file variant_convert.hpp
-/// BusValue <-> sdbus::Variant, with Venus's conventions: invalid is an empty `ai`.
+/// sdbus::Variant -> BusValue, for values read from other services with sdbus-c++
+/// (service_reader). What we send is written with sd-bus directly (busitem_wire).
 
 #include <sdbus-c++/Types.h>
 
@@ -9,9 +10,6 @@
 #include "dbus/bus_value.hpp"
 
 namespace bms::dbus {
-
-/// int32 as "i", double as "d", string as "s", invalid as an empty "ai".
-[[nodiscard]] sdbus::Variant to_variant(const BusValue& value);
 
 /// A client's value: any integer type that fits int32 becomes Int; "d" Double; "s" String;
 /// an empty array of any type is invalid. @return nullopt for anything else (SetValue result 1).

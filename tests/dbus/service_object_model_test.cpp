@@ -161,6 +161,16 @@ TEST_F(ServiceOnPrivateBus, AnswersInvalidArgsForWrongArguments) {
             "");
 }
 
+TEST_F(ServiceOnPrivateBus, TakesAnEmptyArrayOfAnyTypeInSetValueAsInvalid) {
+  start_service();
+  // /CustomName refuses invalid (2); a value it cannot read at all would be 1.
+  EXPECT_EQ(client().set_value("/CustomName", sdbus::Variant(std::vector<std::int32_t>{})), 2);
+  EXPECT_EQ(client().set_value("/CustomName", sdbus::Variant(std::vector<std::string>{})), 2);
+  EXPECT_EQ(client().set_value("/CustomName", sdbus::Variant(std::map<std::string, sdbus::Variant>{})), 2);
+  EXPECT_EQ(client().set_value("/CustomName", sdbus::Variant(std::vector<std::string>{"x"})), 1);
+  EXPECT_EQ(as_string(client().get_value("/CustomName")), "House Batteries");
+}
+
 TEST_F(ServiceOnPrivateBus, AnswersUnknownObjectForEveryCallOnAPathOutsideTheTree) {
   start_service();
   const std::string unknown_object = "org.freedesktop.DBus.Error.UnknownObject";
