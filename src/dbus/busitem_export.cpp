@@ -179,14 +179,14 @@ void BusItemExport::emit_properties_changed(const std::string& path) {
 
 void BusItemExport::report_emit(const char* signal, std::string_view path, int result) {
   if (result >= 0) {
-    last_emit_error_ = 0;
+    emit_failing_ = false;
     return;
   }
-  // Once per kind of failure: a bus that refuses every signal must not flood the log at the
-  // update rate. A dead connection is found and replaced by the service's poll loop.
-  if (result == last_emit_error_) return;
-  last_emit_error_ = result;
-  spdlog::warn("D-Bus: cannot send {} on {}: {} (further failures like it are not logged)", signal, path,
+  // Once until a signal goes out again: a bus that refuses every signal must not flood the
+  // log at the update rate. A dead connection is found and replaced by the service's poll loop.
+  if (emit_failing_) return;
+  emit_failing_ = true;
+  spdlog::warn("D-Bus: cannot send {} on {}: {} (not logged again until a signal goes out)", signal, path,
                errno_text(result));
 }
 

@@ -86,8 +86,8 @@ class BusItemExport {
   sd_bus* bus_;
   const ItemTree& tree_;
   SetValueHandler on_set_;
-  int last_emit_error_ = 0;  ///< the last signal's failure (0: it went out), so a failure is logged once
-  SdBusSlotPtr vtable_;      ///< released (unregistered) on destruction
+  bool emit_failing_ = false;  ///< the last signal could not be sent (its failure was logged)
+  SdBusSlotPtr vtable_;        ///< released (unregistered) on destruction
   SdBusSlotPtr filter_;
 };
 
