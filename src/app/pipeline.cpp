@@ -72,7 +72,7 @@ Pipeline::Pipeline(const Settings& settings, Engine& engine, std::size_t ring_ca
       ring_(ring_capacity),
       space_batch_(static_cast<std::uint32_t>(std::max<std::size_t>(1, ring_.capacity() / 2))) {}
 
-PipelineResult Pipeline::run(FrameSource& source, std::stop_token stop) {
+PipelineResult Pipeline::run(FrameSource& source, const std::stop_token& stop) {
   PipelineResult result;
   std::stop_source reader_stop;
   // A stop from outside stops the reader too, and wakes the aggregator if it sleeps.
