@@ -494,8 +494,8 @@ ConfigResult load_config_text(std::string_view text, const std::string& origin) 
   // One interface, one bitrate (core/interface_bitrates), named at the later entry's line.
   for (const BitrateConflict& c : bitrate_conflicts(s)) {
     const bool output = c.entry == s.batteries.size();
-    const toml::node& at = output ? *root.get("output") : (*batteries)[c.entry];
-    errors.push_back(origin + ":" + std::to_string(at.source().begin.line) + ": " +
+    const toml::node* at = output ? root.get("output") : (batteries != nullptr ? batteries->get(c.entry) : nullptr);
+    errors.push_back(origin + ":" + std::to_string(at != nullptr ? at->source().begin.line : 1) + ": " +
                      (output ? std::string("output") : "battery[" + std::to_string(c.entry) + "]") + ".bitrate: " +
                      std::to_string(c.bitrate) + " differs from battery[" + std::to_string(c.earlier_battery) + "]'s " +
                      std::to_string(c.earlier_bitrate) + " on the same interface " + c.interface);

@@ -72,7 +72,7 @@ Pipeline::Pipeline(const Settings& settings, Engine& engine, std::size_t ring_ca
       ring_(ring_capacity),
       space_batch_(static_cast<std::uint32_t>(std::max<std::size_t>(1, ring_.capacity() / 2))) {}
 
-PipelineResult Pipeline::run(FrameSource& source, std::stop_token stop) {
+PipelineResult Pipeline::run(FrameSource& source, const std::stop_token& stop) {
   PipelineResult result;
   std::stop_source reader_stop;
   // A stop from outside stops the reader too, and wakes the aggregator if it sleeps.
@@ -144,11 +144,19 @@ PipelineResult Pipeline::run(FrameSource& source, std::stop_token stop) {
     if (p.kind == ReadingKind::EndOfInput) ended = true;
   };
 
+  const auto deliver_alone = [&](const Reading& p) {
+    primary_started = true;
+    deliver(p);
+    if (p.kind == ReadingKind::EndOfInput) ended = true;
+  };
+
   std::uint32_t since_space = 0;
   while (!ended) {
     // Readings are taken in batches, in place: one ring index update per batch.
     const std::uint64_t before = result.readings;
-    const std::size_t n = ring_.consume(kConsumeBatch, deliver_primary);
+    // Without a side input there is nothing to merge: each reading goes straight on.
+    const std::size_t n =
+        side_ == nullptr ? ring_.consume(kConsumeBatch, deliver_alone) : ring_.consume(kConsumeBatch, deliver_primary);
     between_batches(result.readings - before);
     if (n > 0) {
       // A reader waiting for room sleeps until a batch is free, not per slot.

@@ -37,7 +37,7 @@ class Pipeline {
 
   /// Runs until the source ends (then the engine gets EndOfInput and publishes the final
   /// state) or `stop` is requested. Blocks the calling thread, which becomes the aggregator.
-  PipelineResult run(FrameSource& source, std::stop_token stop);
+  PipelineResult run(FrameSource& source, const std::stop_token& stop);
 
   /// A counter the aggregator loop bumps (relaxed) per reading, for the service watchdog.
   /// Not owned; null (the default) disables it. Set before run().

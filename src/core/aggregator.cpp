@@ -120,7 +120,7 @@ Aggregator::Aggregator(const Settings& settings)
   discharge_shares_.reserve(batteries_.size());
 }
 
-void Aggregator::apply(const Reading& reading) noexcept {
+void Aggregator::apply_other(const Reading& reading) noexcept {
   if (reading.source < batteries_.size()) {
     // An item that became invalid ([] on D-Bus) does not end a forbidding value: only a fresh
     // value that allows does (docs/POLICY.md), so the latch is left as it is.

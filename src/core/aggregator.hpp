@@ -32,7 +32,15 @@ class Aggregator {
   explicit Aggregator(const Settings& settings);
 
   /// Applies a reading; readings of unknown sources and clock ticks are ignored here.
-  void apply(const Reading& reading) noexcept;
+  /// A battery's value is stored inline (the per-reading hot path); the rest in apply_other().
+  void apply(const Reading& reading) noexcept {
+    if (reading.kind == ReadingKind::Signal && reading.source < batteries_.size() &&
+        reading.signal != SignalId::NmtState) {
+      batteries_[reading.source].apply(reading);
+      return;
+    }
+    apply_other(reading);
+  }
 
   /// Computes the aggregate at `now_us`. Updates the imbalance tier (hysteresis) and the
   /// charge-current ramp, so call it with non-decreasing times. decide() then describe().
@@ -74,6 +82,7 @@ class Aggregator {
   [[nodiscard]] const std::vector<BatteryState>& batteries() const noexcept { return batteries_; }
 
  private:
+  void apply_other(const Reading& reading) noexcept;
   struct Fresh;  // helper to read fresh values of one battery
   // Per-pack detail (issue 13), aggregator.cpp's per-pack block.
   static void fill_pack_detail(BatteryView& view, const Fresh& f, const BatteryState& st);

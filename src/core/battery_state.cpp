@@ -4,16 +4,10 @@
 
 namespace bms {
 
-void BatteryState::apply(const Reading& r) noexcept {
+void BatteryState::apply_other(const Reading& r) noexcept {
   switch (r.kind) {
-    case ReadingKind::Signal: {
-      const auto i = static_cast<std::size_t>(r.signal);
-      if (i >= kSignalCount) return;
-      values_[i] = r.value;
-      texts_[i] = r.text;
-      updated_us_[i] = r.time_us;
+    case ReadingKind::Signal:  // a signal id out of range: nothing to store
       return;
-    }
     case ReadingKind::SignalInvalid: {
       // Unknown from now on: exactly as if the value had never arrived (or gone stale).
       const auto i = static_cast<std::size_t>(r.signal);

@@ -22,8 +22,18 @@ class BatteryState {
   /// after a longer silence starts a new online session.
   explicit BatteryState(std::int64_t stale_after_us = 5'000'000) noexcept : stale_after_us_(stale_after_us) {}
 
-  /// Applies one reading of this battery (Signal, FrameSeen or DecodeError).
-  void apply(const Reading& r) noexcept;
+  /// Applies one reading of this battery (Signal, FrameSeen or DecodeError). A value is
+  /// stored inline here (the per-reading hot path); the rest in apply_other().
+  void apply(const Reading& r) noexcept {
+    const auto i = static_cast<std::size_t>(r.signal);
+    if (r.kind == ReadingKind::Signal && i < kSignalCount) {
+      values_[i] = r.value;
+      texts_[i] = r.text;
+      updated_us_[i] = r.time_us;
+      return;
+    }
+    apply_other(r);
+  }
 
   /// Fresh: a frame arrived within `stale_after_us` before `now_us`.
   [[nodiscard]] bool online(std::int64_t now_us, std::int64_t stale_after_us) const noexcept {
@@ -60,6 +70,8 @@ class BatteryState {
   [[nodiscard]] std::uint64_t decode_errors() const noexcept { return decode_errors_; }
 
  private:
+  void apply_other(const Reading& r) noexcept;
+
   std::array<double, kSignalCount> values_{};
   std::array<std::int64_t, kSignalCount> updated_us_ = [] {
     std::array<std::int64_t, kSignalCount> a{};

@@ -132,6 +132,7 @@ void Engine::on_reading(const Reading& r) {
   }
   if (r.source < stale_after_us_.size()) {
     const BatteryState& b = aggregator_.batteries()[r.source];
+    const std::int64_t stale_us = stale_after_us_[r.source];
     // Only what can change a decision marks the aggregate dirty: a new value, or a
     // battery coming (back) online.
     if (r.kind == ReadingKind::Signal) {
@@ -139,19 +140,19 @@ void Engine::on_reading(const Reading& r) {
         // A value that had gone stale is new again even with the same number (a limit that
         // comes back after its frame was missing).
         const auto old = b.value(r.signal);
-        dirty_ |= !old || *old != r.value || r.time_us - b.updated_us(r.signal) > stale_after_us_[r.source];
+        dirty_ |= !old || *old != r.value || r.time_us - b.updated_us(r.signal) > stale_us;
       }
     } else if (r.kind == ReadingKind::FrameSeen) {
-      dirty_ |= !b.online(now_us_, stale_after_us_[r.source]);
+      dirty_ |= !b.online(now_us_, stale_us);
     } else if (r.kind == ReadingKind::SignalInvalid) {
       dirty_ |= b.value(r.signal).has_value() && is_decision_signal(r.signal);
     } else if (r.kind == ReadingKind::SourceLost) {
-      dirty_ |= b.online(now_us_, stale_after_us_[r.source]);
+      dirty_ |= b.online(now_us_, stale_us);
     }
     aggregator_.apply(r);
     // Every deadline this reading can add (the battery or one of its values going stale) is
     // at least this far ahead; the floor stays at or below the earliest deadline.
-    timer_floor_ = std::min(timer_floor_, r.time_us + stale_after_us_[r.source] + 1);
+    timer_floor_ = std::min(timer_floor_, r.time_us + stale_us + 1);
   } else if (r.source == kSourceInverter || r.source == kSourceBankShunt) {
     // The keep-alive, the bank shunt's current: shown at the next publication, never protective.
     aggregator_.apply(r);

@@ -23,9 +23,9 @@ constexpr auto kHex = make_hex_table();
 /// "00010203...99": two decimal digits per entry.
 constexpr std::array<char, 200> make_decimal_pairs() {
   std::array<char, 200> t{};
-  for (int i = 0; i < 100; ++i) {
-    t[static_cast<std::size_t>(2 * i)] = static_cast<char>('0' + i / 10);
-    t[static_cast<std::size_t>(2 * i + 1)] = static_cast<char>('0' + i % 10);
+  for (std::size_t i = 0; i < 100; ++i) {
+    t[2 * i] = static_cast<char>('0' + i / 10);
+    t[2 * i + 1] = static_cast<char>('0' + i % 10);
   }
   return t;
 }
@@ -398,7 +398,7 @@ std::size_t write_candump_log_line(const CanFrame& frame, char* out, std::string
   std::memcpy(p, d, static_cast<std::size_t>(sec_end - d));
   p += sec_end - d;
   *p++ = '.';
-  const auto us = static_cast<std::uint32_t>(micros);
+  const auto us = static_cast<std::size_t>(micros);
   std::memcpy(p, &kDecimalPairs[(us / 10000) * 2], 2);
   std::memcpy(p + 2, &kDecimalPairs[((us / 100) % 100) * 2], 2);
   std::memcpy(p + 4, &kDecimalPairs[(us % 100) * 2], 2);
