@@ -1,5 +1,7 @@
 #include "core/frame_router.hpp"
 
+#include <cstring>
+
 namespace bms {
 
 FrameRouter::FrameRouter(const Settings& settings) {
@@ -21,7 +23,12 @@ FrameRouter::FrameRouter(const Settings& settings) {
 int FrameRouter::find_source(const CanFrame& frame) noexcept {
   // The raw name bytes first: equal arrays are equal names, without a strlen and a string
   // compare per frame (unequal arrays may still be the same name: then the slow way below).
-  const bool same_as_last = frame.iface == last_iface_raw_;
+  static_assert(sizeof(frame.iface) == 2 * sizeof(std::uint64_t));
+  std::uint64_t now_name[2];
+  std::uint64_t last_name[2];
+  std::memcpy(now_name, frame.iface.data(), sizeof now_name);
+  std::memcpy(last_name, last_iface_raw_.data(), sizeof last_name);
+  const bool same_as_last = now_name[0] == last_name[0] && now_name[1] == last_name[1];
   const std::string_view iface = same_as_last ? std::string_view(last_iface_) : frame.iface_name();
   if (!same_as_last) last_iface_raw_ = frame.iface;
   if (!same_as_last && iface != last_iface_) {
