@@ -116,6 +116,7 @@ Aggregator::Aggregator(const Settings& settings)
     sends_discharge_limit_.push_back(protocol_sends(b, SignalId::DischargeCurrentLimitA));
     pack_sources_.push_back(pack_source(b));
   }
+  pack_cache_.resize(batteries_.size());
   charge_shares_.reserve(batteries_.size());
   discharge_shares_.reserve(batteries_.size());
 }
@@ -254,6 +255,59 @@ void Aggregator::fill_pack_detail(BatteryView& view, const Fresh& f, const Batte
 }
 // ---- end of the per-pack detail
 
+const Aggregator::PackInputs& Aggregator::pack_inputs(std::size_t i, std::int64_t now_us, std::int64_t stale_us) {
+  PackCache& cache = pack_cache_[i];
+  const BatteryState& st = batteries_[i];
+  // Still what the battery says: no reading changed it and nothing in it went stale since.
+  if (cache.filled && cache.version == st.version() && now_us >= cache.at_us && now_us < cache.until_us) {
+    return cache.inputs;
+  }
+  const BatterySettings& cfg = battery_settings_[i];
+  const Fresh f{st, now_us, stale_us};
+  PackInputs& in = cache.inputs;
+  in.soc_pct = battery_soc(f.get(SignalId::SocPct), f.get(SignalId::SocHiresPct));
+  in.voltage_v = f.get(SignalId::VoltageV);
+  in.current_a = f.get(SignalId::CurrentA);
+  in.charge_current_limit_a =
+      battery_limit(sends_charge_limit_[i], f.get(SignalId::ChargeCurrentLimitA), cfg.max_charge_current);
+  in.discharge_current_limit_a =
+      battery_limit(sends_discharge_limit_[i], f.get(SignalId::DischargeCurrentLimitA), cfg.max_discharge_current);
+
+  BlockingInputs rules;
+  rules.sends_charge_limit = sends_charge_limit_[i];
+  rules.sends_discharge_limit = sends_discharge_limit_[i];
+  rules.charge_limit_a = in.charge_current_limit_a;
+  rules.discharge_limit_a = in.discharge_current_limit_a;
+  rules.charge_enable = f.get(SignalId::ChargeEnable);
+  rules.discharge_enable = f.get(SignalId::DischargeEnable);
+  rules.soc_pct = in.soc_pct;
+  rules.emcy_code = f.get(SignalId::EmcyCode);
+  rules.nmt_state = f.get(SignalId::NmtState);
+  rules.short_circuit = f.flag(SignalId::ProtectionShortCircuit);
+  rules.high_charge_temperature = f.flag(SignalId::ProtectionHighChargeTemperature);
+  rules.low_charge_temperature = f.flag(SignalId::ProtectionLowChargeTemperature);
+  in.blocking = battery_blocking(rules);
+  in.module_count = battery_module_count(f);
+  in.force_charge.force_charge_1 = f.flag(SignalId::ForceCharge1);
+  in.force_charge.force_charge_2 = f.flag(SignalId::ForceCharge2);
+  in.force_charge.full_charge = f.flag(SignalId::FullChargeRequest);
+  in.charge_voltage_limit_v = f.get(SignalId::ChargeVoltageLimitV);
+  in.power_w = f.get(SignalId::PowerW);
+  in.temperature_c = f.get(SignalId::TemperatureC);
+  in.soh_pct = f.get(SignalId::SohPct);
+  in.min_cell_voltage_v = f.get(SignalId::MinCellVoltageV);
+  in.max_cell_voltage_v = f.get(SignalId::MaxCellVoltageV);
+  in.min_cell_temperature_c = f.get(SignalId::MinCellTemperatureC);
+  in.max_cell_temperature_c = f.get(SignalId::MaxCellTemperatureC);
+  in.alarms = battery_alarms([&f](SignalId p, SignalId w) { return f.level(p, w); }, rules.emcy_code);
+
+  cache.filled = true;
+  cache.version = st.version();
+  cache.at_us = now_us;
+  cache.until_us = st.next_change_us(now_us, stale_us);
+  return in;
+}
+
 void Aggregator::describe(Snapshot& s) const {
   for (std::size_t i = 0; i < s.batteries.size() && i < batteries_.size(); ++i) {
     const BatterySettings& cfg = battery_settings_[i];
@@ -299,36 +353,19 @@ Snapshot Aggregator::decide(std::int64_t now_us) {
       continue;
     }
     ++s.batteries_online;
-    const Fresh f{st, now_us, stale_us};
+    const PackInputs& in = pack_inputs(i, now_us, stale_us);
 
-    view.soc_pct = battery_soc(f.get(SignalId::SocPct), f.get(SignalId::SocHiresPct));
-    view.voltage_v = f.get(SignalId::VoltageV);
-    view.current_a = f.get(SignalId::CurrentA);
-    view.charge_current_limit_a =
-        battery_limit(sends_charge_limit_[i], f.get(SignalId::ChargeCurrentLimitA), cfg.max_charge_current);
-    view.discharge_current_limit_a =
-        battery_limit(sends_discharge_limit_[i], f.get(SignalId::DischargeCurrentLimitA), cfg.max_discharge_current);
-
-    BlockingInputs rules;
-    rules.sends_charge_limit = sends_charge_limit_[i];
-    rules.sends_discharge_limit = sends_discharge_limit_[i];
-    rules.charge_limit_a = view.charge_current_limit_a;
-    rules.discharge_limit_a = view.discharge_current_limit_a;
-    rules.charge_enable = f.get(SignalId::ChargeEnable);
-    rules.discharge_enable = f.get(SignalId::DischargeEnable);
-    rules.soc_pct = view.soc_pct;
-    rules.emcy_code = f.get(SignalId::EmcyCode);
-    rules.nmt_state = f.get(SignalId::NmtState);
-    rules.short_circuit = f.flag(SignalId::ProtectionShortCircuit);
-    rules.high_charge_temperature = f.flag(SignalId::ProtectionHighChargeTemperature);
-    rules.low_charge_temperature = f.flag(SignalId::ProtectionLowChargeTemperature);
-    const Blocking blocking = battery_blocking(rules);
-    view.blocks_charge = blocking.charge;
-    view.blocks_discharge = blocking.discharge;
-    s.module_count = static_cast<std::uint16_t>(std::min<int>(s.module_count + battery_module_count(f), 0xFFFF));
-    s.force_charge_requested.force_charge_1 |= f.flag(SignalId::ForceCharge1);
-    s.force_charge_requested.force_charge_2 |= f.flag(SignalId::ForceCharge2);
-    s.force_charge_requested.full_charge |= f.flag(SignalId::FullChargeRequest);
+    view.soc_pct = in.soc_pct;
+    view.voltage_v = in.voltage_v;
+    view.current_a = in.current_a;
+    view.charge_current_limit_a = in.charge_current_limit_a;
+    view.discharge_current_limit_a = in.discharge_current_limit_a;
+    view.blocks_charge = in.blocking.charge;
+    view.blocks_discharge = in.blocking.discharge;
+    s.module_count = static_cast<std::uint16_t>(std::min<int>(s.module_count + in.module_count, 0xFFFF));
+    s.force_charge_requested.force_charge_1 |= in.force_charge.force_charge_1;
+    s.force_charge_requested.force_charge_2 |= in.force_charge.force_charge_2;
+    s.force_charge_requested.full_charge |= in.force_charge.full_charge;
     if (view.blocks_charge) ++s.blocking_charge;
     if (view.blocks_discharge) ++s.blocking_discharge;
     // blocked_battery = "exclude": a blocking battery leaves N and min(limit) instead of
@@ -350,7 +387,7 @@ Snapshot Aggregator::decide(std::int64_t now_us) {
           {view.discharge_current_limit_a, view.current_a ? std::optional<double>(-*view.current_a) : std::nullopt});
     }
     // Every online battery's CVL counts, excluded or not: parallel packs share one voltage.
-    if (auto cvl = f.get(SignalId::ChargeVoltageLimitV)) take_min(bank.min_cvl, *cvl);
+    if (auto cvl = in.charge_voltage_limit_v) take_min(bank.min_cvl, *cvl);
 
     if (view.soc_pct) {
       const double soc = *view.soc_pct;
@@ -375,28 +412,28 @@ Snapshot Aggregator::decide(std::int64_t now_us) {
     }
     if (view.current_a) s.current_a = s.current_a.value_or(0.0) + *view.current_a;
     // A BMS that measures power itself (a D-Bus service's /Dc/0/Power) is taken at its word.
-    if (auto p = f.get(SignalId::PowerW)) {
+    if (auto p = in.power_w) {
       s.power_w = s.power_w.value_or(0.0) + *p;
     } else if (view.voltage_v && view.current_a) {
       s.power_w = s.power_w.value_or(0.0) + *view.voltage_v * *view.current_a;
     }
-    if (auto t = f.get(SignalId::TemperatureC)) {
+    if (auto t = in.temperature_c) {
       take_max(s.temperature_c, *t);
       take_min(s.min_temperature_c, *t);
     }
-    if (auto soh = f.get(SignalId::SohPct)) take_min(s.soh_pct, *soh);
+    if (auto soh = in.soh_pct) take_min(s.soh_pct, *soh);
 
-    if (auto v = f.get(SignalId::MinCellVoltageV))
+    if (auto v = in.min_cell_voltage_v)
       take_extreme(s.min_cell_voltage, *v, cfg.name, st.text(SignalId::MinCellVoltageId), false);
-    if (auto v = f.get(SignalId::MaxCellVoltageV))
+    if (auto v = in.max_cell_voltage_v)
       take_extreme(s.max_cell_voltage, *v, cfg.name, st.text(SignalId::MaxCellVoltageId), true);
-    if (auto v = f.get(SignalId::MinCellTemperatureC))
+    if (auto v = in.min_cell_temperature_c)
       take_extreme(s.min_cell_temperature, *v, cfg.name, st.text(SignalId::MinCellTemperatureId), false);
-    if (auto v = f.get(SignalId::MaxCellTemperatureC))
+    if (auto v = in.max_cell_temperature_c)
       take_extreme(s.max_cell_temperature, *v, cfg.name, st.text(SignalId::MaxCellTemperatureId), true);
 
     // Per-pack detail (issue 13): the pack's own alarms, and the bank shows the worst of them.
-    view.alarms = battery_alarms([&f](SignalId p, SignalId w) { return f.level(p, w); }, rules.emcy_code);
+    view.alarms = in.alarms;
     raise_to_worst(s.alarms, view.alarms);
   }
 

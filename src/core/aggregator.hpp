@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "core/battery_rules.hpp"
 #include "core/battery_state.hpp"
 #include "core/current_share.hpp"
 #include "core/settings.hpp"
@@ -83,6 +84,31 @@ class Aggregator {
 
  private:
   void apply_other(const Reading& reading) noexcept;
+
+  /// What decide() reads of one online battery at an instant: its fresh values and what the
+  /// per-battery rules (battery_rules.hpp) make of them. A pure function of the battery's
+  /// state, its settings and the time.
+  struct PackInputs {
+    std::optional<double> soc_pct, voltage_v, current_a, charge_current_limit_a, discharge_current_limit_a;
+    std::optional<double> charge_voltage_limit_v, power_w, temperature_c, soh_pct;
+    std::optional<double> min_cell_voltage_v, max_cell_voltage_v, min_cell_temperature_c, max_cell_temperature_c;
+    Blocking blocking;
+    Alarms alarms;
+    int module_count = 1;
+    ForceChargeRequest force_charge;
+  };
+  /// PackInputs of one battery, kept while they hold: most evaluations follow one battery's
+  /// new reading, and the others' inputs have not changed (BatteryState::version()) nor has
+  /// anything in them gone stale (BatteryState::next_change_us()).
+  struct PackCache {
+    bool filled = false;
+    std::uint64_t version = 0;
+    std::int64_t at_us = 0;     ///< computed at
+    std::int64_t until_us = 0;  ///< valid before this instant
+    PackInputs inputs;
+  };
+  std::vector<PackCache> pack_cache_;
+  const PackInputs& pack_inputs(std::size_t i, std::int64_t now_us, std::int64_t stale_us);
   struct Fresh;  // helper to read fresh values of one battery
   // Per-pack detail (issue 13), aggregator.cpp's per-pack block.
   static void fill_pack_detail(BatteryView& view, const Fresh& f, const BatteryState& st);

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <optional>
 #include <string_view>
@@ -27,6 +28,12 @@ class BatteryState {
   void apply(const Reading& r) noexcept {
     const auto i = static_cast<std::size_t>(r.signal);
     if (r.kind == ReadingKind::Signal && i < kSignalCount) {
+      // A new value or text, a first one, or one that had gone stale changes what the
+      // battery says; the same value again only extends its freshness.
+      if (updated_us_[i] == kNever || r.time_us - updated_us_[i] > stale_after_us_ || values_[i] != r.value ||
+          !same_text(texts_[i], r.text)) {
+        ++version_;
+      }
       values_[i] = r.value;
       texts_[i] = r.text;
       updated_us_[i] = r.time_us;
@@ -66,11 +73,28 @@ class BatteryState {
   }
 
   [[nodiscard]] std::int64_t last_frame_us() const noexcept { return last_frame_us_; }
+
+  /// Moves whenever what the battery says changes (a value, a text, a value back from stale,
+  /// a value made unknown, a new online session); not when the same values are sent again.
+  /// With next_change_us() it tells when a result computed from this state still holds.
+  [[nodiscard]] std::uint64_t version() const noexcept { return version_; }
+  /// The first instant after `now_us` at which, with no new reading, something fresh at
+  /// `now_us` goes stale (a value, or the battery itself), with `stale_after_us`. Values that
+  /// are stale already stay so until a reading comes (which moves version()).
+  [[nodiscard]] std::int64_t next_change_us(std::int64_t now_us, std::int64_t stale_after_us) const noexcept;
   [[nodiscard]] std::uint64_t frames() const noexcept { return frames_; }
   [[nodiscard]] std::uint64_t decode_errors() const noexcept { return decode_errors_; }
 
  private:
   void apply_other(const Reading& r) noexcept;
+  /// The 8 text bytes compared as one word (std::array's == is a memcmp call here).
+  static bool same_text(const std::array<char, 8>& a, const std::array<char, 8>& b) noexcept {
+    std::uint64_t x;
+    std::uint64_t y;
+    std::memcpy(&x, a.data(), sizeof x);
+    std::memcpy(&y, b.data(), sizeof y);
+    return x == y;
+  }
 
   std::array<double, kSignalCount> values_{};
   std::array<std::int64_t, kSignalCount> updated_us_ = [] {
@@ -84,6 +108,7 @@ class BatteryState {
   std::int64_t last_frame_us_ = kNever;
   std::int64_t session_start_us_ = kNever;  ///< first frame after the battery was offline
   std::uint64_t frames_ = 0;
+  std::uint64_t version_ = 0;
   std::uint64_t decode_errors_ = 0;
 };
 
