@@ -92,14 +92,12 @@ void Engine::step_to(std::int64_t t) {
   if (!floor_valid_ || next <= now_us_ || next < t) next = refresh_timer_floor();
   if (dirty_ || next <= now_us_) {  // the readings of now_us_ are complete: settle them
     dirty_ = false;
-    ++evaluations_;
     evaluated_us_ = now_us_;
     publish_due(aggregator_.decide(now_us_));
     next = refresh_timer_floor();
   }
   for (; next < t; next = refresh_timer_floor()) {  // timers strictly before t, each at its own time
     now_us_ = next;
-    ++evaluations_;
     evaluated_us_ = now_us_;
     publish_due(aggregator_.decide(now_us_));
   }
@@ -107,7 +105,6 @@ void Engine::step_to(std::int64_t t) {
 }
 
 void Engine::on_reading(const Reading& r) {
-  ++readings_;
   if (r.kind == ReadingKind::EndOfInput) {
     finish(r.time_us);
     return;
@@ -201,7 +198,6 @@ void Engine::finish(std::int64_t end_us) {
   }
   if (end_us > now_us_) step_to(end_us);
   step_to(now_us_);
-  ++evaluations_;
   evaluated_us_ = now_us_;
   const Snapshot last = aggregator_.evaluate(now_us_);
   for (auto& slot : slots_) {

@@ -48,9 +48,6 @@ class Engine {
   [[nodiscard]] std::int64_t next_due_us() const { return next_timer_us(); }
 
   [[nodiscard]] const Aggregator& aggregator() const noexcept { return aggregator_; }
-  [[nodiscard]] std::int64_t now_us() const noexcept { return now_us_; }
-  [[nodiscard]] std::uint64_t evaluations() const noexcept { return evaluations_; }
-  [[nodiscard]] std::uint64_t readings() const noexcept { return readings_; }
 
  private:
   struct Slot {
@@ -89,8 +86,6 @@ class Engine {
   /// Per signal: is_decision_signal() or is_decision(), looked up once per reading.
   std::array<bool, kSignalCount> decides_{};
   void build_decides() noexcept;
-  std::uint64_t evaluations_ = 0;
-  std::uint64_t readings_ = 0;
 };
 
 }  // namespace bms

@@ -33,9 +33,6 @@ struct ProtectiveLevels {
 /// True when `now` is more protective than `before`: a current limit decreased, charging or
 /// discharging was disabled, the charge voltage limit dropped, or an alarm rose.
 [[nodiscard]] bool is_protective_change(const ProtectiveLevels& before, const Snapshot& now) noexcept;
-[[nodiscard]] inline bool is_protective_change(const Snapshot& before, const Snapshot& now) noexcept {
-  return is_protective_change(ProtectiveLevels::of(before), now);
-}
 
 class OutputSchedule {
  public:

@@ -100,7 +100,8 @@ TEST(AggregatorPackCache, ARepeatedBatteryStillLosesAStoppedLimitAtItsExactTimeo
 TEST(AggregatorPackCache, ASourceBackAfterALossDecidesLikeAFreshStart) {
   const Settings settings = two_batteries();
   std::vector<Reading> seen;
-  for (const Reading& r : frame(0, 0, {{SignalId::ChargeCurrentLimitA, 50}, {SignalId::ChargeEnable, 0}})) seen.push_back(r);
+  for (const Reading& r : frame(0, 0, {{SignalId::ChargeCurrentLimitA, 50}, {SignalId::ChargeEnable, 0}}))
+    seen.push_back(r);
   for (const Reading& r : frame(0, 1, {{SignalId::ChargeCurrentLimitA, 50}})) seen.push_back(r);
   Aggregator lived(settings);
   for (const Reading& r : seen) lived.apply(r);
@@ -126,9 +127,9 @@ TEST(AggregatorPackCache, ASourceBackAfterALossDecidesLikeAFreshStart) {
 }
 
 // Random readings of two batteries (values from small sets, so repeats are common; gaps long
-// enough for values and whole batteries to go stale; items made unknown, sources lost): after every step, what the aggregator
-// that lived through it all derives from each battery equals what a fresh one fed every
-// reading so far derives (the fresh one has nothing kept).
+// enough for values and whole batteries to go stale; items made unknown, sources lost): after every step, what the
+// aggregator that lived through it all derives from each battery equals what a fresh one fed every reading so far
+// derives (the fresh one has nothing kept).
 TEST(AggregatorPackCache, DecidesAsAFreshAggregatorThroughRandomRepeatsAndTimeouts) {
   const Settings settings = two_batteries();
   std::mt19937_64 rng(20261204);

@@ -91,8 +91,8 @@ TEST(TaperOutputs, EachNewAlarmRisingIsProtective) {
         &Alarms::high_charge_temperature, &Alarms::high_internal_temperature, &Alarms::state_of_health}) {
     Snapshot after = before;
     after.alarms.*field = 1;
-    EXPECT_TRUE(is_protective_change(before, after));
-    EXPECT_FALSE(is_protective_change(after, before));
+    EXPECT_TRUE(is_protective_change(ProtectiveLevels::of(before), after));
+    EXPECT_FALSE(is_protective_change(ProtectiveLevels::of(after), before));
     EXPECT_EQ(after.alarms.worst(), 1);
   }
 }
