@@ -11,8 +11,9 @@
 
 namespace bms::dbus {
 
-/// A client's value: any integer type that fits int32 becomes Int; "d" Double; "s" String;
-/// an empty array of any type is invalid. @return nullopt for anything else (SetValue result 1).
+/// A value read from a service: any integer type that fits int32 becomes Int; "d" Double;
+/// "s" String; an empty ai, ay or av (how velib and others send "invalid") is invalid.
+/// @return nullopt for anything else (its one caller, service_reader, shows that as invalid).
 [[nodiscard]] std::optional<BusValue> from_variant(const sdbus::Variant& variant);
 
 }  // namespace bms::dbus
