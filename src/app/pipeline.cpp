@@ -133,21 +133,18 @@ PipelineResult Pipeline::run(FrameSource& source, const std::stop_token& stop) {
     ++result.side_readings;
     deliver(side);
   };
-  const auto deliver_primary = [&](const Reading& p) {
-    while (fetch_side(primary_started ? last_time : p.time_us) &&
-           (side.time_us < p.time_us || (side.time_us == p.time_us && p.kind == ReadingKind::EndOfInput))) {
-      deliver_side();
-    }
+  const auto deliver_alone = [&](const Reading& p) {
     primary_started = true;
     deliver(p);
     // The reader always ends with EndOfInput, also when stopped, so this is the only exit.
     if (p.kind == ReadingKind::EndOfInput) ended = true;
   };
-
-  const auto deliver_alone = [&](const Reading& p) {
-    primary_started = true;
-    deliver(p);
-    if (p.kind == ReadingKind::EndOfInput) ended = true;
+  const auto deliver_merged = [&](const Reading& p) {
+    while (fetch_side(primary_started ? last_time : p.time_us) &&
+           (side.time_us < p.time_us || (side.time_us == p.time_us && p.kind == ReadingKind::EndOfInput))) {
+      deliver_side();
+    }
+    deliver_alone(p);
   };
 
   std::uint32_t since_space = 0;
@@ -156,7 +153,7 @@ PipelineResult Pipeline::run(FrameSource& source, const std::stop_token& stop) {
     const std::uint64_t before = result.readings;
     // Without a side input there is nothing to merge: each reading goes straight on.
     const std::size_t n =
-        side_ == nullptr ? ring_.consume(kConsumeBatch, deliver_alone) : ring_.consume(kConsumeBatch, deliver_primary);
+        side_ == nullptr ? ring_.consume(kConsumeBatch, deliver_alone) : ring_.consume(kConsumeBatch, deliver_merged);
     between_batches(result.readings - before);
     if (n > 0) {
       // A reader waiting for room sleeps until a batch is free, not per slot.
