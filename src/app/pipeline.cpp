@@ -41,7 +41,6 @@ class Pipeline::Producer final : public FrameHandler {
     p_.doorbell_.ring();
   }
   void push(const Reading& r) {
-    ++pushed_;
     while (!p_.ring_.try_push(r)) {
       // Full: sleep until the aggregator has drained half the ring (it rings
       // `space_` every space_batch_ readings and before it idles). Spinning here cost a
@@ -58,7 +57,6 @@ class Pipeline::Producer final : public FrameHandler {
     }
   }
   static constexpr unsigned kFramesPerWake = 64;
-  std::uint64_t pushed_ = 0;
   std::uint64_t full_waits_ = 0;
   unsigned unannounced_ = 0;
 

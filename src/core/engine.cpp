@@ -10,13 +10,28 @@ namespace bms {
 namespace {
 constexpr std::int64_t kNoTimer = std::numeric_limits<std::int64_t>::max();
 
+/// The measurements that decide limits under the current policy: the current with the
+/// measured share on, the bank voltage and the temperatures and cell values with the tapers.
+bool measurement_decides(SignalId id, bool cells, bool current) noexcept {
+  switch (id) {
+    case SignalId::CurrentA:
+      return current;
+    case SignalId::VoltageV:  // the cell-voltage CVL cap follows the bank voltage
+    case SignalId::TemperatureC:
+    case SignalId::MinCellVoltageV:
+    case SignalId::MaxCellVoltageV:
+    case SignalId::MinCellTemperatureC:
+    case SignalId::MaxCellTemperatureC:
+      return cells;
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
-Engine::Engine(const Settings& settings)
-    : aggregator_(settings),
-      cells_decide_(settings.cells.enabled),
-      current_decides_(settings.charge.share_threshold_a > 0.0) {
-  build_decides();
+Engine::Engine(const Settings& settings) : aggregator_(settings) {
+  build_decides(settings);
   for (const auto& b : settings.batteries) {
     stale_after_us_.push_back(static_cast<std::int64_t>(b.stale_after_ms) * 1000);
     startup_grace_us_ = std::max(startup_grace_us_, stale_after_us_.back());
@@ -158,33 +173,18 @@ void Engine::on_reading(const Reading& r) {
   }
 }
 
-void Engine::build_decides() noexcept {
+void Engine::build_decides(const Settings& settings) noexcept {
+  // With the tapers ([cells]) or the measured share on, measurements decide limits too.
+  const bool cells = settings.cells.enabled;
+  const bool current = settings.charge.share_threshold_a > 0.0;
   for (std::size_t i = 0; i < kSignalCount; ++i) {
     const auto id = static_cast<SignalId>(i);
-    decides_[i] = is_decision_signal(id) || is_decision(id);
-  }
-}
-
-bool Engine::is_decision(SignalId id) const noexcept {
-  switch (id) {
-    case SignalId::CurrentA:
-      return current_decides_;
-    case SignalId::VoltageV:  // the cell-voltage CVL cap follows the bank voltage
-    case SignalId::TemperatureC:
-    case SignalId::MinCellVoltageV:
-    case SignalId::MaxCellVoltageV:
-    case SignalId::MinCellTemperatureC:
-    case SignalId::MaxCellTemperatureC:
-      return cells_decide_;
-    default:
-      return false;
+    decides_[i] = is_decision_signal(id) || measurement_decides(id, cells, current);
   }
 }
 
 void Engine::apply_policy(const Settings& settings) {
-  cells_decide_ = settings.cells.enabled;
-  current_decides_ = settings.charge.share_threshold_a > 0.0;
-  build_decides();
+  build_decides(settings);
   aggregator_.set_policy(settings.charge, settings.imbalance);
   aggregator_.set_cell_policy(settings.cells, settings.alarms);
   dirty_ = true;

@@ -79,13 +79,11 @@ class Engine {
   bool started_ = false;
   bool outputs_open_ = false;  // latched: once open, outputs stay open
   bool dirty_ = true;
-  // With the tapers ([cells]) or the measured share on, measurements decide limits too.
-  bool cells_decide_ = false;
-  bool current_decides_ = false;
-  [[nodiscard]] bool is_decision(SignalId id) const noexcept;
-  /// Per signal: is_decision_signal() or is_decision(), looked up once per reading.
+  /// Per signal: does a change of it call for an evaluation (is_decision_signal(), or a
+  /// measurement the policy's tapers or share read)? Built from the settings, looked up once
+  /// per reading.
   std::array<bool, kSignalCount> decides_{};
-  void build_decides() noexcept;
+  void build_decides(const Settings& settings) noexcept;
 };
 
 }  // namespace bms

@@ -21,18 +21,17 @@ FrameRouter::FrameRouter(const Settings& settings) {
 }
 
 int FrameRouter::find_source(const CanFrame& frame) noexcept {
-  // The raw name bytes first: equal arrays are equal names, without a strlen and a string
-  // compare per frame (unequal arrays may still be the same name: then the slow way below).
+  // Consecutive frames mostly share an interface: the same 16 name bytes as the last frame
+  // take the answer found for it, compared as two words (no strlen, no string compare). Equal
+  // names with other bytes after the NUL are looked up again, which gives the same answer.
   static_assert(sizeof(frame.iface) == 2 * sizeof(std::uint64_t));
   std::uint64_t now_name[2];
   std::uint64_t last_name[2];
   std::memcpy(now_name, frame.iface.data(), sizeof now_name);
-  std::memcpy(last_name, last_iface_raw_.data(), sizeof last_name);
-  const bool same_as_last = now_name[0] == last_name[0] && now_name[1] == last_name[1];
-  const std::string_view iface = same_as_last ? std::string_view(last_iface_) : frame.iface_name();
-  if (!same_as_last) last_iface_raw_ = frame.iface;
-  if (!same_as_last && iface != last_iface_) {
-    last_iface_.assign(iface);
+  std::memcpy(last_name, last_iface_.data(), sizeof last_name);
+  if (now_name[0] != last_name[0] || now_name[1] != last_name[1]) {
+    last_iface_ = frame.iface;
+    const std::string_view iface = frame.iface_name();
     last_source_ = -1;
     last_is_canopen_ = false;
     for (std::size_t i = 0; i < routes_.size(); ++i) {
@@ -47,6 +46,7 @@ int FrameRouter::find_source(const CanFrame& frame) noexcept {
     }
   }
   if (!last_is_canopen_) return last_source_;
+  const std::string_view iface = frame.iface_name();
   // CANopen: a TPDO a map places at an absolute COB-ID belongs to that map's battery.
   for (std::size_t i = 0; i < routes_.size(); ++i) {
     const Route& r = routes_[i];

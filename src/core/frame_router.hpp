@@ -110,10 +110,10 @@ class FrameRouter {
   std::vector<std::shared_ptr<const canopen::ObjectMap>> maps_;  // keeps the maps alive
   std::string inverter_interface_;
   RouterCounters counters_;
-  // The last interface seen and its answer: consecutive frames mostly share an interface.
-  std::string last_iface_;
-  std::array<char, kIfaceNameMax + 1> last_iface_raw_{};  ///< the last frame's name bytes as they came
-  int last_source_ = -1;                                  ///< Pylontech battery, inverter, or -1
+  // The last interface seen (its name bytes as they came; all zero before the first frame,
+  // which routes nowhere) and its answer: consecutive frames mostly share an interface.
+  std::array<char, kIfaceNameMax + 1> last_iface_{};
+  int last_source_ = -1;  ///< Pylontech battery, inverter, or -1
   bool last_is_canopen_ = false;
 };
 
