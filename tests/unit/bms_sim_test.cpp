@@ -13,6 +13,7 @@
 #include "protocols/canopen/sdo.hpp"
 #include "protocols/pylon/pylon_codec.hpp"
 #include "sim_options.hpp"
+#include "sim_test_helpers.hpp"
 #include "simulator.hpp"
 
 namespace bms::sim {
@@ -20,17 +21,8 @@ namespace {
 
 using test::value;
 
-std::vector<CanFrame> simulate(const std::vector<std::string>& args) {
-  std::vector<const char*> argv{"bms-sim"};
-  for (const auto& a : args) argv.push_back(a.c_str());
-  const ParseResult p = parse_sim_options(static_cast<int>(argv.size()), argv.data());
-  EXPECT_TRUE(p.error.empty()) << p.error;
-  std::vector<CanFrame> frames;
-  run_simulation(p.options, [&](const CanFrame& f) { frames.push_back(f); });
-  return frames;
-}
-
-double seconds(const CanFrame& f) { return static_cast<double>(f.time_us - 1700000000LL * 1000000) / 1e6; }
+using test::seconds;
+using test::simulate;
 
 TEST(BmsSim, SameSeedGivesIdenticalFramesAndAnotherSeedDiffers) {
   const auto a = simulate({"--batteries", "3", "--duration", "5", "--seed", "7"});
