@@ -78,7 +78,7 @@ BENCHMARK(BM_RingPushPopSameThread);
 void BM_RingTransferTwoThreads(benchmark::State& state) {
   constexpr std::int64_t kBatch = 1 << 20;
   for (auto _ : state) {
-    bms::SpscRing<bms::Reading> ring(1 << 14);
+    bms::SpscRing<bms::Reading> ring((1 << 12) - 1);  // the pipeline's 4096 slots
     std::thread producer([&] {
       bms::Reading r;
       for (std::int64_t i = 0; i < kBatch; ++i) {
